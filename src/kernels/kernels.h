@@ -1,0 +1,72 @@
+// Operator-level kernels of the hair networks, NHWC float32, batch 1.
+//
+// Every operator exists twice: `*_scalar` is the readable reference the tests trust, and the unsuffixed
+// name is the optimised one, written with wasm SIMD128 intrinsics (<wasm_simd128.h> under Emscripten,
+// SIMDe's <simde/wasm/simd128.h> natively, so the same source runs under sanitizers). Both have the same
+// signature and must agree to float rounding.
+//
+// Every operator computes only output rows [y0, y1) so that a thread pool can split a layer by rows and
+// a fused schedule can compute a band of rows at a time. Nothing here allocates; nothing here knows about
+// models, files or JavaScript.
+//
+// Padding is TF "same": stride 1 pads `dilation` on each side; stride 2 pads 0 before and 1 after.
+#pragma once
+#include <cstddef>
+#include <cstdint>
+
+namespace hm {
+
+// Output clamp fused into each convolution: ReLU6 = {0, 6}, ReLU = {0, +inf}, none = {-inf, +inf}.
+struct Clamp {
+  float min;
+  float max;
+};
+
+// ---- 3x3 stride-2 convolution on the RGB(A) uint8 input, normalisation x / 127.5 - 1 folded in ----
+// Packed weights: produced by pack_conv3x3s2_rgb from PyTorch [out_c, 3, 3, 3] weights and [out_c] bias.
+size_t packed_conv3x3s2_rgb_size(size_t out_c);  // in floats
+void pack_conv3x3s2_rgb(size_t out_c, const float* weight_oihw, const float* bias, float* packed);
+// in: in_h x in_w pixels of 4 bytes (RGBA, A ignored), rows `in_row_stride` bytes apart.
+// out: out_h x out_w x out_c with out_h = ceil(in_h / 2), out_w = ceil(in_w / 2).
+void conv3x3s2_rgb(const uint8_t* in, size_t in_h, size_t in_w, size_t in_row_stride,
+                   const float* packed, size_t out_c, float* out, Clamp clamp, size_t y0, size_t y1);
+void conv3x3s2_rgb_scalar(const uint8_t* in, size_t in_h, size_t in_w, size_t in_row_stride,
+                          const float* packed, size_t out_c, float* out, Clamp clamp, size_t y0, size_t y1);
+
+// ---- 3x3 depthwise convolution, stride 1 or 2, dilation 1, 2 or 4 (stride 2 only with dilation 1) ----
+// Packed: from PyTorch [c, 1, 3, 3] weights and [c] bias.
+size_t packed_dwconv3x3_size(size_t c);
+void pack_dwconv3x3(size_t c, const float* weight, const float* bias, float* packed);
+// in: in_h x in_w x c; out: out_h x out_w x c, out = ceil(in / stride).
+void dwconv3x3(const float* in, size_t in_h, size_t in_w, size_t c, size_t stride, size_t dilation,
+               const float* packed, float* out, Clamp clamp, size_t y0, size_t y1);
+void dwconv3x3_scalar(const float* in, size_t in_h, size_t in_w, size_t c, size_t stride,
+                      size_t dilation, const float* packed, float* out, Clamp clamp, size_t y0, size_t y1);
+
+// ---- 1x1 convolution = GEMM [pixels x in_c] * [in_c x out_c] + bias, clamped ----
+// Packed: from PyTorch [out_c, in_c, 1, 1] weights and [out_c] bias, in panels for the micro-kernel.
+size_t packed_conv1x1_size(size_t in_c, size_t out_c);
+void pack_conv1x1(size_t in_c, size_t out_c, const float* weight, const float* bias, float* packed);
+// in: an h x w x in_c tensor, out: h x w x out_c; computes rows [y0, y1), i.e. pixels y0*w .. y1*w.
+void conv1x1(const float* in, size_t w, size_t in_c, const float* packed, size_t out_c, float* out,
+             Clamp clamp, size_t y0, size_t y1);
+void conv1x1_scalar(const float* in, size_t w, size_t in_c, const float* packed, size_t out_c,
+                    float* out, Clamp clamp, size_t y0, size_t y1);
+
+// ---- nearest 2x upsampling, optionally fused with the addition of a skip tensor ----
+// in: h x w x c; out and skip (may be null): 2h x 2w x c; out = up(in) + skip. Rows are output rows.
+void upsample2x_add(const float* in, size_t h, size_t w, size_t c, const float* skip, float* out,
+                    size_t y0, size_t y1);
+void upsample2x_add_scalar(const float* in, size_t h, size_t w, size_t c, const float* skip, float* out,
+                           size_t y0, size_t y1);
+
+// ---- final 1x1 convolution to 2 channels with the 2-way softmax fused: hair probability ----
+// Packed: from PyTorch [2, c, 1, 1] weights and [2] bias. out: h x w floats, P(hair) = 1/(1+exp(z0-z1)).
+size_t packed_conv1x1_softmax2_size(size_t c);
+void pack_conv1x1_softmax2(size_t c, const float* weight, const float* bias, float* packed);
+void conv1x1_softmax2(const float* in, size_t w, size_t c, const float* packed, float* out, size_t y0,
+                      size_t y1);
+void conv1x1_softmax2_scalar(const float* in, size_t w, size_t c, const float* packed, float* out,
+                             size_t y0, size_t y1);
+
+}  // namespace hm
