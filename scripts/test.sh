@@ -1,0 +1,20 @@
+#!/usr/bin/env bash
+# Every test suite, in order of speed of feedback: native (ASan+UBSan, ctest), Python, Node.
+# Expects scripts/build.sh to have run (it builds dist/ for the Node tests).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+echo "[test] native tests under ASan+UBSan"
+bash scripts/build-native.sh --sanitize
+ctest --test-dir build/native-asan --output-on-failure -j2
+
+if [ -d training/tests ]; then
+  echo "[test] python unit tests (training/tests)"
+  # training/ on the path so the tests import hairmatte_train however their folder is laid out.
+  PYTHONPATH="$PWD/training${PYTHONPATH:+:$PYTHONPATH}" /usr/bin/python3 -m unittest discover -s training/tests
+else
+  echo "[test] python unit tests: training/tests absent, skipped"
+fi
+
+echo "[test] node tests (tests/node)"
+node --test tests/node/
