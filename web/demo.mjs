@@ -1,0 +1,134 @@
+// The demo page: camera (or a photo) -> hairmatte -> WebGL2 canvas, with every control of the engine.
+// URL parameters (for development and tests): ?model=URL (a .hmm file, e.g. random weights), ?threads=N,
+// ?worker=0 (run the engine on the main thread), ?camera=0 (do not start the camera on load).
+import { TryOnSession, defaultThreads } from './tryon-session.mjs';
+import { renderSwatches, parseColorList } from './swatches.mjs';
+
+const $ = (id) => document.getElementById(id);
+const params = new URLSearchParams(location.search);
+const SWATCHES = parseColorList('Espresso #3b1f14, Burgundy #8b2252, Honey blonde #c9a16b, ' +
+  'Copper #b4521f, Platinum #e4dccb, Midnight blue #1d2b5a, Rose #d46a8f');
+
+let session = null;
+let look = { color: '#8b2252', colorEnd: '#c9a16b', mode: 'solid', strength: 0.8 };
+
+function showMessage(text, isError = false) {
+  $('message').textContent = text;
+  $('message').classList.toggle('error', isError);
+}
+
+function engineOptions() {
+  const model = params.get('model') || $('model').value;
+  return {
+    model,
+    threads: Number(params.get('threads')) || defaultThreads(),
+    refine: $('refine').checked ? 'guided' : 'none',
+    temporal: $('temporal').checked ? 0.5 : 0,
+  };
+}
+
+function showBuild() {
+  const info = session.info;
+  $('build').textContent = `${info.model} · ${info.simd ? 'SIMD' : 'no SIMD'} · ` +
+    `${info.threads} thread${info.threads > 1 ? 's' : ''} · ${info.inWorker ? 'worker' : 'main thread'}` +
+    `${crossOriginIsolated ? '' : ' · not isolated'}`;
+}
+
+function showStats(stats) {
+  $('ms').textContent = stats.msPerFrame.toFixed(1);
+  $('e2e').textContent = stats.msEndToEnd.toFixed(1);
+  $('fps').textContent = stats.fps.toFixed(1);
+  $('frames').textContent = String(stats.frames);
+}
+
+function setLook(change) {
+  look = { ...look, ...change };
+  session?.setLook(look);
+}
+
+async function startCamera() {
+  showMessage('Starting the camera…');
+  try {
+    await session.startCamera();
+    $('camera').textContent = 'Restart camera';
+    showMessage('');
+  } catch (e) {
+    showMessage(e.message, true);
+  }
+}
+
+async function showPhoto(file) {
+  if (!file) return;
+  showMessage(`Processing ${file.name || 'photo'}…`);
+  try {
+    await session.showImage(file);
+    showMessage('');
+  } catch (e) {
+    showMessage(e.message, true);
+  }
+}
+
+async function reconfigure() {
+  showMessage('Loading the model…');
+  try {
+    await session.configure(engineOptions());
+    showBuild();
+    showMessage('');
+  } catch (e) {
+    showMessage(e.message, true);
+  }
+}
+
+function wireControls() {
+  const swatches = renderSwatches($('swatches'), SWATCHES, {
+    selected: look.color,
+    onSelect: (hex) => { $('color').value = hex; setLook({ color: hex }); },
+  });
+  $('color').addEventListener('input', (e) => { swatches.reflect(e.target.value); setLook({ color: e.target.value }); });
+  $('color-end').addEventListener('input', (e) => setLook({ colorEnd: e.target.value }));
+  for (const radio of document.querySelectorAll('input[name=mode]')) {
+    radio.addEventListener('change', (e) => setLook({ mode: e.target.value }));
+  }
+  $('strength').addEventListener('input', (e) => setLook({ strength: Number(e.target.value) }));
+  $('split').addEventListener('input', (e) => {
+    const split = Number(e.target.value);
+    $('split-line').style.left = `${split * 100}%`;
+    session?.setSplit(split);
+  });
+  for (const id of ['model', 'refine', 'temporal']) $(id).addEventListener('change', reconfigure);
+  $('camera').addEventListener('click', startCamera);
+  $('photo').addEventListener('change', (e) => showPhoto(e.target.files[0]));
+  const zone = $('drop-zone');
+  zone.addEventListener('dragover', (e) => { e.preventDefault(); zone.classList.add('dragging'); });
+  zone.addEventListener('dragleave', () => zone.classList.remove('dragging'));
+  zone.addEventListener('drop', (e) => {
+    e.preventDefault();
+    zone.classList.remove('dragging');
+    showPhoto(e.dataTransfer.files[0]);
+  });
+}
+
+async function main() {
+  wireControls();
+  showMessage('Loading the model…');
+  try {
+    session = await TryOnSession.create($('view'), {
+      engine: engineOptions(),
+      useWorker: params.get('worker') !== '0',
+      onError: (e) => showMessage(e.message, true),
+    });
+  } catch (e) {
+    $('build').textContent = 'unavailable';
+    showMessage(e.message, true);
+    throw e;
+  }
+  session.setLook(look);
+  session.onFrame(showStats);
+  showBuild();
+  showMessage('');
+  if (params.get('camera') !== '0') await startCamera();
+  return session;
+}
+
+// For tests and the console: the session once ready, and the current look.
+window.hmDemo = { ready: main(), get session() { return session; }, get look() { return look; } };

@@ -1,0 +1,101 @@
+// Main-thread handle on the engine. Runs engine-core.mjs in a module Worker when one can be started (so
+// the page stays responsive while the network runs), else on the main thread through the same code.
+import { createEngineCore } from './engine-core.mjs';
+
+// Where the package's JS API lives, relative to this file: web/engine/ -> bindings/js/index.mjs.
+export const DEFAULT_API_URL = new URL('../../bindings/js/index.mjs', import.meta.url).href;
+
+class WorkerTransport {
+  constructor() {
+    this.worker = new Worker(new URL('./engine-worker.mjs', import.meta.url), { type: 'module' });
+    this.pending = new Map();
+    this.nextId = 1;
+    this.worker.onmessage = ({ data }) => {
+      const entry = this.pending.get(data.id);
+      if (!entry) return;
+      this.pending.delete(data.id);
+      if (data.ok) entry.resolve(data); else entry.reject(new Error(data.error));
+    };
+    this.worker.onerror = (event) => {
+      // A module that fails to load in the worker lands here, not in onmessage.
+      const error = new Error(`engine worker failed: ${event.message || 'script error'}`);
+      for (const entry of this.pending.values()) entry.reject(error);
+      this.pending.clear();
+    };
+  }
+  request(message, transfer = []) {
+    const id = this.nextId++;
+    return new Promise((resolve, reject) => {
+      this.pending.set(id, { resolve, reject });
+      this.worker.postMessage({ ...message, id }, transfer);
+    });
+  }
+  close() { this.worker.terminate(); }
+}
+
+class InlineTransport {
+  constructor() { this.handle = createEngineCore(); }
+  async request(message) {
+    const { reply } = await this.handle(message);
+    return reply;
+  }
+  close() {}
+}
+
+export class EngineClient {
+  // options: HairMatte.create options ({model, threads, refine, temporal}); apiUrl: the module to import.
+  static async create({ options, apiUrl = DEFAULT_API_URL, useWorker = true } = {}) {
+    let workerError = null;
+    if (useWorker && typeof Worker !== 'undefined' && typeof OffscreenCanvas !== 'undefined') {
+      const transport = new WorkerTransport();
+      try {
+        const { info } = await transport.request({ type: 'init', apiUrl, options });
+        return new EngineClient(transport, info, true);
+      } catch (e) {
+        transport.close();
+        workerError = e;
+      }
+    }
+    const transport = new InlineTransport();
+    try {
+      const { info } = await transport.request({ type: 'init', apiUrl, options });
+      return new EngineClient(transport, info, false);
+    } catch (e) {
+      // Report the main-thread error: it is the one that does not depend on Worker support.
+      if (workerError && workerError.message !== e.message) e.message += ` (in a worker: ${workerError.message})`;
+      throw e;
+    }
+  }
+
+  constructor(transport, info, inWorker) {
+    this.transport = transport;
+    this.info = info;
+    this.inWorker = inWorker;
+  }
+
+  // frame: ImageBitmap (transferred, so it is closed afterwards) or {data, width, height} RGBA.
+  // Resolves to {rgba, matte, segmentMs}: the exact pixels that were segmented and their matte.
+  segment(frame, { reset = false } = {}) {
+    const transfer = [];
+    if (this.inWorker) {
+      if (typeof ImageBitmap !== 'undefined' && frame instanceof ImageBitmap) transfer.push(frame);
+      else if (frame.data && frame.data.buffer) {
+        frame = { data: frame.data.slice(), width: frame.width, height: frame.height };
+        transfer.push(frame.data.buffer);
+      }
+    }
+    return this.transport.request({ type: 'segment', frame, reset }, transfer);
+  }
+
+  // The C++ recolour (the reference the WebGL shader is tested against).
+  async recolor(frame, matte, options) {
+    const { rgba } = await this.transport.request({ type: 'recolor', frame, matte, options });
+    return rgba;
+  }
+
+  reset() { return this.transport.request({ type: 'reset' }); }
+
+  async dispose() {
+    try { await this.transport.request({ type: 'dispose' }); } finally { this.transport.close(); }
+  }
+}

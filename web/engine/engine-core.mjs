@@ -1,0 +1,76 @@
+// The engine side of the web layer: owns one HairMatte instance (the package's JS API) and answers
+// requests ({type, ...}) with plain, transferable replies. It runs inside engine-worker.mjs (off the main
+// thread) or, where a module Worker cannot be used, directly on the main thread through the same code.
+//
+// Requests:
+//   {type:'init', apiUrl, options:{model, threads, refine, temporal}} -> {info}
+//   {type:'segment', frame: ImageBitmap | {data,width,height}, reset?} -> {rgba, matte, segmentMs}
+//   {type:'recolor', frame:{data,width,height}, matte, options}        -> {rgba}   (C++ recolour, for tests)
+//   {type:'reset'} -> {}      {type:'dispose'} -> {}
+
+export function createEngineCore() {
+  let hm = null;
+  let pixelCanvas = null;  // OffscreenCanvas used to read an ImageBitmap's pixels
+  let pixelContext = null;
+
+  // ImageBitmap -> {data: Uint8ClampedArray RGBA, width, height}. The engine then sees plain pixels,
+  // which works the same in a Worker and on the main thread.
+  function readPixels(frame) {
+    if (ArrayBuffer.isView(frame.data)) return frame;
+    const { width, height } = frame;
+    if (!pixelCanvas || pixelCanvas.width !== width || pixelCanvas.height !== height) {
+      pixelCanvas = new OffscreenCanvas(width, height);
+      pixelContext = pixelCanvas.getContext('2d', { willReadFrequently: true });
+    }
+    pixelContext.drawImage(frame, 0, 0);
+    if (typeof frame.close === 'function') frame.close();
+    const image = pixelContext.getImageData(0, 0, width, height);
+    return { data: image.data, width, height };
+  }
+
+  function requireEngine() {
+    if (!hm) throw new Error('the engine is not initialised (init first)');
+    return hm;
+  }
+
+  const handlers = {
+    async init({ apiUrl, options }) {
+      if (hm) { hm.dispose(); hm = null; }
+      let api;
+      try {
+        api = await import(apiUrl);
+      } catch (e) {
+        throw new Error(`could not load the hairmatte module from ${apiUrl}: ${e.message}`);
+      }
+      if (!api.HairMatte) throw new Error(`${apiUrl} does not export HairMatte`);
+      hm = await api.HairMatte.create(options);
+      return { info: { ...hm.info } };
+    },
+    segment({ frame, reset }) {
+      const engine = requireEngine();
+      const pixels = readPixels(frame);
+      if (reset) engine.reset();
+      const t0 = performance.now();
+      const matte = engine.segment(pixels);
+      const segmentMs = performance.now() - t0;
+      const rgba = { data: new Uint8Array(pixels.data.buffer, pixels.data.byteOffset, pixels.data.byteLength),
+        width: pixels.width, height: pixels.height };
+      return { reply: { rgba, matte, segmentMs }, transfer: [rgba.data.buffer, matte.data.buffer] };
+    },
+    recolor({ frame, matte, options }) {
+      const out = requireEngine().recolor(frame, options, matte);
+      const data = new Uint8Array(out.data.buffer, out.data.byteOffset, out.data.byteLength);
+      return { reply: { rgba: { data, width: out.width, height: out.height } }, transfer: [data.buffer] };
+    },
+    reset() { requireEngine().reset(); return {}; },
+    dispose() { if (hm) { hm.dispose(); hm = null; } return {}; },
+  };
+
+  // Returns {reply, transfer}; throws an Error with a readable message on failure.
+  return async function handle(request) {
+    const handler = handlers[request.type];
+    if (!handler) throw new Error(`unknown engine request '${request.type}'`);
+    const result = await handler(request);
+    return result && 'reply' in result ? result : { reply: result, transfer: [] };
+  };
+}

@@ -1,0 +1,17 @@
+// Module Worker that runs the engine off the main thread (see engine-core.mjs for the requests).
+// Each message carries an id; the reply carries the same id and either ok:true + fields or ok:false + error.
+import { createEngineCore } from './engine-core.mjs';
+
+const handle = createEngineCore();
+let queue = Promise.resolve();  // requests run one at a time, in order
+
+self.onmessage = ({ data: request }) => {
+  queue = queue.then(async () => {
+    try {
+      const { reply, transfer } = await handle(request);
+      self.postMessage({ id: request.id, ok: true, ...reply }, transfer);
+    } catch (e) {
+      self.postMessage({ id: request.id, ok: false, error: String(e && e.message || e) });
+    }
+  });
+};

@@ -1,0 +1,184 @@
+// One live try-on: camera or photo -> engine (worker) -> WebGL2 canvas, with live stats. The demo page
+// and the <hair-tryon> element are both thin UIs over this class.
+//
+//   const session = await TryOnSession.create(canvas, { engine: {model, threads, refine, temporal} });
+//   await session.startCamera();            // or: await session.showImage(fileOrBlob)
+//   session.setLook({ color: '#8b2252', mode: 'solid', strength: 0.8 });
+//   session.stats  // {frames, fps, msPerFrame, ...}
+//
+// Errors carry a `kind` ('webgl' | 'model' | 'camera' | 'image' | 'frame') so UIs can word them.
+import { TryOnRenderer } from './renderer/tryon-renderer.mjs';
+import { EngineClient } from './engine/engine-client.mjs';
+import { FramePump } from './engine/frame-pump.mjs';
+import { FrameStats } from './engine/frame-stats.mjs';
+
+export function tryOnError(kind, message, cause) {
+  const error = new Error(message);
+  error.kind = kind;
+  if (cause) error.cause = cause;
+  return error;
+}
+
+// Threads only help (and only work) when the page is cross-origin isolated; otherwise one thread.
+export function defaultThreads() {
+  const isolated = typeof crossOriginIsolated !== 'undefined' && crossOriginIsolated;
+  if (!isolated) return 1;
+  return Math.max(1, Math.min(4, (navigator.hardwareConcurrency || 2)));
+}
+
+const MAX_PHOTO_SIDE = 1280;  // larger photos are scaled down: the matte is computed at frame size
+
+export class TryOnSession {
+  static async create(canvas, { engine = {}, apiUrl, useWorker = true, onError = () => {} } = {}) {
+    let renderer;
+    try {
+      renderer = new TryOnRenderer(canvas);
+    } catch (e) {
+      throw tryOnError('webgl', `${e.message}: the live try-on needs WebGL2.`, e);
+    }
+    const session = new TryOnSession(renderer, { apiUrl, useWorker, onError });
+    await session.configure(engine);
+    return session;
+  }
+
+  constructor(renderer, { apiUrl, useWorker, onError }) {
+    this.renderer = renderer;
+    this.apiUrl = apiUrl;
+    this.useWorker = useWorker;
+    this.onError = onError;
+    this.engine = null;
+    this.engineOptions = null;
+    this.look = { color: '#8b2252', colorEnd: '#c9a16b', mode: 'solid', strength: 0.8 };
+    this.split = 0;
+    this.frameStats = new FrameStats();
+    this.video = null;
+    this.stream = null;
+    this.pump = null;
+    this.still = null;          // the last photo, re-segmented when the engine changes
+    this.listeners = new Set(); // called after each rendered frame
+  }
+
+  get stats() { return this.frameStats.snapshot(); }
+  get info() { return this.engine ? { ...this.engine.info, inWorker: this.engine.inWorker } : null; }
+  onFrame(listener) { this.listeners.add(listener); return () => this.listeners.delete(listener); }
+
+  // (Re)creates the engine with HairMatte.create options; the old one is kept until the new one works.
+  async configure(options) {
+    const merged = { threads: defaultThreads(), ...this.engineOptions, ...options };
+    let engine;
+    try {
+      engine = await EngineClient.create({ options: merged, apiUrl: this.apiUrl, useWorker: this.useWorker });
+    } catch (e) {
+      throw tryOnError('model', `The hair model failed to load: ${e.message}`, e);
+    }
+    const old = this.engine;
+    this.engine = engine;
+    this.engineOptions = merged;
+    if (old) old.dispose().catch(() => {});
+    if (this.still && !this.stream) await this.processStill();
+  }
+
+  setLook(look) {
+    this.look = { ...this.look, ...look };
+    this.renderer.render(this.look, this.split);
+  }
+
+  setSplit(split) {
+    this.split = Math.min(1, Math.max(0, split));
+    this.renderer.render(this.look, this.split);
+  }
+
+  async startCamera({ width = 640, height = 480 } = {}) {
+    if (!navigator.mediaDevices || !navigator.mediaDevices.getUserMedia) {
+      throw tryOnError('camera', 'This browser has no camera access (getUserMedia); upload a photo instead.');
+    }
+    let stream;
+    try {
+      stream = await navigator.mediaDevices.getUserMedia({
+        video: { width: { ideal: width }, height: { ideal: height }, facingMode: 'user' }, audio: false });
+    } catch (e) {
+      const refused = e && (e.name === 'NotAllowedError' || e.name === 'SecurityError');
+      const why = refused ? 'Camera access was refused' : `The camera could not be opened (${e && e.name || e})`;
+      throw tryOnError('camera', `${why}; you can upload a photo instead.`, e);
+    }
+    this.stopCamera();
+    this.still = null;
+    this.stream = stream;
+    const video = this.video || document.createElement('video');
+    video.muted = true;
+    video.playsInline = true;
+    video.srcObject = stream;
+    this.video = video;
+    await video.play();
+    await this.engine.reset();
+    this.pump = new FramePump(video, (bitmap) => this.processFrame(bitmap), {
+      onDrop: () => this.frameStats.drop(),
+      onError: (e) => this.onError(tryOnError('frame', `A frame failed: ${e.message}`, e)),
+    });
+    this.pump.start();
+  }
+
+  stopCamera() {
+    if (this.pump) { this.pump.stop(); this.pump = null; }
+    if (this.stream) { for (const track of this.stream.getTracks()) track.stop(); this.stream = null; }
+  }
+
+  get cameraActive() { return Boolean(this.stream); }
+
+  // file: Blob/File of an image, or an ImageBitmap. Stops the camera, shows the photo recoloured.
+  async showImage(file) {
+    let bitmap;
+    try {
+      bitmap = file instanceof ImageBitmap ? file : await createImageBitmap(file);
+    } catch (e) {
+      throw tryOnError('image', `That file could not be read as an image (${e.message}).`, e);
+    }
+    const scale = Math.min(1, MAX_PHOTO_SIDE / Math.max(bitmap.width, bitmap.height));
+    const width = Math.max(2, Math.round(bitmap.width * scale)), height = Math.max(2, Math.round(bitmap.height * scale));
+    const canvas = new OffscreenCanvas(width, height);
+    const context = canvas.getContext('2d', { willReadFrequently: true });
+    context.drawImage(bitmap, 0, 0, width, height);
+    bitmap.close();
+    const image = context.getImageData(0, 0, width, height);
+    this.stopCamera();
+    this.still = { data: image.data, width, height };
+    await this.processStill();
+  }
+
+  async processStill() {
+    const t0 = performance.now();
+    // A photo is not a video: no temporal state from earlier frames may leak into it.
+    const result = await this.engine.segment(this.still, { reset: true });
+    this.present(result, t0);
+  }
+
+  async processFrame(bitmap) {
+    const t0 = performance.now();
+    const result = await this.engine.segment(bitmap);
+    if (!this.stream) return;  // the camera was stopped while the frame was in the engine
+    this.present(result, t0);
+  }
+
+  present({ rgba, matte, segmentMs }, t0) {
+    this.renderer.setFrame(rgba, matte);
+    this.renderer.render(this.look, this.split);
+    this.lastFrame = { rgba, matte };
+    this.frameStats.record({ segmentMs, totalMs: performance.now() - t0 });
+    for (const listener of this.listeners) listener(this.stats);
+  }
+
+  // The canvas as it looks now, as a PNG Blob.
+  snapshot() {
+    return new Promise((resolve, reject) => {
+      if (!this.renderer.size) { reject(new Error('nothing to snapshot yet: no frame has been shown')); return; }
+      this.renderer.render(this.look, this.split);
+      this.renderer.canvas.toBlob((blob) => (blob ? resolve(blob) : reject(new Error('snapshot failed'))), 'image/png');
+    });
+  }
+
+  async dispose() {
+    this.stopCamera();
+    if (this.engine) { await this.engine.dispose().catch(() => {}); this.engine = null; }
+    this.renderer.dispose();
+  }
+}
