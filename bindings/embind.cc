@@ -1,0 +1,161 @@
+// The Embind surface of the engine, used only by bindings/js/index.mjs (which validates every input first).
+//
+// Errors never throw (the wasm build has exceptions off) and never abort: every fallible method returns a
+// std::string, empty on success, else the reason; the JS wrapper turns it into an Error. Memory crosses
+// the boundary through views of buffers this object owns (typed_memory_view, zero-copy): JS writes the
+// model bytes / frame into a view, calls the method, and copies the result out of another view. A view is
+// only valid until the next call that may allocate (memory growth detaches it), so JS re-takes it.
+#include <emscripten/bind.h>
+#include <emscripten/val.h>
+
+#include <cstdint>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "frame_segmenter.h"
+#include "network/engine.h"
+
+namespace hm {
+namespace {
+
+using emscripten::typed_memory_view;
+using emscripten::val;
+
+class EngineBinding {
+ public:
+  // --- model ---
+  // A view of `size` writable bytes for the model file; loadModel() parses them and frees them.
+  val modelBuffer(uint32_t size) {
+    model_bytes_.assign(size, 0);
+    return val(typed_memory_view(model_bytes_.size(), model_bytes_.data()));
+  }
+
+  std::string loadModel(uint32_t input_size, uint32_t threads) {
+    Status status;
+    auto model = Model::load(model_bytes_.data(), model_bytes_.size(), &status);
+    std::vector<uint8_t>().swap(model_bytes_);
+    if (!model) return "invalid model file: " + status.message;
+    return plan(std::move(model), input_size, threads);
+  }
+
+  std::string randomModel(const std::string& arch, uint32_t decoder_depth, uint32_t width_permille,
+                          uint32_t input_size, uint32_t seed, uint32_t threads) {
+    ArchSpec spec;
+    if (arch == "hairmattenet") {
+      spec.arch = Arch::kHairMatteNet;
+    } else if (arch == "hairsegnet") {
+      spec.arch = Arch::kHairSegNet;
+    } else {
+      return "unknown architecture '" + arch + "' (expected 'hairmattenet' or 'hairsegnet')";
+    }
+    spec.decoder_depth = decoder_depth;
+    spec.width_permille = width_permille;
+    spec.input_size = input_size;
+    Status status;
+    auto model = Model::random(spec, seed, &status);
+    if (!model) return "cannot build a random model: " + status.message;
+    return plan(std::move(model), input_size, threads);
+  }
+
+  // --- frames ---
+  // A view of width * height * 4 writable bytes for an RGBA frame (the buffer is kept between frames).
+  val frameBuffer(uint32_t width, uint32_t height) {
+    const size_t bytes = static_cast<size_t>(width) * height * 4;
+    if (width == 0 || height == 0 || width > FrameSegmenter::kMaxFrameSide ||
+        height > FrameSegmenter::kMaxFrameSide)
+      return val::null();
+    if (frame_.size() != bytes) frame_.assign(bytes, 0);
+    return val(typed_memory_view(frame_.size(), frame_.data()));
+  }
+
+  // Segments the frame last written into frameBuffer(width, height); the matte is then in alphaView().
+  std::string segment(uint32_t width, uint32_t height) {
+    if (!segmenter_) return "no model loaded";
+    if (frame_.size() != static_cast<size_t>(width) * height * 4)
+      return "frame size does not match the last frameBuffer() call";
+    alpha_.resize(static_cast<size_t>(width) * height);
+    return segmenter_->segment(frame_.data(), width, height, static_cast<size_t>(width) * 4, alpha_.data())
+        .message;
+  }
+
+  val alphaView() { return val(typed_memory_view(alpha_.size(), alpha_.data())); }
+
+  // --- options and state ---
+  std::string setTemporal(float strength) {
+    if (!segmenter_) return "no model loaded";
+    return segmenter_->set_temporal(strength).message;
+  }
+  void reset() {
+    if (segmenter_) segmenter_->reset();
+  }
+  // Frees the network and every buffer now (JS also calls delete() on this object).
+  void release() {
+    segmenter_.reset();
+    std::vector<uint8_t>().swap(model_bytes_);
+    std::vector<uint8_t>().swap(frame_);
+    std::vector<uint8_t>().swap(alpha_);
+  }
+
+  // --- info (valid after a successful load) ---
+  std::string arch() const { return segmenter_ ? arch_name(model().spec().arch) : ""; }
+  uint32_t decoderDepth() const { return segmenter_ ? model().spec().decoder_depth : 0; }
+  uint32_t widthPermille() const { return segmenter_ ? model().spec().width_permille : 0; }
+  uint32_t inputSize() const { return segmenter_ ? segmenter_->network().input_size() : 0; }
+  uint32_t threads() const { return segmenter_ ? segmenter_->network().threads() : 0; }
+  double arenaBytes() const { return segmenter_ ? double(segmenter_->network().arena_bytes()) : 0; }
+  double multiplyAdds() const { return segmenter_ ? segmenter_->network().multiply_adds() : 0; }
+  std::string metadata() const { return segmenter_ ? model().metadata_json() : "{}"; }
+
+ private:
+  const Model& model() const { return segmenter_->network().model(); }
+
+  std::string plan(std::shared_ptr<const Model> model, uint32_t input_size, uint32_t threads) {
+    Status status;
+    const float temporal = segmenter_ ? segmenter_->temporal() : 0.0f;
+    auto segmenter = FrameSegmenter::create(std::move(model), input_size, threads, &status);
+    if (!segmenter) return status.message;
+    segmenter->set_temporal(temporal);
+    segmenter_ = std::move(segmenter);
+    return "";
+  }
+
+  std::unique_ptr<FrameSegmenter> segmenter_;
+  std::vector<uint8_t> model_bytes_, frame_, alpha_;
+};
+
+// Which build this is, for HairMatte.info: compile-time facts, not guesses.
+bool builtWithThreads() {
+#ifdef HM_THREADS
+  return true;
+#else
+  return false;
+#endif
+}
+
+}  // namespace
+}  // namespace hm
+
+EMSCRIPTEN_BINDINGS(hairmatte) {
+  using hm::EngineBinding;
+  emscripten::class_<EngineBinding>("Engine")
+      .constructor<>()
+      .function("modelBuffer", &EngineBinding::modelBuffer)
+      .function("loadModel", &EngineBinding::loadModel)
+      .function("randomModel", &EngineBinding::randomModel)
+      .function("frameBuffer", &EngineBinding::frameBuffer)
+      .function("segment", &EngineBinding::segment)
+      .function("alphaView", &EngineBinding::alphaView)
+      .function("setTemporal", &EngineBinding::setTemporal)
+      .function("reset", &EngineBinding::reset)
+      .function("release", &EngineBinding::release)
+      .function("arch", &EngineBinding::arch)
+      .function("decoderDepth", &EngineBinding::decoderDepth)
+      .function("widthPermille", &EngineBinding::widthPermille)
+      .function("inputSize", &EngineBinding::inputSize)
+      .function("threads", &EngineBinding::threads)
+      .function("arenaBytes", &EngineBinding::arenaBytes)
+      .function("multiplyAdds", &EngineBinding::multiplyAdds)
+      .function("metadata", &EngineBinding::metadata);
+  emscripten::function("builtWithThreads", &hm::builtWithThreads);
+}

@@ -1,0 +1,48 @@
+#!/usr/bin/env bash
+# Builds the wasm modules into dist/ from one source, with Debian's Emscripten 3.1.6:
+#   dist/hairmatte-simd.{mjs,wasm}                       SIMD128, single thread (works without COOP/COEP)
+#   dist/hairmatte-simd-threads.{mjs,wasm,worker.js}     SIMD128 + pthreads (-DHM_THREADS=ON)
+# and copies the bundled models (models/*.hmm) to dist/models/. A plain no-SIMD build is not made: the
+# kernels are written with SIMD128 intrinsics only (every browser with wasm threads also has SIMD128).
+# Fixes from ../shared/TOOLCHAIN.md: NODE_PATH for emcc's acorn, Eigen's cmake dir, the CTest emulator.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+export NODE_PATH=/usr/share/nodejs
+jobs="${HM_JOBS:-2}"  # the machine's cores are shared: never more than 2
+
+# Eigen under emcmake: its SSE path under -msimd128 wants an (absent) mmintrin.h and mistakes emcc for
+# GCC 4.2; an empty stub header and a fixed __GNUC_MINOR__ settle both (TOOLCHAIN.md, pitfall 6).
+stub_dir=build/wasm-include
+mkdir -p "$stub_dir"
+[ -f "$stub_dir/mmintrin.h" ] || echo '#pragma once' > "$stub_dir/mmintrin.h"
+cxx_flags="-isystem $PWD/$stub_dir -U__GNUC_MINOR__ -D__GNUC_MINOR__=30"
+
+build_variant() {  # name threads(ON/OFF)
+  local name=$1 threads=$2 dir=build/wasm-$1
+  echo "[build-wasm] $name (HM_THREADS=$threads) in $dir"
+  nice -n 10 emcmake cmake -S . -B "$dir" -DCMAKE_BUILD_TYPE=Release -DHM_THREADS="$threads" \
+    -DHM_WASM_NAME="hairmatte-$name" -DCMAKE_CXX_FLAGS="$cxx_flags" \
+    -DCMAKE_CROSSCOMPILING_EMULATOR=/usr/bin/node \
+    -DEigen3_DIR=/usr/share/eigen3/cmake -DCMAKE_FIND_ROOT_PATH_MODE_PACKAGE=BOTH >/dev/null
+  nice -n 10 cmake --build "$dir" -j"$jobs" --target hm_wasm
+  # Install into dist/, with the Node shim in front of the ES module (see scripts/wasm-node-prelude.js).
+  cat scripts/wasm-node-prelude.js "$dir/bindings/hairmatte-$name.mjs" > "dist/hairmatte-$name.mjs"
+  cp "$dir/bindings/hairmatte-$name.wasm" dist/
+  if [ -f "$dir/bindings/hairmatte-$name.worker.js" ]; then
+    cp "$dir/bindings/hairmatte-$name.worker.js" dist/
+  fi
+}
+
+mkdir -p dist
+# The pthread worker script is CommonJS (require, __filename); the package is "type": "module".
+echo '{ "type": "commonjs" }' > dist/package.json
+build_variant simd OFF
+build_variant simd-threads ON
+
+mkdir -p dist/models
+for model in models/*.hmm; do
+  [ -e "$model" ] || continue
+  cp "$model" dist/models/
+  echo "[build-wasm] bundled $(basename "$model")"
+done
+ls -l dist | sed 's/^/[build-wasm] /'
