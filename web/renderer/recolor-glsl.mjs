@@ -7,8 +7,10 @@ uniform int u_mode;
 uniform float u_strength;
 vec3 hm_recolor_pixel(vec3 rgb, float alpha, ivec2 texel) {
   float luma = dot(rgb, vec3(0.299, 0.587, 0.114));
-  vec3 target = u_color * (0.5 + luma);
-  return mix(rgb, clamp(target, 0.0, 1.0), alpha * u_strength);
+  float rows = float(textureSize(u_frame, 0).y);
+  vec3 color = u_mode == 1 ? mix(u_color, u_colorEnd, float(texel.y) / rows) : u_color;
+  float weight = u_mode == 2 ? alpha * smoothstep(0.3, 0.6, luma) : alpha;
+  return mix(rgb, clamp(color * (0.5 + luma), 0.0, 1.0), weight * u_strength);
 }
 `;
 

@@ -15,7 +15,8 @@ const BASE_ARGS = [
   '--disable-background-networking', '--disable-component-update', '--disable-sync',
 ];
 
-// Returns a reason to skip the browser tests, or null when they can run.
+// Returns a reason to skip the browser tests, or false when they can run (node:test treats any
+// non-undefined `skip` value other than false, null included, as "skip": never pass null).
 export async function browserSkipReason() {
   if (!fs.existsSync(CHROMIUM)) return `${CHROMIUM} is missing (apt-get install -y chromium)`;
   try {
@@ -23,7 +24,7 @@ export async function browserSkipReason() {
   } catch {
     return 'playwright-core is not installed (npm i -D playwright-core)';
   }
-  return null;
+  return false;
 }
 
 // camera: undefined = no fake camera flags; { y4m: FILE } = fake camera fed by FILE;
