@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "matting/box_filter.h"
+#include "matting/fast_guided_upsample.h"
 #include "matting/guided_filter.h"
 
 namespace hm {
@@ -229,6 +230,145 @@ TEST(GuidedFilterGray, RejectsBadArguments) {
   const Status st = guided_filter_gray(a.data(), a.data(), 2, 2, {1, INFINITY}, out.data());
   EXPECT_FALSE(st.ok);
   EXPECT_NE(st.message.find("eps"), std::string::npos);
+}
+
+}  // namespace
+}  // namespace hm
+
+// ---- fast guided upsampling ----
+namespace hm {
+namespace {
+
+std::vector<uint8_t> random_frame(int w, int h, std::mt19937* rng) {
+  std::uniform_int_distribution<int> u(0, 255);
+  std::vector<uint8_t> f(static_cast<size_t>(w) * h * 4);
+  for (auto& v : f) v = static_cast<uint8_t>(u(*rng));
+  return f;
+}
+
+// By definition (He & Sun, Algorithm 2) with brute-force pieces: block-mean guide, brute_guided_color's
+// coefficients recomputed here, bilinear upsampling with explicit clamped taps.
+std::vector<double> brute_fast_guided(const std::vector<uint8_t>& frame, int w, int h, const Plane& low, int s,
+                                      int r_full, double eps) {
+  const int lw = (w + s - 1) / s, lh = (h + s - 1) / s, r = std::max(1, static_cast<int>(std::lround(double(r_full) / s)));
+  Plane I[3] = {Plane(lw * lh), Plane(lw * lh), Plane(lw * lh)};
+  for (int j = 0; j < lh; ++j)
+    for (int i = 0; i < lw; ++i)
+      for (int c = 0; c < 3; ++c) {
+        double sum = 0;
+        int n = 0;
+        for (int y = j * s; y < std::min(h, j * s + s); ++y)
+          for (int x = i * s; x < std::min(w, i * s + s); ++x, ++n) sum += frame[(y * w + x) * 4 + c];
+        I[c][j * lw + i] = static_cast<float>(sum / n / 255.0);
+      }
+  // The coefficient step of brute_guided_color, kept here because the fast filter applies the coefficients.
+  std::vector<double> a[3] = {std::vector<double>(lw * lh), std::vector<double>(lw * lh), std::vector<double>(lw * lh)};
+  std::vector<double> b(lw * lh);
+  for (int y = 0; y < lh; ++y) {
+    for (int x = 0; x < lw; ++x) {
+      const Window win = window_at(x, y, lw, lh, r);
+      Eigen::Vector3d mi = Eigen::Vector3d::Zero();
+      double mp = 0;
+      for (int yy = win.y0; yy <= win.y1; ++yy)
+        for (int xx = win.x0; xx <= win.x1; ++xx) {
+          const int k = yy * lw + xx;
+          mi += Eigen::Vector3d(I[0][k], I[1][k], I[2][k]);
+          mp += low[k];
+        }
+      mi /= win.count();
+      mp /= win.count();
+      Eigen::Matrix3d sigma = Eigen::Matrix3d::Zero();
+      Eigen::Vector3d cov = Eigen::Vector3d::Zero();
+      for (int yy = win.y0; yy <= win.y1; ++yy)
+        for (int xx = win.x0; xx <= win.x1; ++xx) {
+          const int k = yy * lw + xx;
+          const Eigen::Vector3d d = Eigen::Vector3d(I[0][k], I[1][k], I[2][k]) - mi;
+          sigma += d * d.transpose();
+          cov += d * (low[k] - mp);
+        }
+      sigma /= win.count();
+      cov /= win.count();
+      const Eigen::Vector3d ak = (sigma + eps * Eigen::Matrix3d::Identity()).ldlt().solve(cov);
+      for (int c = 0; c < 3; ++c) a[c][y * lw + x] = ak[c];
+      b[y * lw + x] = mp - ak.dot(mi);
+    }
+  }
+  std::vector<double> ma[4];
+  for (int c = 0; c < 3; ++c) ma[c] = brute_box_mean(a[c], lw, lh, r);
+  ma[3] = brute_box_mean(b, lw, lh, r);
+  const auto sample = [&](const std::vector<double>& v, double fx, double fy) {
+    fx = std::max(fx, 0.0);
+    fy = std::max(fy, 0.0);
+    const int x0 = std::min(static_cast<int>(fx), lw - 1), y0 = std::min(static_cast<int>(fy), lh - 1);
+    const int x1 = std::min(x0 + 1, lw - 1), y1 = std::min(y0 + 1, lh - 1);
+    const double tx = fx - x0, ty = fy - y0;
+    return (1 - ty) * ((1 - tx) * v[y0 * lw + x0] + tx * v[y0 * lw + x1]) +
+           ty * ((1 - tx) * v[y1 * lw + x0] + tx * v[y1 * lw + x1]);
+  };
+  std::vector<double> q(static_cast<size_t>(w) * h);
+  for (int y = 0; y < h; ++y)
+    for (int x = 0; x < w; ++x) {
+      const double fx = (x + 0.5) / s - 0.5, fy = (y + 0.5) / s - 0.5;
+      double v = sample(ma[3], fx, fy);
+      for (int c = 0; c < 3; ++c) v += sample(ma[c], fx, fy) * frame[(y * w + x) * 4 + c] / 255.0;
+      q[y * w + x] = std::clamp(v, 0.0, 1.0);
+    }
+  return q;
+}
+
+TEST(GuidedFastUpsample, MatchesBruteForceOnOddSizes) {
+  std::mt19937 rng(4);
+  struct FastCase {
+    int w, h, s, r;
+  };
+  for (const FastCase c : {FastCase{1, 1, 1, 0}, FastCase{17, 13, 1, 3}, FastCase{23, 19, 2, 5},
+                           FastCase{31, 17, 3, 8}, FastCase{29, 37, 4, 40}, FastCase{9, 7, 4, 4}}) {
+    const auto frame = random_frame(c.w, c.h, &rng);
+    const Plane low = random_plane((c.w + c.s - 1) / c.s, (c.h + c.s - 1) / c.s, &rng);
+    std::vector<uint8_t> alpha(static_cast<size_t>(c.w) * c.h);
+    FastGuidedUpsampler up;
+    ASSERT_TRUE(up.run(frame.data(), c.w, c.h, c.w * 4, low.data(), {c.r, 1e-3f, c.s}, alpha.data()).ok);
+    const auto ref = brute_fast_guided(frame, c.w, c.h, low, c.s, c.r, 1e-3);
+    double worst = 0;
+    for (size_t i = 0; i < alpha.size(); ++i) worst = std::max(worst, std::abs(alpha[i] - 255.0 * ref[i]));
+    // Quantisation to 8 bits is the only allowed difference: half a step plus float rounding.
+    EXPECT_LT(worst, 0.5 + 1e-2) << c.w << "x" << c.h << " s=" << c.s << " r=" << c.r;
+  }
+}
+
+// A blocky low-resolution matte of a shape whose edge is not on the block grid: the upsampled matte
+// follows the frame's edge to the pixel.
+TEST(GuidedFastUpsample, PutsTheMatteEdgeOnTheFrameEdge) {
+  const int w = 64, h = 16, s = 4, edge = 29;  // 29 is inside block 7 ([28, 32))
+  std::vector<uint8_t> frame(w * h * 4);
+  for (int y = 0; y < h; ++y)
+    for (int x = 0; x < w; ++x)
+      for (int c = 0; c < 3; ++c) frame[(y * w + x) * 4 + c] = x < edge ? 40 : 200;
+  const int lw = w / s, lh = h / s;
+  Plane low(lw * lh);
+  for (int j = 0; j < lh; ++j)
+    for (int i = 0; i < lw; ++i) low[j * lw + i] = std::clamp((i * s + 2 - edge) / 8.0f + 0.5f, 0.0f, 1.0f);
+  std::vector<uint8_t> alpha(w * h);
+  FastGuidedUpsampler up;
+  ASSERT_TRUE(up.run(frame.data(), w, h, w * 4, low.data(), {8, 1e-4f, s}, alpha.data()).ok);
+  const uint8_t* row = &alpha[8 * w];
+  int steepest = 1;
+  for (int x = 1; x < w; ++x) {
+    if (std::abs(row[x] - row[x - 1]) > std::abs(row[steepest] - row[steepest - 1])) steepest = x;
+  }
+  EXPECT_EQ(steepest, edge);
+  EXPECT_GT(row[edge] - row[edge - 1], 100);
+}
+
+TEST(GuidedFastUpsample, RejectsBadArguments) {
+  std::vector<uint8_t> frame(4 * 4 * 4), alpha(16);
+  Plane low(4, 0.5f);
+  FastGuidedUpsampler up;
+  EXPECT_FALSE(up.run(frame.data(), 4, 4, 16, low.data(), {2, 1e-3f, 0}, alpha.data()).ok);
+  EXPECT_FALSE(up.run(frame.data(), 4, 4, 8, low.data(), {2, 1e-3f, 2}, alpha.data()).ok);
+  EXPECT_FALSE(up.run(frame.data(), 4, 4, 16, low.data(), {-1, 1e-3f, 2}, alpha.data()).ok);
+  EXPECT_FALSE(up.run(frame.data(), 4, 4, 16, low.data(), {2, -1.0f, 2}, alpha.data()).ok);
+  EXPECT_FALSE(up.run(nullptr, 4, 4, 16, low.data(), {2, 1e-3f, 2}, alpha.data()).ok);
 }
 
 }  // namespace

@@ -1,0 +1,73 @@
+#include "matting/crop_square.h"
+
+#include <algorithm>
+#include <string>
+
+#include "image/resize.h"
+
+namespace hm {
+
+CropSquare centred_square(int frame_width, int frame_height) {
+  const int size = std::min(frame_width, frame_height);
+  return CropSquare{(frame_width - size) / 2, (frame_height - size) / 2, size};
+}
+
+Status check_crop_square(CropSquare c, int frame_width, int frame_height) {
+  if (c.size <= 0 || c.x < 0 || c.y < 0 || c.x + c.size > frame_width || c.y + c.size > frame_height) {
+    return Status::error("crop square (" + std::to_string(c.x) + ", " + std::to_string(c.y) + ", size " +
+                         std::to_string(c.size) + ") is not inside the " + std::to_string(frame_width) + "x" +
+                         std::to_string(frame_height) + " frame");
+  }
+  return Status{};
+}
+
+Status crop_to_network_input(const uint8_t* frame, int frame_width, int frame_height, size_t frame_stride,
+                             CropSquare crop, int n, uint8_t* out) {
+  if (!frame || !out) return Status::error("crop: null image");
+  if (n <= 0) return Status::error("crop: network input size must be positive");
+  if (frame_stride < static_cast<size_t>(frame_width) * 4) return Status::error("crop: frame stride too small");
+  Status st = check_crop_square(crop, frame_width, frame_height);
+  if (!st.ok) return st;
+  const uint8_t* origin = frame + static_cast<size_t>(crop.y) * frame_stride + static_cast<size_t>(crop.x) * 4;
+  resize_bilinear_rgba8(origin, crop.size, crop.size, frame_stride, out, n, n, static_cast<size_t>(n) * 4);
+  return st;
+}
+
+void sample_crop_probability(const float* prob, int n, CropSquare crop, float cell, int out_width,
+                             int out_height, float* out) {
+  const float scale = static_cast<float>(n) / static_cast<float>(crop.size);  // network pixels per frame pixel
+  // Per column: the two taps and weight, or -1 when the centre is outside the square.
+  struct Tap {
+    int i0, i1;
+    float w1;
+  };
+  const auto tap_for = [&](int i, int origin) {
+    const float centre = (static_cast<float>(i) + 0.5f) * cell - static_cast<float>(origin);
+    if (centre < 0.0f || centre >= static_cast<float>(crop.size)) return Tap{-1, -1, 0.0f};
+    const float s = std::max(centre * scale - 0.5f, 0.0f);
+    const int i0 = std::min(static_cast<int>(s), n - 1);
+    return Tap{i0, std::min(i0 + 1, n - 1), s - static_cast<float>(i0)};
+  };
+  for (int j = 0; j < out_height; ++j) {
+    const Tap ty = tap_for(j, crop.y);
+    float* dst = out + static_cast<size_t>(j) * out_width;
+    if (ty.i0 < 0) {
+      std::fill(dst, dst + out_width, 0.0f);
+      continue;
+    }
+    const float* row0 = prob + static_cast<size_t>(ty.i0) * n;
+    const float* row1 = prob + static_cast<size_t>(ty.i1) * n;
+    for (int i = 0; i < out_width; ++i) {
+      const Tap tx = tap_for(i, crop.x);
+      if (tx.i0 < 0) {
+        dst[i] = 0.0f;
+        continue;
+      }
+      const float top = row0[tx.i0] + (row0[tx.i1] - row0[tx.i0]) * tx.w1;
+      const float bottom = row1[tx.i0] + (row1[tx.i1] - row1[tx.i0]) * tx.w1;
+      dst[i] = top + (bottom - top) * ty.w1;
+    }
+  }
+}
+
+}  // namespace hm
