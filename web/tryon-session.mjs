@@ -26,6 +26,21 @@ export function defaultThreads() {
   return Math.max(1, Math.min(4, (navigator.hardwareConcurrency || 2)));
 }
 
+// Asks for the camera; errors are worded for people (refused vs. absent) with kind 'camera'.
+export async function openCamera({ width = 640, height = 480 } = {}) {
+  if (!navigator.mediaDevices || !navigator.mediaDevices.getUserMedia) {
+    throw tryOnError('camera', 'This browser has no camera access (getUserMedia); upload a photo instead.');
+  }
+  try {
+    return await navigator.mediaDevices.getUserMedia({
+      video: { width: { ideal: width }, height: { ideal: height }, facingMode: 'user' }, audio: false });
+  } catch (e) {
+    const refused = e && (e.name === 'NotAllowedError' || e.name === 'SecurityError');
+    const why = refused ? 'Camera access was refused' : `The camera could not be opened (${e && e.name || e})`;
+    throw tryOnError('camera', `${why}; you can upload a photo instead.`, e);
+  }
+}
+
 const MAX_PHOTO_SIDE = 1280;  // larger photos are scaled down: the matte is computed at frame size
 
 export class TryOnSession {
@@ -88,19 +103,9 @@ export class TryOnSession {
     this.renderer.render(this.look, this.split);
   }
 
-  async startCamera({ width = 640, height = 480 } = {}) {
-    if (!navigator.mediaDevices || !navigator.mediaDevices.getUserMedia) {
-      throw tryOnError('camera', 'This browser has no camera access (getUserMedia); upload a photo instead.');
-    }
-    let stream;
-    try {
-      stream = await navigator.mediaDevices.getUserMedia({
-        video: { width: { ideal: width }, height: { ideal: height }, facingMode: 'user' }, audio: false });
-    } catch (e) {
-      const refused = e && (e.name === 'NotAllowedError' || e.name === 'SecurityError');
-      const why = refused ? 'Camera access was refused' : `The camera could not be opened (${e && e.name || e})`;
-      throw tryOnError('camera', `${why}; you can upload a photo instead.`, e);
-    }
+  // Opens the camera (or reuses `stream` from openCamera()) and starts the live loop.
+  async startCamera(stream = null) {
+    stream = stream || await openCamera();
     this.stopCamera();
     this.still = null;
     this.stream = stream;

@@ -11,7 +11,7 @@
 // msPerFrame}; color (get/set). Events: colorchange {detail: {color}}, error {detail: {kind, message}}
 // with kind 'camera' | 'webgl' | 'model' | 'image' | 'frame'; every error is also shown in the element.
 // Threads are used only when the page is cross-origin isolated; otherwise it runs one thread.
-import { TryOnSession } from './tryon-session.mjs';
+import { TryOnSession, openCamera } from './tryon-session.mjs';
 import { renderSwatches, parseColorList } from './swatches.mjs';
 
 const DEFAULT_COLORS = 'Espresso #3b1f14, Burgundy #8b2252, Honey blonde #c9a16b';
@@ -159,8 +159,15 @@ export class HairTryOnElement extends HTMLElement {
     this.showMessage('');
     this.startButton.disabled = true;
     try {
-      const session = await this.ensureSession();
-      await session.startCamera();
+      // Camera permission and model loading proceed together; a refusal is reported as such even when
+      // the model is still loading.
+      const [camera, engine] = await Promise.allSettled([openCamera(), this.ensureSession()]);
+      if (camera.status === 'rejected') throw camera.reason;
+      if (engine.status === 'rejected') {
+        for (const track of camera.value.getTracks()) track.stop();
+        throw engine.reason;
+      }
+      await engine.value.startCamera(camera.value);
       this.startButton.hidden = true;
       return true;
     } catch (e) {
