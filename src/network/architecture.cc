@@ -1,0 +1,107 @@
+#include "network/architecture.h"
+
+namespace hm {
+
+const char* arch_name(Arch arch) {
+  switch (arch) {
+    case Arch::kHairSegNet: return "hairsegnet";
+    case Arch::kHairMatteNet: return "hairmattenet";
+  }
+  return "unknown";
+}
+
+Status validate_arch_spec(const ArchSpec& spec) {
+  if (spec.arch != Arch::kHairSegNet && spec.arch != Arch::kHairMatteNet) {
+    return Status::error("unknown architecture " + std::to_string(static_cast<uint32_t>(spec.arch)) +
+                         " (0 = hairsegnet, 1 = hairmattenet)");
+  }
+  if (spec.decoder_depth < 1 || spec.decoder_depth > 1024) {
+    return Status::error("decoder depth " + std::to_string(spec.decoder_depth) + " is outside 1..1024");
+  }
+  const uint32_t w = spec.width_permille;
+  if (w != 250 && w != 500 && w != 750 && w != 1000) {
+    return Status::error("encoder width " + std::to_string(w) +
+                         " (thousandths) is not one of 250, 500, 750, 1000");
+  }
+  if (spec.input_size == 0 || spec.input_size % 32 != 0) {
+    return Status::error("input size " + std::to_string(spec.input_size) +
+                         " is not a positive multiple of 32");
+  }
+  return Status{};
+}
+
+uint32_t encoder_channels(const ArchSpec& spec, int k) {
+  static const uint32_t kBase[kEncoderBlocks + 1] = {32,  64,  128, 128, 256, 256,  512,
+                                                     512, 512, 512, 512, 512, 1024, 1024};
+  // Every base count is a multiple of 32 and every width a multiple of 250/1000, so this integer
+  // product is exactly MobileNet's int(c * alpha).
+  return kBase[k] * spec.width_permille / 1000;
+}
+
+DepthwiseGeometry encoder_dw_geometry(const ArchSpec& spec, int k) {
+  DepthwiseGeometry g;
+  const bool stride2 = (k == 2 || k == 4 || k == 6 || k == 12);
+  if (spec.arch == Arch::kHairMatteNet) {
+    g.stride = stride2 ? 2 : 1;
+    return g;
+  }
+  // HairSegNet (DeepLab-style dilated encoder): dw6 and dw12 keep the resolution, dw7..dw12 are
+  // dilated by 2 and dw13 by 4, so the encoder output is 1/8 of the input.
+  g.stride = (k == 2 || k == 4) ? 2 : 1;
+  if (k >= 7 && k <= 12) g.dilation = 2;
+  if (k == 13) g.dilation = 4;
+  return g;
+}
+
+int decoder_stages(const ArchSpec& spec) { return spec.arch == Arch::kHairMatteNet ? 5 : 3; }
+
+int decoder_skip_block(const ArchSpec& spec, int stage) {
+  if (spec.arch != Arch::kHairMatteNet) return 0;
+  static const int kSkipBlock[6] = {0, 11, 5, 3, 1, 0};
+  return (stage >= 1 && stage <= 5) ? kSkipBlock[stage] : 0;
+}
+
+uint32_t decoder_stage_channels(const ArchSpec& spec, int stage) {
+  return stage == 1 ? encoder_channels(spec, kEncoderBlocks) : spec.decoder_depth;
+}
+
+namespace {
+void add_conv(std::vector<TensorSpec>* out, const std::string& name, uint32_t out_c, uint32_t in_c,
+              uint32_t k) {
+  out->push_back({name + ".weight", {out_c, in_c, k, k}});
+  out->push_back({name + ".bias", {out_c}});
+}
+}  // namespace
+
+std::vector<TensorSpec> required_tensors(const ArchSpec& spec) {
+  std::vector<TensorSpec> t;
+  const uint32_t depth = spec.decoder_depth;
+  add_conv(&t, "enc.conv0", encoder_channels(spec, 0), 3, 3);
+  for (int k = 1; k <= kEncoderBlocks; ++k) {
+    const uint32_t in_c = encoder_channels(spec, k - 1);
+    add_conv(&t, "enc.dw" + std::to_string(k), in_c, 1, 3);
+    add_conv(&t, "enc.pw" + std::to_string(k), encoder_channels(spec, k), in_c, 1);
+  }
+  for (int s = 1; s <= decoder_stages(spec); ++s) {
+    const std::string stage = "dec" + std::to_string(s);
+    const uint32_t c = decoder_stage_channels(spec, s);
+    if (int block = decoder_skip_block(spec, s)) {
+      add_conv(&t, stage + ".skip", c, encoder_channels(spec, block), 1);
+    }
+    add_conv(&t, stage + ".dw", c, 1, 3);
+    add_conv(&t, stage + ".pw", depth, c, 1);
+  }
+  add_conv(&t, "head", 2, depth, 1);
+  return t;
+}
+
+std::string shape_to_string(const std::vector<uint32_t>& shape) {
+  std::string s = "[";
+  for (size_t i = 0; i < shape.size(); ++i) {
+    if (i) s += ", ";
+    s += std::to_string(shape[i]);
+  }
+  return s + "]";
+}
+
+}  // namespace hm

@@ -1,0 +1,237 @@
+#include "network/model_file.h"
+
+#include <cmath>
+#include <cstdio>
+#include <cstring>
+#include <unordered_map>
+
+#include "network/architecture.h"
+#include "network/crc32.h"
+#include "network/half_float.h"
+
+namespace hm {
+namespace {
+
+uint32_t read_u32(const uint8_t* p) {
+  return static_cast<uint32_t>(p[0]) | static_cast<uint32_t>(p[1]) << 8 |
+         static_cast<uint32_t>(p[2]) << 16 | static_cast<uint32_t>(p[3]) << 24;
+}
+uint16_t read_u16(const uint8_t* p) { return static_cast<uint16_t>(p[0] | p[1] << 8); }
+
+std::string hex32(uint32_t v) {
+  char buf[16];
+  std::snprintf(buf, sizeof buf, "0x%08x", v);
+  return buf;
+}
+
+// Where one tensor record sits in the file, found by walking the records before trusting any of them.
+struct RecordView {
+  std::string name;
+  TensorDType dtype = TensorDType::kFloat32;
+  std::vector<uint32_t> shape;
+  size_t data_offset = 0;
+  size_t element_count = 0;
+};
+
+std::string record_label(size_t index, const std::string& name) {
+  std::string label = "tensor record " + std::to_string(index);
+  if (!name.empty()) label += " ('" + name + "')";
+  return label;
+}
+
+Status truncated(size_t index, const std::string& name, const char* part, size_t needed_end,
+                 size_t records_end) {
+  return Status::error("file is truncated: " + record_label(index, name) + " needs its " + part +
+                       " to end at byte " + std::to_string(needed_end) + " but the tensor records end at byte " +
+                       std::to_string(records_end));
+}
+
+// Walks `count` records from `offset` up to `end` (the checksum's offset), checking bounds and the
+// structural fields needed to find the next record: name length, dtype, rank, padding.
+Status walk_records(const uint8_t* bytes, size_t offset, size_t end, uint32_t count,
+                    std::vector<RecordView>* records) {
+  for (uint32_t i = 0; i < count; ++i) {
+    RecordView r;
+    if (end - offset < 2) return truncated(i, "", "name length", offset + 2, end);
+    const size_t name_length = read_u16(bytes + offset);
+    offset += 2;
+    if (name_length < 1 || name_length > 255) {
+      return Status::error(record_label(i, "") + ": name length " + std::to_string(name_length) +
+                           " is outside 1..255");
+    }
+    if (end - offset < name_length) return truncated(i, "", "name", offset + name_length, end);
+    for (size_t k = 0; k < name_length; ++k) {
+      const uint8_t ch = bytes[offset + k];
+      if (ch < 0x21 || ch > 0x7E) {
+        return Status::error(record_label(i, "") + ": name has a non-printable or non-ASCII byte " +
+                             std::to_string(ch) + " at position " + std::to_string(k));
+      }
+    }
+    r.name.assign(reinterpret_cast<const char*>(bytes + offset), name_length);
+    offset += name_length;
+    if (end - offset < 2) return truncated(i, r.name, "dtype and rank", offset + 2, end);
+    const uint8_t dtype = bytes[offset];
+    const uint8_t rank = bytes[offset + 1];
+    offset += 2;
+    if (dtype != 1 && dtype != 2) {
+      return Status::error(record_label(i, r.name) + ": unknown dtype " + std::to_string(dtype) +
+                           " (1 = float32, 2 = float16)");
+    }
+    r.dtype = static_cast<TensorDType>(dtype);
+    if (rank < 1 || rank > 4) {
+      return Status::error(record_label(i, r.name) + ": rank " + std::to_string(rank) + " is outside 1..4");
+    }
+    if (end - offset < 4u * rank) return truncated(i, r.name, "dimensions", offset + 4u * rank, end);
+    uint64_t elements = 1;
+    for (int d = 0; d < rank; ++d) {
+      const uint32_t dim = read_u32(bytes + offset + 4 * d);
+      r.shape.push_back(dim);
+      elements *= dim;
+      if (elements > end) {  // cannot fit whatever the dtype; also keeps the product from overflowing
+        return truncated(i, r.name, "data", end + 1, end);
+      }
+    }
+    offset += 4u * rank;
+    const size_t padding = (4 - offset % 4) % 4;
+    if (end - offset < padding) return truncated(i, r.name, "alignment padding", offset + padding, end);
+    for (size_t k = 0; k < padding; ++k) {
+      if (bytes[offset + k] != 0) {
+        return Status::error(record_label(i, r.name) + ": alignment padding byte " +
+                             std::to_string(offset + k) + " is not zero");
+      }
+    }
+    offset += padding;
+    const size_t element_bytes = r.dtype == TensorDType::kFloat32 ? 4 : 2;
+    const size_t data_bytes = static_cast<size_t>(elements) * element_bytes;
+    if (end - offset < data_bytes) return truncated(i, r.name, "data", offset + data_bytes, end);
+    r.data_offset = offset;
+    r.element_count = static_cast<size_t>(elements);
+    offset += data_bytes;
+    records->push_back(std::move(r));
+  }
+  if (offset != end) {
+    return Status::error("tensor count " + std::to_string(count) + " disagrees with the file: " +
+                         std::to_string(end - offset) + " bytes follow the last record before the checksum");
+  }
+  return Status{};
+}
+
+Status decode_values(const uint8_t* bytes, const RecordView& r, std::vector<float>* values) {
+  values->resize(r.element_count);
+  const uint8_t* data = bytes + r.data_offset;
+  for (size_t i = 0; i < r.element_count; ++i) {
+    float v;
+    if (r.dtype == TensorDType::kFloat32) {
+      const uint32_t bits = read_u32(data + 4 * i);
+      std::memcpy(&v, &bits, 4);
+    } else {
+      v = half_to_float(read_u16(data + 2 * i));
+    }
+    if (!std::isfinite(v)) {
+      return Status::error("tensor '" + r.name + "' holds a " + (std::isnan(v) ? "NaN" : "infinite") +
+                           " value at element " + std::to_string(i));
+    }
+    (*values)[i] = v;
+  }
+  return Status{};
+}
+
+}  // namespace
+
+const NamedTensor* find_tensor(const ModelFileContents& contents, const std::string& name) {
+  for (const NamedTensor& t : contents.tensors) {
+    if (t.name == name) return &t;
+  }
+  return nullptr;
+}
+
+Status parse_model_file(const uint8_t* bytes, size_t size, ModelFileContents* out) {
+  if (size == 0) return Status::error("model file is empty (0 bytes)");
+  if (bytes == nullptr) return Status::error("model bytes are null");
+  const size_t magic_bytes = size < 8 ? size : 8;
+  if (std::memcmp(bytes, kModelFileMagic, magic_bytes) != 0) {
+    return Status::error("not a hairmatte model file: the magic (first 8 bytes) is not 'HAIRMATT'");
+  }
+  const size_t minimum = kModelFileHeaderBytes + kModelFileChecksumBytes;
+  if (size < minimum) {
+    return Status::error("file is truncated: " + std::to_string(size) + " bytes, shorter than the " +
+                         std::to_string(minimum) + "-byte header and checksum");
+  }
+  const uint32_t version = read_u32(bytes + 8);
+  if (version != kModelFileVersion) {
+    return Status::error("unsupported model file version " + std::to_string(version) + " (this engine reads 1)");
+  }
+  ArchSpec spec;
+  const uint32_t arch = read_u32(bytes + 12);
+  spec.arch = static_cast<Arch>(arch);
+  spec.decoder_depth = read_u32(bytes + 16);
+  spec.width_permille = read_u32(bytes + 20);
+  spec.input_size = read_u32(bytes + 24);
+  Status header = validate_arch_spec(spec);
+  if (!header.ok) return Status::error("bad header: " + header.message);
+  const uint32_t tensor_count = read_u32(bytes + 28);
+  const uint32_t metadata_length = read_u32(bytes + 32);
+
+  const size_t records_end = size - kModelFileChecksumBytes;
+  const uint32_t stored_crc = read_u32(bytes + records_end);
+  const uint32_t actual_crc = crc32_ieee(bytes, records_end);
+  const bool crc_ok = stored_crc == actual_crc;
+  const char* crc_note = "; the checksum does not match either, so the file is truncated or corrupted";
+
+  if (metadata_length > records_end - kModelFileHeaderBytes) {
+    return Status::error("file is truncated: metadata length " + std::to_string(metadata_length) +
+                         " runs past the end of the file (" + std::to_string(size) + " bytes)");
+  }
+  std::vector<RecordView> records;
+  Status walk = walk_records(bytes, kModelFileHeaderBytes + metadata_length, records_end, tensor_count,
+                             &records);
+  if (!walk.ok) return crc_ok ? walk : Status::error(walk.message + crc_note);
+  if (!crc_ok) {
+    return Status::error("checksum mismatch: the file stores CRC-32 " + hex32(stored_crc) +
+                         " but its bytes give " + hex32(actual_crc) + " (the file is corrupted)");
+  }
+
+  // Names and shapes against what the header's architecture needs.
+  const std::vector<TensorSpec> required = required_tensors(spec);
+  std::unordered_map<std::string, size_t> required_index;
+  for (size_t i = 0; i < required.size(); ++i) required_index[required[i].name] = i;
+  std::vector<const RecordView*> by_required(required.size(), nullptr);
+  const std::string arch_label = std::string(arch_name(spec.arch)) + " (depth " +
+                                 std::to_string(spec.decoder_depth) + ", width " +
+                                 std::to_string(spec.width_permille) + ")";
+  for (const RecordView& r : records) {
+    auto it = required_index.find(r.name);
+    if (it == required_index.end()) {
+      return Status::error("unknown tensor '" + r.name + "': " + arch_label + " has no tensor of that name");
+    }
+    if (by_required[it->second] != nullptr) return Status::error("tensor '" + r.name + "' appears twice");
+    const std::vector<uint32_t>& expected = required[it->second].shape;
+    if (r.shape != expected) {
+      return Status::error("tensor '" + r.name + "' has shape " + shape_to_string(r.shape) + " but " +
+                           arch_label + " needs " + shape_to_string(expected));
+    }
+    by_required[it->second] = &r;
+  }
+  for (size_t i = 0; i < required.size(); ++i) {
+    if (by_required[i] == nullptr) {
+      return Status::error("missing tensor '" + required[i].name + "' " + shape_to_string(required[i].shape) +
+                           " needed by " + arch_label);
+    }
+  }
+
+  ModelFileContents contents;
+  contents.spec = spec;
+  contents.metadata_json.assign(reinterpret_cast<const char*>(bytes + kModelFileHeaderBytes), metadata_length);
+  contents.tensors.resize(required.size());
+  for (size_t i = 0; i < required.size(); ++i) {
+    NamedTensor& t = contents.tensors[i];
+    t.name = required[i].name;
+    t.shape = required[i].shape;
+    Status values = decode_values(bytes, *by_required[i], &t.values);
+    if (!values.ok) return values;
+  }
+  *out = std::move(contents);
+  return Status{};
+}
+
+}  // namespace hm

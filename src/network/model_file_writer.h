@@ -1,0 +1,20 @@
+// Writing a `.hmm` model file (docs/model-format.md) from tensors in PyTorch layout. Used by the native
+// tools (tools/hm_random_model) and by tests, which also use it to build deliberately broken files.
+#pragma once
+#include <cstdint>
+#include <vector>
+
+#include "network/model_file.h"
+
+namespace hm {
+
+// Serialises `contents` exactly as given: header from contents.spec, the metadata, the tensors in the
+// given order (no validation, so tests can write files the loader must reject), then the CRC-32.
+// float16 rounds to nearest even.
+std::vector<uint8_t> write_model_file(const ModelFileContents& contents, TensorDType dtype);
+
+// The tensors of `spec` with He-initialised weights (normal, std sqrt(2 / fan_in)) and small random
+// biases (uniform in [-0.1, 0.1]), deterministic in `seed` on every platform.
+ModelFileContents random_model_contents(const ArchSpec& spec, uint32_t seed);
+
+}  // namespace hm

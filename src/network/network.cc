@@ -1,0 +1,124 @@
+// Network: a model planned for one input size (engine.h). create() builds the plan and allocates the
+// arena and the thread pool; run() walks the ops, splitting every layer's output rows across threads.
+#include <utility>
+
+#include "kernels/kernels.h"
+#include "network/engine.h"
+#include "network/final_stage_bands.h"
+#include "network/network_plan.h"
+#include "runtime/arena.h"
+#include "runtime/thread_pool.h"
+
+namespace hm {
+
+namespace {
+constexpr uint32_t kMaxInputSize = 4096;  // 4096^2 x 32 channels is already 2 GB of activations
+}  // namespace
+
+struct Network::Impl {
+  std::shared_ptr<const Model> model;
+  uint32_t input_size = 0;
+  NetworkPlan plan;
+  Arena arena;
+  std::vector<float*> activation_data;  // resolved arena pointers, one per plan.activations
+  std::vector<float*> band_scratch;     // two per thread
+  std::unique_ptr<ThreadPool> pool;
+
+  void run_op(const Op& op, const uint8_t* rgba, size_t row_stride, float* probability);
+};
+
+Network::Network() : impl_(new Impl) {}
+Network::~Network() = default;
+
+uint32_t Network::input_size() const { return impl_->input_size; }
+uint32_t Network::threads() const { return impl_->pool->threads(); }
+size_t Network::arena_bytes() const { return impl_->plan.arena_bytes; }
+double Network::multiply_adds() const { return impl_->plan.multiply_adds; }
+const Model& Network::model() const { return *impl_->model; }
+
+std::unique_ptr<Network> Network::create(std::shared_ptr<const Model> model, uint32_t input_size,
+                                         uint32_t threads, Status* status) {
+  Status local;
+  Status& st = status ? *status : local;
+  if (!model) {
+    st = Status::error("Network::create: model is null");
+    return nullptr;
+  }
+  if (input_size == 0 || input_size % 32 != 0 || input_size > kMaxInputSize) {
+    st = Status::error("Network::create: input size " + std::to_string(input_size) +
+                       " is not a multiple of 32 in 32.." + std::to_string(kMaxInputSize));
+    return nullptr;
+  }
+  if (threads < 1 || threads > ThreadPool::kMaxThreads) {
+    st = Status::error("Network::create: threads " + std::to_string(threads) + " is outside 1.." +
+                       std::to_string(ThreadPool::kMaxThreads));
+    return nullptr;
+  }
+  std::unique_ptr<Network> net(new Network);
+  Impl& impl = *net->impl_;
+  impl.model = std::move(model);
+  impl.input_size = input_size;
+  impl.pool.reset(new ThreadPool(threads));
+  // The plan sizes band scratch for the pool's real thread count (1 in a build without threads).
+  impl.plan = build_network_plan(impl.model->spec(), impl.model->weights(), input_size, impl.pool->threads());
+  impl.arena = Arena(impl.plan.arena_bytes);
+  for (const ActivationShape& a : impl.plan.activations) {
+    impl.activation_data.push_back(impl.arena.floats(impl.plan.planner.offset(a.buffer)));
+  }
+  for (size_t id : impl.plan.band_scratch.buffers) {
+    impl.band_scratch.push_back(impl.arena.floats(impl.plan.planner.offset(id)));
+  }
+  st = Status{};
+  return net;
+}
+
+void Network::run(const uint8_t* rgba, size_t row_stride, float* probability) {
+  for (const Op& op : impl_->plan.ops) impl_->run_op(op, rgba, row_stride, probability);
+}
+
+void Network::Impl::run_op(const Op& op, const uint8_t* rgba, size_t row_stride, float* probability) {
+  ThreadPool& threads = *pool;
+  const ActivationShape* in = op.in >= 0 ? &plan.activations[op.in] : nullptr;
+  const float* in_data = op.in >= 0 ? activation_data[op.in] : nullptr;
+  const ActivationShape* out = op.out >= 0 ? &plan.activations[op.out] : nullptr;
+  float* out_data = op.out >= 0 ? activation_data[op.out] : nullptr;
+  switch (op.kind) {
+    case OpKind::kInputConv:
+      threads.parallel_for(out->h, [&](size_t y0, size_t y1) {
+        conv3x3s2_rgb(rgba, input_size, input_size, row_stride, op.conv->packed.data(), out->c, out_data,
+                      op.clamp, y0, y1);
+      });
+      break;
+    case OpKind::kDepthwise:
+      threads.parallel_for(out->h, [&](size_t y0, size_t y1) {
+        dwconv3x3(in_data, in->h, in->w, in->c, op.stride, op.dilation, op.conv->packed.data(), out_data,
+                  op.clamp, y0, y1);
+      });
+      break;
+    case OpKind::kPointwise:
+      threads.parallel_for(out->h, [&](size_t y0, size_t y1) {
+        conv1x1(in_data, in->w, in->c, op.conv->packed.data(), out->c, out_data, op.clamp, y0, y1);
+      });
+      break;
+    case OpKind::kUpsampleAdd: {
+      const float* skip = op.skip >= 0 ? activation_data[op.skip] : nullptr;
+      threads.parallel_for(out->h, [&](size_t y0, size_t y1) {
+        upsample2x_add(in_data, in->h, in->w, in->c, skip, out_data, y0, y1);
+      });
+      break;
+    }
+    case OpKind::kFinalStageBands: {
+      const uint32_t band_rows = plan.band_scratch.band_rows;
+      const size_t bands = (2 * size_t{in->h} + band_rows - 1) / band_rows;
+      const uint32_t n = threads.threads();
+      threads.run([&](uint32_t t) {
+        run_final_stage_bands(in_data, in->h, in->w, in->c, *op.conv, *op.pw, *op.head, band_rows,
+                              band_scratch[2 * t], band_scratch[2 * t + 1], probability, bands * t / n,
+                              bands * (t + 1) / n);
+      });
+      break;
+    }
+  }
+}
+
+}  // namespace hm
