@@ -1,7 +1,8 @@
 // The demo page: camera (or a photo) -> hairmatte -> WebGL2 canvas, with every control of the engine.
 // URL parameters (for development and tests): ?model=URL (a .hmm file, e.g. random weights), ?threads=N,
-// ?worker=0 (run the engine on the main thread), ?camera=0 (do not start the camera on load).
-import { TryOnSession, defaultThreads } from './tryon-session.mjs';
+// ?worker=0 (run the engine on the main thread), ?camera=0 (do not start the camera on load), ?refine=none.
+// ?model=random:hairmattenet runs the architecture with random weights (no trained file needed).
+import { TryOnSession, defaultThreads, parseModelOption } from './tryon-session.mjs';
 import { renderSwatches, parseColorList } from './swatches.mjs';
 
 const $ = (id) => document.getElementById(id);
@@ -18,7 +19,7 @@ function showMessage(text, isError = false) {
 }
 
 function engineOptions() {
-  const model = params.get('model') || $('model').value;
+  const model = parseModelOption(params.get('model') || $('model').value);
   return {
     model,
     threads: Number(params.get('threads')) || defaultThreads(),
@@ -51,7 +52,7 @@ async function startCamera() {
   try {
     await session.startCamera();
     $('camera').textContent = 'Restart camera';
-    showMessage('');
+    showMessage(fallbackNote);
   } catch (e) {
     showMessage(e.message, true);
   }
@@ -68,18 +69,35 @@ async function showPhoto(file) {
   }
 }
 
+let fallbackNote = '';  // shown once the engine is up, instead of clearing the message
+
+// Guided refinement may be missing from a build: then run without it and say so, rather than fail.
+async function configureWithFallback(configure) {
+  try {
+    return await configure(engineOptions());
+  } catch (e) {
+    if (!$('refine').checked || !/refine/.test(e.message)) throw e;
+    $('refine').checked = false;
+    const result = await configure(engineOptions());
+    fallbackNote = `Guided refinement is not available in this build: running without it (${e.message}).`;
+    return result;
+  }
+}
+
 async function reconfigure() {
   showMessage('Loading the model…');
   try {
-    await session.configure(engineOptions());
+    fallbackNote = '';
+    await configureWithFallback((engine) => session.configure(engine));
     showBuild();
-    showMessage('');
+    showMessage(fallbackNote);
   } catch (e) {
     showMessage(e.message, true);
   }
 }
 
 function wireControls() {
+  if (params.get('refine') === 'none') $('refine').checked = false;
   const swatches = renderSwatches($('swatches'), SWATCHES, {
     selected: look.color,
     onSelect: (hex) => { $('color').value = hex; setLook({ color: hex }); },
@@ -112,11 +130,11 @@ async function main() {
   wireControls();
   showMessage('Loading the model…');
   try {
-    session = await TryOnSession.create($('view'), {
-      engine: engineOptions(),
+    session = await configureWithFallback((engine) => TryOnSession.create($('view'), {
+      engine,
       useWorker: params.get('worker') !== '0',
       onError: (e) => showMessage(e.message, true),
-    });
+    }));
   } catch (e) {
     $('build').textContent = 'unavailable';
     showMessage(e.message, true);
@@ -125,7 +143,7 @@ async function main() {
   session.setLook(look);
   session.onFrame(showStats);
   showBuild();
-  showMessage('');
+  showMessage(fallbackNote);
   if (params.get('camera') !== '0') await startCamera();
   return session;
 }

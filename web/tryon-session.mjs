@@ -19,6 +19,13 @@ export function tryOnError(kind, message, cause) {
   return error;
 }
 
+// A model given as text (an attribute or a URL parameter): 'hairmattenet' | 'hairsegnet' (bundled), a URL
+// of a .hmm file, or 'random:hairmattenet' / 'random:hairsegnet' (random weights, for development).
+export function parseModelOption(text) {
+  const m = /^random:(hairmattenet|hairsegnet)$/.exec(String(text).trim());
+  return m ? { random: m[1] } : String(text).trim();
+}
+
 // Threads only help (and only work) when the page is cross-origin isolated; otherwise one thread.
 export function defaultThreads() {
   const isolated = typeof crossOriginIsolated !== 'undefined' && crossOriginIsolated;

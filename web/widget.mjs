@@ -11,7 +11,7 @@
 // msPerFrame}; color (get/set). Events: colorchange {detail: {color}}, error {detail: {kind, message}}
 // with kind 'camera' | 'webgl' | 'model' | 'image' | 'frame'; every error is also shown in the element.
 // Threads are used only when the page is cross-origin isolated; otherwise it runs one thread.
-import { TryOnSession, openCamera } from './tryon-session.mjs';
+import { TryOnSession, openCamera, parseModelOption } from './tryon-session.mjs';
 import { renderSwatches, parseColorList } from './swatches.mjs';
 
 const DEFAULT_COLORS = 'Espresso #3b1f14, Burgundy #8b2252, Honey blonde #c9a16b';
@@ -97,7 +97,7 @@ export class HairTryOnElement extends HTMLElement {
     const s = Number(this.getAttribute('strength') ?? 0.8);
     return Number.isFinite(s) ? Math.min(1, Math.max(0, s)) : 0.8;
   }
-  get modelOption() { return this.getAttribute('model') || 'hairmattenet'; }
+  get modelOption() { return parseModelOption(this.getAttribute('model') || 'hairmattenet'); }
   get apiUrl() {
     const src = this.getAttribute('src');
     if (!src) return undefined;  // engine-client's default: the package's bindings/js/index.mjs

@@ -1,0 +1,56 @@
+// Makes the fake camera's y4m clip at test time: a portrait from ../shared/portraits when present (decoded
+// and scaled to cover width x height by Chromium itself), else the synthetic head of synthetic-head.mjs
+// (whose hair and far-background masks are then known exactly). The clip repeats one frame, so every
+// camera frame shows the same picture and outputs taken at different times are comparable.
+import fs from 'node:fs';
+import path from 'node:path';
+import { SHARED_DIR, launchChromium } from './browser.mjs';
+import { drawSyntheticHead } from './synthetic-head.mjs';
+import { writeY4m } from './y4m.mjs';
+
+export function portraitFiles() {
+  const dir = path.join(SHARED_DIR, 'portraits');
+  if (!fs.existsSync(dir)) return [];
+  return fs.readdirSync(dir).filter((f) => /\.(jpe?g|png)$/i.test(f)).sort().map((f) => path.join(dir, f));
+}
+
+// Decodes an image file with Chromium and returns RGBA pixels scaled to cover width x height (centre crop).
+export async function decodeWithChromium(file, width, height) {
+  const browser = await launchChromium();
+  try {
+    const page = await browser.context.newPage();
+    const base64 = fs.readFileSync(file).toString('base64');
+    const out = await page.evaluate(async ({ base64, width, height }) => {
+      const bytes = Uint8Array.from(atob(base64), (c) => c.charCodeAt(0));
+      const bitmap = await createImageBitmap(new Blob([bytes]));
+      const scale = Math.max(width / bitmap.width, height / bitmap.height);
+      const w = bitmap.width * scale, h = bitmap.height * scale;
+      const canvas = new OffscreenCanvas(width, height);
+      const context = canvas.getContext('2d');
+      context.drawImage(bitmap, (width - w) / 2, (height - h) / 2, w, h);
+      const data = context.getImageData(0, 0, width, height).data;
+      let s = '';
+      for (let i = 0; i < data.length; i += 8192) s += String.fromCharCode(...data.subarray(i, i + 8192));
+      return btoa(s);
+    }, { base64, width, height });
+    return new Uint8Array(Buffer.from(out, 'base64'));
+  } finally {
+    await browser.close();
+  }
+}
+
+// Returns {file, source, width, height, rgba, hair?, far?}. `prefer`: 'portrait' | 'synthetic'.
+export async function makeCameraClip(dir, { width = 640, height = 480, frames = 10, prefer = 'portrait' } = {}) {
+  fs.mkdirSync(dir, { recursive: true });
+  const portraits = portraitFiles();
+  let clip;
+  if (prefer === 'portrait' && portraits.length) {
+    const rgba = await decodeWithChromium(portraits[0], width, height);
+    clip = { source: `portrait ${path.basename(portraits[0])}`, width, height, rgba };
+  } else {
+    const head = drawSyntheticHead(width, height);
+    clip = { source: 'synthetic head', width, height, rgba: head.data, hair: head.hair, far: head.far };
+  }
+  clip.file = writeY4m(path.join(dir, `camera-${width}x${height}.y4m`), width, height, Array(frames).fill(clip.rgba));
+  return clip;
+}
