@@ -104,6 +104,8 @@ export class HairTryOnElement extends HTMLElement {
     const url = new URL(src, document.baseURI);
     return /\.m?js$/.test(url.pathname) ? url.href : new URL('bindings/js/index.mjs', url.href.replace(/\/?$/, '/')).href;
   }
+  // The engine in use ({model, simd, threads, inWorker, ...}), null before the try-on starts.
+  get info() { return this.session ? this.session.info : null; }
   get stats() {
     const s = this.session ? this.session.stats : { frames: 0, fps: 0, msPerFrame: 0 };
     return { frames: s.frames, fps: s.fps, msPerFrame: s.msPerFrame };

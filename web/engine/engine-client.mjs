@@ -42,9 +42,18 @@ class InlineTransport {
   close() {}
 }
 
+const BUNDLED_MODEL_NAMES = ['hairmattenet', 'hairsegnet'];
+
+// A model URL relative to the page must not be resolved against the worker script's URL.
+function absoluteModel(model) {
+  if (typeof model !== 'string' || BUNDLED_MODEL_NAMES.includes(model) || typeof document === 'undefined') return model;
+  return new URL(model, document.baseURI).href;
+}
+
 export class EngineClient {
   // options: HairMatte.create options ({model, threads, refine, temporal}); apiUrl: the module to import.
   static async create({ options, apiUrl = DEFAULT_API_URL, useWorker = true } = {}) {
+    options = { ...options, model: absoluteModel(options.model) };
     let workerError = null;
     if (useWorker && typeof Worker !== 'undefined' && typeof OffscreenCanvas !== 'undefined') {
       const transport = new WorkerTransport();
