@@ -1,0 +1,142 @@
+#!/usr/bin/env node
+// End-to-end benchmark: our engine vs tfjs-backend-wasm and onnxruntime-web on the same architecture and
+// the same weights, in Node 20. See benchmarks/README.md.
+//
+//   node benchmarks/peers/bench-peers.mjs [--arch hairmattenet,hairsegnet] [--threads 1,2] [--size 224]
+//       [--runs 30] [--warmup 5] [--model FILE]... [--seed 1] [--engines hairmatte,tfjs-wasm,onnxruntime-web]
+//       [--tolerance 1e-4] [--json]
+//
+// Each thread count runs in its own child process (the peers fix their thread count per process); inside
+// it, every (architecture, engine) pair is timed round-robin, so all share the noise of the machine.
+// Before timing, the outputs of all engines on the same input are compared; a mismatch stops the run.
+import { spawn } from 'node:child_process';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { archFromName, ARCH_NAMES } from './architecture.mjs';
+import { readModelFile } from './model-file.mjs';
+import { randomModelFile } from './random-weights.mjs';
+import { runSession, ENGINES } from './peer-session.mjs';
+import { formatReport, addSpeedups } from './report.mjs';
+
+const SELF = fileURLToPath(import.meta.url);
+const MIN_RUNS = 30;
+
+function usage(message) {
+  process.stderr.write(`bench-peers: ${message}\n` +
+    'usage: bench-peers.mjs [--arch hairmattenet,hairsegnet] [--threads 1,2] [--size 224] [--runs 30] ' +
+    '[--warmup 5] [--model FILE]... [--seed 1] [--engines hairmatte,tfjs-wasm,onnxruntime-web] [--tolerance 1e-4] [--json]\n');
+  process.exit(2);
+}
+
+function positiveInteger(name, text) {
+  const v = Number(text);
+  if (!Number.isInteger(v) || v < 1) usage(`${name} must be a positive integer, got '${text}'`);
+  return v;
+}
+
+export function parseArgs(argv) {
+  const opts = { archs: ['hairmattenet', 'hairsegnet'], threads: [1, 2], size: 224, runs: MIN_RUNS, warmup: 5,
+    models: [], seed: 1, engines: ENGINES.slice(), tolerance: 1e-4, json: false };
+  for (let i = 0; i < argv.length; i++) {
+    const flag = argv[i];
+    const value = () => (i + 1 < argv.length ? argv[++i] : usage(`${flag} needs a value`));
+    if (flag === '--arch') opts.archs = value().split(',');
+    else if (flag === '--threads') opts.threads = value().split(',').map((t) => positiveInteger('--threads', t));
+    else if (flag === '--size') opts.size = positiveInteger('--size', value());
+    else if (flag === '--runs') opts.runs = positiveInteger('--runs', value());
+    else if (flag === '--warmup') opts.warmup = Number(value());
+    else if (flag === '--model') opts.models.push(value());
+    else if (flag === '--seed') opts.seed = positiveInteger('--seed', value());
+    else if (flag === '--engines') opts.engines = value().split(',');
+    else if (flag === '--tolerance') opts.tolerance = Number(value());
+    else if (flag === '--json') opts.json = true;
+    else usage(`unknown argument '${flag}'`);
+  }
+  if (opts.size % 32 !== 0) usage(`--size must be a multiple of 32, got ${opts.size}`);
+  if (!Number.isInteger(opts.warmup) || opts.warmup < 0) usage('--warmup must be a non-negative integer');
+  if (!(opts.tolerance >= 0)) usage('--tolerance must be a non-negative number');
+  for (const e of opts.engines) if (!ENGINES.includes(e)) usage(`unknown engine '${e}' (known: ${ENGINES.join(', ')})`);
+  try { opts.archs = opts.archs.map((a) => ARCH_NAMES[archFromName(a)]); } catch (e) { usage(e.message); }
+  return opts;
+}
+
+// The model file of each architecture: given with --model, else seeded random weights in a temp file.
+function modelFiles(opts, dir) {
+  const given = new Map();
+  for (const file of opts.models) {
+    const model = readModelFile(fs.readFileSync(file));
+    given.set(ARCH_NAMES[model.arch], file);
+  }
+  return opts.archs.map((arch) => {
+    if (given.has(arch)) return { arch, file: path.resolve(given.get(arch)), weights: 'file' };
+    const file = path.join(dir, `${arch}-random-seed${opts.seed}.hmm`);
+    fs.writeFileSync(file, randomModelFile({ arch: archFromName(arch), inputSize: opts.size }, opts.seed));
+    return { arch, file, weights: `random (seed ${opts.seed})` };
+  });
+}
+
+function runChild(config) {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, [SELF, '--child', JSON.stringify(config)], { stdio: ['ignore', 'pipe', 'inherit'] });
+    let out = '';
+    child.stdout.on('data', (d) => { out += d; });
+    child.on('error', reject);
+    child.on('close', (code) => {
+      if (code !== 0) reject(new Error(`the ${config.threads}-thread benchmark process exited with code ${code}`));
+      else resolve(JSON.parse(out));
+    });
+  });
+}
+
+async function childMain(configJson) {
+  const result = await runSession(JSON.parse(configJson));
+  // The peers' worker threads keep Node alive: exit once the result is written.
+  process.stdout.write(JSON.stringify(result), () => process.exit(0));
+}
+
+function machine() {
+  const cpus = os.cpus();
+  return { cpu: cpus[0]?.model ?? 'unknown', logicalCores: cpus.length, loadAverage: os.loadavg().map((l) => +l.toFixed(2)),
+    node: process.version, platform: `${os.type()} ${os.release()}` };
+}
+
+async function main() {
+  if (process.argv[2] === '--child') return childMain(process.argv[3]);
+  const opts = parseArgs(process.argv.slice(2));
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'hm-bench-peers-'));
+  try {
+    const models = modelFiles(opts, dir);
+    const before = machine();
+    const sessions = [];
+    for (const threads of opts.threads) {
+      sessions.push(await runChild({ threads, size: opts.size, runs: opts.runs, warmup: opts.warmup,
+        tolerance: opts.tolerance, engines: opts.engines, models }));
+    }
+    const report = {
+      date: new Date().toISOString(), machine: { ...before, loadAverageAfter: os.loadavg().map((l) => +l.toFixed(2)) },
+      size: opts.size, runs: opts.runs, warmup: opts.warmup, tolerance: opts.tolerance,
+      models: models.map(({ arch, weights }) => ({ arch, weights })),
+      skipped: sessions.flatMap((s) => s.skipped.map((k) => ({ ...k, threads: s.threads }))),
+      parity: sessions.flatMap((s) => s.parity),
+      rows: addSpeedups(sessions.flatMap((s) => s.rows)),
+    };
+    const ok = sessions.every((s) => s.ok);
+    if (opts.json) process.stdout.write(`${JSON.stringify(report, null, 2)}\n`);
+    else process.stdout.write(formatReport(report, { minRuns: MIN_RUNS }));
+    if (!ok) {
+      process.stderr.write('bench-peers: the engines disagree on the same input (see the parity check); nothing was timed\n');
+      process.exitCode = 1;
+    }
+  } finally {
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+if (path.resolve(process.argv[1] ?? '') === SELF) {
+  main().catch((e) => {
+    process.stderr.write(`bench-peers: ${e.stack || e.message}\n`);
+    process.exit(1);
+  });
+}
