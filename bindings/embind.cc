@@ -36,6 +36,7 @@ class EngineBinding {
     auto model = Model::load(model_bytes_.data(), model_bytes_.size(), &status);
     std::vector<uint8_t>().swap(model_bytes_);
     if (!model) return "invalid model file: " + status.message;
+    if (input_size == 0) input_size = model->spec().input_size;  // 0: the size the model was trained at
     return plan(std::move(model), input_size, threads);
   }
 

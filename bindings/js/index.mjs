@@ -1,0 +1,244 @@
+// hairmatte: live hair matting in SIMD WebAssembly, for browsers and Node 20.
+//
+//   import { HairMatte } from 'hairmatte';
+//   const hm = await HairMatte.create({ model: 'hairmattenet', threads: 1 });
+//   const matte = hm.segment({ data: rgba, width, height });  // -> { width, height, data: Uint8Array }
+//   hm.dispose();
+//
+// This file validates every input (so that C++ only ever sees well-formed requests), picks and loads the
+// wasm build, and turns the engine's error strings into Errors. Each instance owns its own wasm module:
+// dispose() releases all of its memory and (pthread build) terminates its workers.
+import { loadWasmModule, resolveAsset, simdSupported, isNode } from './loader.mjs';
+import { readModelBytes, BUNDLED_MODELS } from './model-source.mjs';
+import { toPixels } from './frame.mjs';
+
+export const VERSION = '0.1.0';
+export { BUNDLED_MODELS };
+
+const MAX_THREADS = 16;
+const OPTION_NAMES = ['model', 'threads', 'refine', 'temporal', 'inputSize', 'wasmPath', 'locateFile'];
+const RANDOM_OPTION_NAMES = ['random', 'decoderDepth', 'widthPermille', 'inputSize', 'seed'];
+const REFINE_MODES = ['guided', 'none'];
+
+let warnedThreadFallback = false;
+
+function fail(message) {
+  throw new Error(`hairmatte: ${message}`);
+}
+
+function describe(value) {
+  if (value === null) return 'null';
+  if (Array.isArray(value)) return 'an array';
+  if (ArrayBuffer.isView(value)) return `a ${value.constructor.name}`;
+  if (typeof value === 'object') return `an object (${value.constructor ? value.constructor.name : 'no prototype'})`;
+  if (typeof value === 'string') return `'${value.length > 40 ? value.slice(0, 40) + '...' : value}'`;
+  return `${typeof value} ${String(value)}`;
+}
+
+function checkInteger(name, value, min, max) {
+  if (typeof value !== 'number' || !Number.isInteger(value) || value < min || value > max) {
+    fail(`${name} must be an integer in ${min}..${max}, got ${describe(value)}`);
+  }
+}
+
+function checkKnownKeys(what, object, allowed) {
+  for (const key of Object.keys(object)) {
+    if (!allowed.includes(key)) fail(`unknown ${what} '${key}' (known: ${allowed.join(', ')})`);
+  }
+}
+
+// Validates create() options and fills the defaults. Throws before anything is loaded.
+function normalizeOptions(options) {
+  if (options === undefined) options = {};
+  if (options === null || typeof options !== 'object' || Array.isArray(options)) {
+    fail(`create() takes an options object, got ${describe(options)}`);
+  }
+  checkKnownKeys('option', options, OPTION_NAMES);
+  const out = {
+    model: options.model === undefined ? 'hairmattenet' : options.model,
+    threads: options.threads === undefined ? 1 : options.threads,
+    refine: options.refine === undefined ? 'none' : options.refine,
+    temporal: options.temporal === undefined ? 0 : options.temporal,
+    inputSize: options.inputSize === undefined ? 0 : options.inputSize,
+    wasmPath: options.wasmPath,
+    locateFile: options.locateFile,
+  };
+  checkInteger('threads', out.threads, 1, MAX_THREADS);
+  if (!REFINE_MODES.includes(out.refine)) {
+    fail(`refine must be one of ${REFINE_MODES.map((m) => `'${m}'`).join(', ')}, got ${describe(out.refine)}`);
+  }
+  if (typeof out.temporal !== 'number' || !(out.temporal >= 0 && out.temporal < 1)) {
+    fail(`temporal must be a number in [0, 1) (0 = off), got ${describe(out.temporal)}`);
+  }
+  if (out.inputSize !== 0) {
+    checkInteger('inputSize', out.inputSize, 32, 2048);
+    if (out.inputSize % 32 !== 0) fail(`inputSize must be a multiple of 32, got ${out.inputSize}`);
+  }
+  if (out.wasmPath !== undefined && typeof out.wasmPath !== 'string' && !(out.wasmPath instanceof URL)) {
+    fail(`wasmPath must be a string or URL (the folder holding hairmatte-*.wasm), got ${describe(out.wasmPath)}`);
+  }
+  if (out.locateFile !== undefined && typeof out.locateFile !== 'function') {
+    fail(`locateFile must be a function (fileName) => url, got ${describe(out.locateFile)}`);
+  }
+  const model = out.model;
+  if (model !== null && typeof model === 'object' && !ArrayBuffer.isView(model) &&
+      !(model instanceof ArrayBuffer) && !(model instanceof URL)) {
+    checkKnownKeys('random-model option', model, RANDOM_OPTION_NAMES);
+    if (!['hairmattenet', 'hairsegnet'].includes(model.random)) {
+      fail(`model.random must be 'hairmattenet' or 'hairsegnet', got ${describe(model.random)}`);
+    }
+    out.randomModel = {
+      arch: model.random,
+      decoderDepth: model.decoderDepth === undefined ? 64 : model.decoderDepth,
+      widthPermille: model.widthPermille === undefined ? 1000 : model.widthPermille,
+      inputSize: model.inputSize === undefined ? (out.inputSize || 224) : model.inputSize,
+      seed: model.seed === undefined ? 1 : model.seed,
+    };
+    checkInteger('model.decoderDepth', out.randomModel.decoderDepth, 1, 1024);
+    if (![250, 500, 750, 1000].includes(out.randomModel.widthPermille)) {
+      fail(`model.widthPermille must be 250, 500, 750 or 1000, got ${describe(out.randomModel.widthPermille)}`);
+    }
+    checkInteger('model.inputSize', out.randomModel.inputSize, 32, 2048);
+    if (out.randomModel.inputSize % 32 !== 0) fail(`model.inputSize must be a multiple of 32`);
+    checkInteger('model.seed', out.randomModel.seed, 0, 0xffffffff);
+  }
+  return out;
+}
+
+// Which build to load: SIMD + pthreads when more than one thread is asked for and threads can work here
+// (Node: always; browsers: only when cross-origin isolated), else SIMD single-thread.
+function chooseBuild(threads) {
+  if (!simdSupported()) {
+    fail('this JavaScript engine has no WebAssembly SIMD128 support (needed by every hairmatte build)');
+  }
+  if (threads === 1) return { build: 'simd', threads: 1 };
+  const isolated = isNode || (globalThis.crossOriginIsolated === true && typeof SharedArrayBuffer === 'function');
+  if (isolated) return { build: 'simd-threads', threads };
+  if (!warnedThreadFallback) {
+    warnedThreadFallback = true;
+    console.warn(`hairmatte: ${threads} threads were asked for, but this page is not cross-origin isolated, ` +
+      'so WebAssembly threads cannot be used; running on 1 thread. Serve the page with the headers ' +
+      '"Cross-Origin-Opener-Policy: same-origin" and "Cross-Origin-Embedder-Policy: require-corp" to enable them.');
+  }
+  return { build: 'simd', threads: 1 };
+}
+
+export class HairMatte {
+  #module = null;
+  #engine = null;
+  #info = null;
+  #refine = 'none';
+  #scratch = {};  // the canvas reused to read pixels from browser image sources
+
+  // Use HairMatte.create(); the constructor is not part of the API.
+  constructor(token, module, engine, info, refine) {
+    if (token !== CONSTRUCT) fail('use `await HairMatte.create(options)` to make an instance');
+    this.#module = module;
+    this.#engine = engine;
+    this.#info = info;
+    this.#refine = refine;
+  }
+
+  static async create(options) {
+    const opts = normalizeOptions(options);
+    const { build, threads } = chooseBuild(opts.threads);
+    if (opts.refine === 'guided') {
+      fail("refine: 'guided' is not available in this version yet; use 'none'");
+    }
+    // Fetch the model first: a bad URL or name fails before a wasm module is instantiated.
+    const modelBytes = opts.randomModel ? null : await readModelBytes(opts.model, (name) => resolveAsset(name, opts));
+    const module = await loadWasmModule(build, threads, opts);
+    let engine = null;
+    try {
+      engine = new module.Engine();
+      let error;
+      if (modelBytes) {
+        module.copyInto(engine.modelBuffer(modelBytes.length), modelBytes);
+        error = engine.loadModel(opts.inputSize, threads);
+      } else {
+        const r = opts.randomModel;
+        error = engine.randomModel(r.arch, r.decoderDepth, r.widthPermille, r.inputSize, r.seed, threads);
+      }
+      if (error) fail(error);
+      if (opts.temporal > 0) {
+        error = engine.setTemporal(opts.temporal);
+        if (error) fail(error);
+      }
+      const info = Object.freeze({
+        model: engine.arch(),
+        inputSize: engine.inputSize(),
+        decoderDepth: engine.decoderDepth(),
+        widthPermille: engine.widthPermille(),
+        simd: true,
+        threads: engine.threads(),
+        build,
+        refine: opts.refine,
+        temporal: opts.temporal,
+        multiplyAdds: engine.multiplyAdds(),
+        arenaBytes: engine.arenaBytes(),
+        metadata: parseMetadata(engine.metadata()),
+        version: VERSION,
+      });
+      return new HairMatte(CONSTRUCT, module, engine, info, opts.refine);
+    } catch (e) {
+      if (engine) { engine.release(); engine.delete(); }
+      module.shutdown();
+      throw e;
+    }
+  }
+
+  get info() {
+    this.#check();
+    return this.#info;
+  }
+
+  // frame: ImageData | {data: Uint8Array|Uint8ClampedArray (RGBA), width, height}, or in browsers an
+  // HTMLVideoElement, HTMLCanvasElement, HTMLImageElement, OffscreenCanvas or ImageBitmap.
+  // Returns the alpha matte at the frame's resolution: { width, height, data: Uint8Array } (a copy).
+  segment(frame) {
+    this.#check();
+    const pixels = toPixels(frame, this.#scratch);
+    const { data, width, height } = pixels;
+    const view = this.#engine.frameBuffer(width, height);
+    if (view === null) fail(`frame size ${width}x${height} is not supported`);
+    this.#module.copyInto(view, data);
+    const error = this.#engine.segment(width, height);
+    if (error) fail(error);
+    return { width, height, data: this.#engine.alphaView().slice() };
+  }
+
+  // Forget the temporal state (a new video or a new person).
+  reset() {
+    this.#check();
+    this.#engine.reset();
+  }
+
+  // Frees the wasm memory (and terminates the worker threads). Any later call throws.
+  dispose() {
+    if (!this.#engine) return;
+    this.#engine.release();
+    this.#engine.delete();
+    this.#engine = null;
+    this.#module.shutdown();
+    this.#module = null;
+    this.#scratch = {};
+  }
+
+  get disposed() {
+    return this.#engine === null;
+  }
+
+  #check() {
+    if (!this.#engine) fail('this HairMatte instance was disposed; create a new one');
+  }
+}
+
+const CONSTRUCT = Symbol('HairMatte.create');
+
+function parseMetadata(json) {
+  try {
+    return JSON.parse(json);
+  } catch {
+    return {};
+  }
+}

@@ -1,0 +1,92 @@
+// Finds and instantiates a wasm build: 'simd' (single thread) or 'simd-threads' (pthreads).
+//
+// Where the files are: by default next to this package's dist/ folder; `wasmPath` (a folder URL) or
+// `locateFile(fileName) => url` relocate them for CDNs and bundlers. In Node the wasm bytes are read with
+// fs and handed over as `wasmBinary` (Emscripten 3.1.6 predates Node's global fetch).
+export const isNode = typeof process === 'object' && !!(process.versions && process.versions.node);
+
+const DIST = new URL('../../dist/', import.meta.url);
+
+// The glue modules, named literally so that bundlers can see and copy them.
+const GLUE = {
+  'simd': () => import('../../dist/hairmatte-simd.mjs'),
+  'simd-threads': () => import('../../dist/hairmatte-simd-threads.mjs'),
+};
+
+// The smallest module using a SIMD128 instruction: (func (result v128) i32.const 0 i8x16.splat i8x16.popcnt).
+const SIMD_PROBE = new Uint8Array([0, 97, 115, 109, 1, 0, 0, 0, 1, 5, 1, 96, 0, 1, 123, 3, 2, 1, 0, 10, 10, 1,
+  8, 0, 65, 0, 253, 15, 253, 98, 11]);
+
+export function simdSupported() {
+  try {
+    return typeof WebAssembly === 'object' && WebAssembly.validate(SIMD_PROBE);
+  } catch {
+    return false;
+  }
+}
+
+// The URL of a packaged file (e.g. 'hairmatte-simd.wasm', 'models/hairmattenet.hmm') under the options.
+export function resolveAsset(fileName, { wasmPath, locateFile } = {}) {
+  if (locateFile) {
+    const located = locateFile(fileName);
+    if (typeof located !== 'string' && !(located instanceof URL)) {
+      throw new Error(`hairmatte: locateFile('${fileName}') must return a string or URL`);
+    }
+    return new URL(located, baseUrl());
+  }
+  if (wasmPath !== undefined) {
+    const folder = String(wasmPath).endsWith('/') ? String(wasmPath) : `${wasmPath}/`;
+    return new URL(fileName, new URL(folder, baseUrl()));
+  }
+  return new URL(fileName, DIST);
+}
+
+// Relative URLs resolve against the page in browsers and against the working directory in Node.
+function baseUrl() {
+  if (isNode) return `file://${process.cwd()}/`;
+  return globalThis.location ? globalThis.location.href : DIST.href;
+}
+
+export async function readUrlBytes(url) {
+  if (isNode && url.protocol === 'file:') {
+    const fs = await import('node:fs/promises');
+    return new Uint8Array(await fs.readFile(url));
+  }
+  const response = await fetch(url);
+  if (!response.ok) throw new Error(`HTTP ${response.status} ${response.statusText}`);
+  return new Uint8Array(await response.arrayBuffer());
+}
+
+// Returns the Emscripten module with two helpers: copyInto(view, bytes) and shutdown().
+export async function loadWasmModule(build, threads, options) {
+  const wasmName = `hairmatte-${build}.wasm`;
+  const wasmUrl = resolveAsset(wasmName, options);
+  let glue;
+  try {
+    glue = await GLUE[build]();
+  } catch (e) {
+    throw new Error(`hairmatte: cannot load the ${build} build (dist/hairmatte-${build}.mjs): ${e.message}; ` +
+      'was `npm run build` run?');
+  }
+  const moduleArgs = {
+    hmThreads: threads,  // the pthread pool size (see bindings/CMakeLists.txt)
+    locateFile: (path) => {
+      const url = resolveAsset(path, options);
+      // Node's Worker takes a path; browsers take the URL.
+      return isNode && url.protocol === 'file:' ? decodeURIComponent(url.pathname) : url.href;
+    },
+  };
+  if (isNode) {
+    try {
+      moduleArgs.wasmBinary = await readUrlBytes(wasmUrl);
+    } catch (e) {
+      throw new Error(`hairmatte: cannot read ${wasmUrl.href}: ${e.message}; was \`npm run build\` run?`);
+    }
+  }
+  const module = await glue.default(moduleArgs);
+  module.copyInto = (view, bytes) => view.set(bytes);
+  module.shutdown = () => {
+    if (module.PThread) module.PThread.terminateAllThreads();
+  };
+  return module;
+}
