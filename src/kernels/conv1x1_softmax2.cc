@@ -1,0 +1,100 @@
+// Network head: 1x1 convolution to two logits (z0 = not hair, z1 = hair) with the 2-way softmax fused.
+// Only the difference matters: P(hair) = softmax(z)[1] = 1 / (1 + exp(z0 - z1)), and
+//   z0 - z1 = sum_k (w0[k] - w1[k]) x[k] + (b0 - b1),
+// so the packing stores the weight differences and the kernel computes one dot product per pixel.
+//
+// Packed: round_up(c, 4) weight differences (zero past c), then the bias difference in 4 floats
+// (lane 0; the others 0).
+#include <cmath>
+#include <cstring>
+
+#include "kernels/kernels.h"
+#include "kernels/simd128.h"
+
+namespace hm {
+namespace {
+
+size_t padded_c(size_t c) { return (c + 3) / 4 * 4; }
+
+// exp(x) for 4 lanes: x = n ln2 + r with |r| <= ln2 / 2, exp(r) by its degree-6 Taylor polynomial
+// (relative error < 2e-7), 2^n built in the exponent bits. x is clamped to [-87, 88] (finite result).
+v128_t f32x4_exp(v128_t x) {
+  x = wasm_f32x4_pmin(wasm_f32x4_splat(88.0f), wasm_f32x4_pmax(wasm_f32x4_splat(-87.0f), x));
+  const v128_t magic = wasm_f32x4_splat(12582912.0f);  // 1.5 * 2^23: adding it rounds to an integer
+  const v128_t n_biased = wasm_f32x4_add(wasm_f32x4_mul(x, wasm_f32x4_splat(1.44269504f)), magic);
+  const v128_t n = wasm_f32x4_sub(n_biased, magic);
+  // r = x - n ln2, with ln2 split in a high part exact in float and a low correction.
+  v128_t r = wasm_f32x4_sub(x, wasm_f32x4_mul(n, wasm_f32x4_splat(0.693145752f)));
+  r = wasm_f32x4_sub(r, wasm_f32x4_mul(n, wasm_f32x4_splat(1.42860677e-6f)));
+  v128_t p = wasm_f32x4_splat(1.0f / 720.0f);
+  p = wasm_f32x4_add(wasm_f32x4_mul(p, r), wasm_f32x4_splat(1.0f / 120.0f));
+  p = wasm_f32x4_add(wasm_f32x4_mul(p, r), wasm_f32x4_splat(1.0f / 24.0f));
+  p = wasm_f32x4_add(wasm_f32x4_mul(p, r), wasm_f32x4_splat(1.0f / 6.0f));
+  p = wasm_f32x4_add(wasm_f32x4_mul(p, r), wasm_f32x4_splat(0.5f));
+  p = wasm_f32x4_add(wasm_f32x4_mul(p, r), wasm_f32x4_splat(1.0f));
+  p = wasm_f32x4_add(wasm_f32x4_mul(p, r), wasm_f32x4_splat(1.0f));
+  // 2^n: n + 127 in the exponent field (n in [-126, 127] after the clamp).
+  const v128_t n_int = wasm_i32x4_trunc_sat_f32x4(n);
+  const v128_t scale = wasm_i32x4_shl(wasm_i32x4_add(n_int, wasm_i32x4_splat(127)), 23);
+  return wasm_f32x4_mul(p, scale);
+}
+
+// Dot product of one pixel with the packed differences, 4 partial sums in one vector.
+inline v128_t dot4(const float* x, const float* d, size_t c) {
+  v128_t acc = wasm_f32x4_splat(0.0f);
+  size_t k = 0;
+  for (; k + 4 <= c; k += 4)
+    acc = wasm_f32x4_add(acc, wasm_f32x4_mul(wasm_v128_load(x + k), wasm_v128_load(d + k)));
+  float tail = 0.0f;
+  for (; k < c; ++k) tail += x[k] * d[k];
+  return wasm_f32x4_add(acc, wasm_f32x4_make(tail, 0.0f, 0.0f, 0.0f));
+}
+
+// 4 pixels: 4 dot products, reduced with a transpose so that lane p holds pixel p's z0 - z1.
+void f32_conv1x1_softmax2_4p__wasmsimd(const float* x, size_t c, const float* packed, float* out) {
+  const float* d = packed;
+  const v128_t a0 = dot4(x, d, c), a1 = dot4(x + c, d, c);
+  const v128_t a2 = dot4(x + 2 * c, d, c), a3 = dot4(x + 3 * c, d, c);
+  // [a0.0 a1.0 a0.1 a1.1] + [a0.2 a1.2 a0.3 a1.3] -> pairs summed, then once more.
+  const v128_t t01 = wasm_f32x4_add(wasm_i32x4_shuffle(a0, a1, 0, 4, 1, 5), wasm_i32x4_shuffle(a0, a1, 2, 6, 3, 7));
+  const v128_t t23 = wasm_f32x4_add(wasm_i32x4_shuffle(a2, a3, 0, 4, 1, 5), wasm_i32x4_shuffle(a2, a3, 2, 6, 3, 7));
+  v128_t z = wasm_f32x4_add(wasm_i64x2_shuffle(t01, t23, 0, 2), wasm_i64x2_shuffle(t01, t23, 1, 3));
+  z = wasm_f32x4_add(z, wasm_v128_load32_splat(packed + padded_c(c)));
+  const v128_t one = wasm_f32x4_splat(1.0f);
+  wasm_v128_store(out, wasm_f32x4_div(one, wasm_f32x4_add(one, f32x4_exp(z))));
+}
+
+}  // namespace
+
+size_t packed_conv1x1_softmax2_size(size_t c) { return padded_c(c) + 4; }
+
+void pack_conv1x1_softmax2(size_t c, const float* weight, const float* bias, float* packed) {
+  std::memset(packed, 0, packed_conv1x1_softmax2_size(c) * sizeof(float));
+  for (size_t k = 0; k < c; ++k) packed[k] = weight[k] - weight[c + k];
+  packed[padded_c(c)] = bias != nullptr ? bias[0] - bias[1] : 0.0f;
+}
+
+void conv1x1_softmax2_scalar(const float* in, size_t w, size_t c, const float* packed, float* out,
+                             size_t y0, size_t y1) {
+  for (size_t m = y0 * w; m < y1 * w; ++m) {
+    float z = packed[padded_c(c)];
+    for (size_t k = 0; k < c; ++k) z += in[m * c + k] * packed[k];
+    out[m] = 1.0f / (1.0f + std::exp(z));
+  }
+}
+
+void conv1x1_softmax2(const float* in, size_t w, size_t c, const float* packed, float* out, size_t y0,
+                      size_t y1) {
+  size_t m = y0 * w;
+  const size_t m_end = y1 * w;
+  for (; m + 4 <= m_end; m += 4) f32_conv1x1_softmax2_4p__wasmsimd(in + m * c, c, packed, out + m);
+  for (; m < m_end; ++m) {
+    const v128_t z = dot4(in + m * c, packed, c);
+    const float zs = wasm_f32x4_extract_lane(z, 0) + wasm_f32x4_extract_lane(z, 1) +
+                     wasm_f32x4_extract_lane(z, 2) + wasm_f32x4_extract_lane(z, 3) + packed[padded_c(c)];
+    const v128_t e = f32x4_exp(wasm_f32x4_splat(zs));
+    out[m] = 1.0f / (1.0f + wasm_f32x4_extract_lane(e, 0));
+  }
+}
+
+}  // namespace hm
