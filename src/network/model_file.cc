@@ -39,27 +39,35 @@ std::string record_label(size_t index, const std::string& name) {
   return label;
 }
 
+// A record that runs past the checksum: the file was cut short (or, when the checksum still matches,
+// the header's tensor count is larger than the records written). The caller words the message.
+struct OutOfBounds {
+  bool hit = false;
+  std::string where;  // "tensor record 3 ('enc.dw2.weight') needs its data to end at byte N"
+};
+
 Status truncated(size_t index, const std::string& name, const char* part, size_t needed_end,
-                 size_t records_end) {
-  return Status::error("file is truncated: " + record_label(index, name) + " needs its " + part +
-                       " to end at byte " + std::to_string(needed_end) + " but the tensor records end at byte " +
-                       std::to_string(records_end));
+                 size_t records_end, OutOfBounds* oob) {
+  oob->hit = true;
+  oob->where = record_label(index, name) + " needs its " + part + " to end at byte " +
+               std::to_string(needed_end) + " but the tensor records end at byte " + std::to_string(records_end);
+  return Status::error(oob->where);
 }
 
 // Walks `count` records from `offset` up to `end` (the checksum's offset), checking bounds and the
 // structural fields needed to find the next record: name length, dtype, rank, padding.
 Status walk_records(const uint8_t* bytes, size_t offset, size_t end, uint32_t count,
-                    std::vector<RecordView>* records) {
+                    std::vector<RecordView>* records, OutOfBounds* oob) {
   for (uint32_t i = 0; i < count; ++i) {
     RecordView r;
-    if (end - offset < 2) return truncated(i, "", "name length", offset + 2, end);
+    if (end - offset < 2) return truncated(i, "", "name length", offset + 2, end, oob);
     const size_t name_length = read_u16(bytes + offset);
     offset += 2;
     if (name_length < 1 || name_length > 255) {
       return Status::error(record_label(i, "") + ": name length " + std::to_string(name_length) +
                            " is outside 1..255");
     }
-    if (end - offset < name_length) return truncated(i, "", "name", offset + name_length, end);
+    if (end - offset < name_length) return truncated(i, "", "name", offset + name_length, end, oob);
     for (size_t k = 0; k < name_length; ++k) {
       const uint8_t ch = bytes[offset + k];
       if (ch < 0x21 || ch > 0x7E) {
@@ -69,7 +77,7 @@ Status walk_records(const uint8_t* bytes, size_t offset, size_t end, uint32_t co
     }
     r.name.assign(reinterpret_cast<const char*>(bytes + offset), name_length);
     offset += name_length;
-    if (end - offset < 2) return truncated(i, r.name, "dtype and rank", offset + 2, end);
+    if (end - offset < 2) return truncated(i, r.name, "dtype and rank", offset + 2, end, oob);
     const uint8_t dtype = bytes[offset];
     const uint8_t rank = bytes[offset + 1];
     offset += 2;
@@ -81,19 +89,19 @@ Status walk_records(const uint8_t* bytes, size_t offset, size_t end, uint32_t co
     if (rank < 1 || rank > 4) {
       return Status::error(record_label(i, r.name) + ": rank " + std::to_string(rank) + " is outside 1..4");
     }
-    if (end - offset < 4u * rank) return truncated(i, r.name, "dimensions", offset + 4u * rank, end);
+    if (end - offset < 4u * rank) return truncated(i, r.name, "dimensions", offset + 4u * rank, end, oob);
     uint64_t elements = 1;
     for (int d = 0; d < rank; ++d) {
       const uint32_t dim = read_u32(bytes + offset + 4 * d);
       r.shape.push_back(dim);
       elements *= dim;
       if (elements > end) {  // cannot fit whatever the dtype; also keeps the product from overflowing
-        return truncated(i, r.name, "data", end + 1, end);
+        return truncated(i, r.name, "data", end + 1, end, oob);
       }
     }
     offset += 4u * rank;
     const size_t padding = (4 - offset % 4) % 4;
-    if (end - offset < padding) return truncated(i, r.name, "alignment padding", offset + padding, end);
+    if (end - offset < padding) return truncated(i, r.name, "alignment padding", offset + padding, end, oob);
     for (size_t k = 0; k < padding; ++k) {
       if (bytes[offset + k] != 0) {
         return Status::error(record_label(i, r.name) + ": alignment padding byte " +
@@ -103,7 +111,7 @@ Status walk_records(const uint8_t* bytes, size_t offset, size_t end, uint32_t co
     offset += padding;
     const size_t element_bytes = r.dtype == TensorDType::kFloat32 ? 4 : 2;
     const size_t data_bytes = static_cast<size_t>(elements) * element_bytes;
-    if (end - offset < data_bytes) return truncated(i, r.name, "data", offset + data_bytes, end);
+    if (end - offset < data_bytes) return truncated(i, r.name, "data", offset + data_bytes, end, oob);
     r.data_offset = offset;
     r.element_count = static_cast<size_t>(elements);
     offset += data_bytes;
@@ -183,8 +191,14 @@ Status parse_model_file(const uint8_t* bytes, size_t size, ModelFileContents* ou
                          " runs past the end of the file (" + std::to_string(size) + " bytes)");
   }
   std::vector<RecordView> records;
+  OutOfBounds oob;
   Status walk = walk_records(bytes, kModelFileHeaderBytes + metadata_length, records_end, tensor_count,
-                             &records);
+                             &records, &oob);
+  if (!walk.ok && oob.hit) {
+    if (!crc_ok) return Status::error("file is truncated: " + oob.where);
+    return Status::error("tensor count " + std::to_string(tensor_count) + " disagrees with the file: " +
+                         oob.where + " (the checksum matches, so the header is wrong, not the file cut)");
+  }
   if (!walk.ok) return crc_ok ? walk : Status::error(walk.message + crc_note);
   if (!crc_ok) {
     return Status::error("checksum mismatch: the file stores CRC-32 " + hex32(stored_crc) +
