@@ -1,0 +1,127 @@
+// The peer benchmark's parts against independent references: the networks built in tfjs and ONNX (and our
+// engine, when dist/ is built) against the naive float64 implementation, at 64x64 so it stays fast.
+//   node --test benchmarks/peers/
+import test from 'node:test';
+import assert from 'node:assert/strict';
+import { buildGraph, countMultiplyAdds, ARCH_HAIRSEGNET, ARCH_HAIRMATTENET } from './architecture.mjs';
+import { writeModelFile, readModelFile, weightsForGraph, crc32 } from './model-file.mjs';
+import { randomModel, randomModelFile } from './random-weights.mjs';
+import { runReference } from './reference-net.mjs';
+import { testFrame, maxAbsDiff } from './peer-session.mjs';
+import { createTfjsRunner } from './tfjs-net.mjs';
+import { createOnnxRunner, buildOnnxModel } from './onnx-net.mjs';
+import { createHairMatteRunner, hairmatteUnavailableReason } from './hairmatte-net.mjs';
+import { addSpeedups } from './report.mjs';
+
+const SIZE = 64;
+const FLOAT_TOLERANCE = 1e-5;  // float32 engines vs the float64 reference (observed ~1e-6)
+
+function setup(arch, seed = 3) {
+  const bytes = randomModelFile({ arch }, seed);
+  const model = readModelFile(bytes);
+  const graph = buildGraph(model);
+  return { bytes, graph, weights: weightsForGraph(model, graph) };
+}
+
+function stdOf(p) {
+  const mean = p.reduce((a, b) => a + b, 0) / p.length;
+  return Math.sqrt(p.reduce((a, b) => a + (b - mean) ** 2, 0) / p.length);
+}
+
+test('HairMatteNet 224 has the 1.093 G multiply-adds of TOOLCHAIN.md; shapes follow docs/model-format.md', () => {
+  const g = buildGraph({ arch: ARCH_HAIRMATTENET, decoderDepth: 64, widthPermille: 1000 });
+  assert.equal(Math.round(countMultiplyAdds(g, 224) / 1e6), 1093);
+  const shape = new Map(g.weights.map((w) => [w.name, w.shape.join('x')]));
+  assert.equal(shape.get('enc.conv0.weight'), '32x3x3x3');
+  assert.equal(shape.get('enc.dw13.weight'), '1024x1x3x3');
+  assert.equal(shape.get('dec1.skip.weight'), '1024x512x1x1');
+  assert.equal(shape.get('dec4.skip.weight'), '64x64x1x1');
+  assert.equal(shape.get('dec5.pw.weight'), '64x64x1x1');
+  assert.equal(shape.get('head.weight'), '2x64x1x1');
+  assert.equal(shape.has('dec5.skip.weight'), false);
+  const seg = buildGraph({ arch: ARCH_HAIRSEGNET, decoderDepth: 64, widthPermille: 750 });
+  assert.equal(new Map(seg.weights.map((w) => [w.name, w.shape.join('x')])).get('dec1.pw.weight'), '64x768x1x1');
+  assert.equal(seg.ops.filter((o) => o.op === 'upsample2').length, 3);
+  assert.deepEqual(seg.ops.filter((o) => o.dilation === 4).map((o) => o.output), ['enc.dw13']);
+});
+
+test('model file: round trip, CRC of a known string, corruption and truncation are rejected', () => {
+  assert.equal(crc32(new TextEncoder().encode('123456789')), 0xcbf43926);  // the CRC-32 check value
+  const model = randomModel({ arch: ARCH_HAIRSEGNET, decoderDepth: 16, widthPermille: 250 }, 9);
+  const bytes = writeModelFile(model);
+  const back = readModelFile(bytes);
+  assert.equal(back.arch, ARCH_HAIRSEGNET);
+  assert.equal(back.decoderDepth, 16);
+  assert.equal(back.tensors.length, model.tensors.length);
+  for (let i = 0; i < model.tensors.length; i++) {
+    assert.equal(back.tensors[i].name, model.tensors[i].name);
+    assert.deepEqual(back.tensors[i].data, model.tensors[i].data);
+  }
+  const corrupt = bytes.slice();
+  corrupt[bytes.length >> 1] ^= 1;
+  assert.throws(() => readModelFile(corrupt), /CRC/);
+  assert.throws(() => readModelFile(bytes.subarray(0, 30)), /truncated/);
+  const wrongVersion = bytes.slice();
+  wrongVersion[8] = 2;
+  assert.throws(() => readModelFile(wrongVersion), /version|CRC/);
+});
+
+test('random weights are deterministic in the seed and differ across seeds', () => {
+  const a = randomModel({ arch: ARCH_HAIRMATTENET }, 5).tensors[3].data;
+  const b = randomModel({ arch: ARCH_HAIRMATTENET }, 5).tensors[3].data;
+  const c = randomModel({ arch: ARCH_HAIRMATTENET }, 6).tensors[3].data;
+  assert.deepEqual(a, b);
+  assert.notDeepEqual(a, c);
+});
+
+test('ONNX bytes start with ir_version then producer (protobuf tags 0x08, 0x12)', () => {
+  const { graph, weights } = setup(ARCH_HAIRMATTENET);
+  const bytes = buildOnnxModel(graph, weights, SIZE);
+  assert.equal(bytes[0], 0x08);  // field 1, varint
+  assert.equal(bytes[1], 8);     // IR version 8
+  assert.equal(bytes[2], 0x12);  // field 2, length-delimited
+});
+
+for (const arch of [ARCH_HAIRMATTENET, ARCH_HAIRSEGNET]) {
+  const name = arch === ARCH_HAIRMATTENET ? 'HairMatteNet' : 'HairSegNet';
+  test(`${name} ${SIZE}x${SIZE}: tfjs-wasm, onnxruntime-web (and hairmatte when built) match the float64 reference`, async (t) => {
+    const { bytes, graph, weights } = setup(arch);
+    const frame = testFrame(SIZE);
+    const reference = runReference(graph, weights, frame, SIZE);
+    assert.ok(stdOf(reference) > 0.02, 'the random network must not give a flat output');
+
+    // The check is sensitive: other weights give a clearly different output.
+    const other = setup(arch, 4);
+    assert.ok(maxAbsDiff(runReference(other.graph, other.weights, frame, SIZE), reference) > 1e-2);
+
+    for (const create of [createTfjsRunner, createOnnxRunner]) {
+      const runner = await create({ graph, weights, size: SIZE, threads: 1 });
+      runner.setInput(frame);
+      const diff = maxAbsDiff(await runner.run(), reference);
+      await runner.dispose();
+      assert.ok(diff <= FLOAT_TOLERANCE, `${runner.name}: max diff ${diff}`);
+    }
+
+    const reason = hairmatteUnavailableReason(1);
+    if (reason) {
+      t.diagnostic(`hairmatte not compared (SKIPPED part): ${reason}`);
+      return;
+    }
+    const ours = await createHairMatteRunner({ modelBytes: bytes, size: SIZE, threads: 1 });
+    ours.setInput(frame);
+    const diff = maxAbsDiff(await ours.run(), reference);
+    ours.dispose();
+    assert.ok(diff <= 0.5 / 255 + FLOAT_TOLERANCE, `hairmatte alpha/255: max diff ${diff}`);
+  });
+}
+
+test('speed-ups are peer median / hairmatte median at the same arch and threads', () => {
+  const rows = addSpeedups([
+    { arch: 'a', threads: 1, size: 224, engine: 'hairmatte', medianMs: 50 },
+    { arch: 'a', threads: 1, size: 224, engine: 'tfjs-wasm', medianMs: 80 },
+    { arch: 'a', threads: 2, size: 224, engine: 'tfjs-wasm', medianMs: 40 },
+  ]);
+  assert.equal(rows[1].hairmatteSpeedup, 1.6);
+  assert.deepEqual(rows[0].speedupVs, { 'tfjs-wasm': 1.6 });
+  assert.equal(rows[2].hairmatteSpeedup, undefined);
+});
