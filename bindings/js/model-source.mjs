@@ -57,7 +57,11 @@ export async function readModelBytes(model, resolve) {
   try {
     bytes = await readUrlBytes(url);
   } catch (e) {
-    fail(`cannot read the ${what}: ${e.message}`);
+    const hint = BUNDLED_MODELS.includes(model)
+      ? ' (bundled models are copied from models/ into dist/models/ by `npm run build`; ' +
+        "for a quick test pass model: {random: 'hairmattenet'})"
+      : '';
+    fail(`cannot read the ${what}: ${e.message}${hint}`);
   }
   return checkBytes(bytes, what);
 }

@@ -1,0 +1,56 @@
+#!/usr/bin/env node
+// The hairmatte command line: `npx hairmatte <command> [options]`. See `hairmatte --help`.
+// Exit 0 on success; on failure a one-line reason on stderr and exit 1 (2 for a usage error).
+import { runBench } from './bench.mjs';
+import { parseArgs, UsageError } from './args.mjs';
+
+const HELP = {
+  main: `usage: hairmatte <command> [options]
+
+commands:
+  bench     ms per frame of segment() (median of >= 30 runs after warm-up)
+
+hairmatte <command> --help shows the options of a command.`,
+  bench: `usage: hairmatte bench [--model NAME|FILE] [--random-weights] [--size 224] [--threads N[,N...]]
+                       [--runs 30] [--warmup 5] [--json]
+
+  --model NAME|FILE   'hairmattenet' (default) or 'hairsegnet' (bundled), or a .hmm file
+  --random-weights    build the named architecture with random weights (no trained file needed)
+  --size S            frame and network input size, a multiple of 32 (default 224)
+  --threads N         threads; a comma list (1,2) benchmarks each in turn (default 1)
+  --runs R            timed runs per row, at least 30 (default 30)
+  --warmup W          untimed runs first (default 5)
+  --json              print the rows as JSON instead of a table`,
+};
+
+const SPECS = {
+  bench: {
+    model: 'string', 'random-weights': 'boolean', size: 'int', threads: 'int-list', runs: 'int',
+    warmup: 'int', json: 'boolean', help: 'boolean',
+  },
+};
+
+async function main(argv) {
+  const [command, ...rest] = argv;
+  if (command === undefined || command === '--help' || command === '-h' || command === 'help') {
+    console.log(HELP.main);
+    return 0;
+  }
+  if (!SPECS[command]) throw new UsageError(`unknown command '${command}' (try: hairmatte --help)`);
+  const args = parseArgs(rest, SPECS[command]);
+  if (args.help) {
+    console.log(HELP[command]);
+    return 0;
+  }
+  if (command === 'bench') return runBench(args);
+  return 0;
+}
+
+main(process.argv.slice(2)).then(
+  (code) => { process.exitCode = code; },
+  (error) => {
+    const message = String(error && error.message ? error.message : error).replace(/^hairmatte: /, '');
+    process.stderr.write(`hairmatte: ${message.split('\n')[0]}\n`);
+    process.exitCode = error instanceof UsageError ? 2 : 1;
+  },
+);
