@@ -175,6 +175,7 @@ export class TryOnSession {
     this.renderer.setFrame(rgba, matte);
     this.renderer.render(this.look, this.split);
     this.lastFrame = { rgba, matte };
+    this.lastTiming = { segmentMs, totalMs: performance.now() - t0 };
     this.frameStats.record({ segmentMs, totalMs: performance.now() - t0 });
     for (const listener of this.listeners) listener(this.stats);
   }
