@@ -1,0 +1,105 @@
+"""The single description of HairSegNet and HairMatteNet shared by the PyTorch model and the exporter.
+
+Everything here follows docs/model-format.md: tensor names, shapes (PyTorch layouts), strides,
+dilations. `models.py` builds modules from these specs and `model_file.py` checks exported tensors
+against them, so the network trained and the file the engine loads cannot drift apart.
+"""
+from dataclasses import dataclass
+from typing import Dict, List, Tuple
+
+ARCH_IDS = {"hairsegnet": 0, "hairmattenet": 1}
+ARCH_NAMES = {v: k for k, v in ARCH_IDS.items()}
+DECODER_DEPTHS = (16, 32, 64, 128)
+WIDTHS_MILLI = (250, 500, 750, 1000)
+
+# MobileNet-v1 channel counts for blocks k = 0..13 at alpha 1.0.
+BASE_CHANNELS = (32, 64, 128, 128, 256, 256, 512, 512, 512, 512, 512, 512, 1024, 1024)
+# Blocks whose depthwise conv has stride 2 in the ImageNet encoder.
+STRIDE2_BLOCKS = (2, 4, 6, 12)
+# HairMatteNet skip sources for decoder stages 1..4 (encoder block outputs).
+SKIP_BLOCKS = (11, 5, 3, 1)
+
+
+@dataclass(frozen=True)
+class ConvSpec:
+    """One convolution: `name` is the tensor prefix (`name.weight`, `name.bias`)."""
+    name: str
+    cin: int
+    cout: int
+    kernel: int
+    stride: int = 1
+    dilation: int = 1
+    depthwise: bool = False
+
+    @property
+    def weight_shape(self) -> Tuple[int, int, int, int]:
+        cin_per_group = 1 if self.depthwise else self.cin
+        return (self.cout, cin_per_group, self.kernel, self.kernel)
+
+
+def channels(width_milli: int) -> List[int]:
+    """C(k) for k = 0..13, rounded as MobileNet-v1 does: int(c * alpha)."""
+    if width_milli not in WIDTHS_MILLI:
+        raise ValueError(f"encoder width must be one of {WIDTHS_MILLI} (thousandths), got {width_milli}")
+    return [int(c * width_milli / 1000) for c in BASE_CHANNELS]
+
+
+def encoder_specs(arch: str, width_milli: int) -> List[ConvSpec]:
+    """conv0, then dw{k}/pw{k} for k = 1..13; HairSegNet is the dilated (DeepLab-style) variant."""
+    check_arch(arch)
+    c = channels(width_milli)
+    specs = [ConvSpec("enc.conv0", 3, c[0], 3, stride=2)]
+    for k in range(1, 14):
+        stride = 2 if k in STRIDE2_BLOCKS else 1
+        dilation = 1
+        if arch == "hairsegnet":
+            if k in (6, 12):
+                stride = 1
+            if 7 <= k <= 12:
+                dilation = 2
+            elif k == 13:
+                dilation = 4
+        specs.append(ConvSpec(f"enc.dw{k}", c[k - 1], c[k - 1], 3, stride, dilation, depthwise=True))
+        specs.append(ConvSpec(f"enc.pw{k}", c[k - 1], c[k], 1))
+    return specs
+
+
+def decoder_specs(arch: str, width_milli: int, depth: int) -> List[ConvSpec]:
+    """Decoder convolutions in execution order, then the 2-channel head."""
+    check_arch(arch)
+    if depth not in DECODER_DEPTHS:
+        raise ValueError(f"decoder depth must be one of {DECODER_DEPTHS}, got {depth}")
+    c = channels(width_milli)
+    specs: List[ConvSpec] = []
+    stages = 5 if arch == "hairmattenet" else 3
+    for s in range(1, stages + 1):
+        cin = c[13] if s == 1 else depth
+        if arch == "hairmattenet" and s <= 4:
+            skip_block = SKIP_BLOCKS[s - 1]
+            specs.append(ConvSpec(f"dec{s}.skip", c[skip_block], cin, 1))
+        specs.append(ConvSpec(f"dec{s}.dw", cin, cin, 3, depthwise=True))
+        specs.append(ConvSpec(f"dec{s}.pw", cin, depth, 1))
+    specs.append(ConvSpec("head", depth, 2, 1))
+    return specs
+
+
+def all_specs(arch: str, width_milli: int, depth: int) -> List[ConvSpec]:
+    return encoder_specs(arch, width_milli) + decoder_specs(arch, width_milli, depth)
+
+
+def expected_tensors(arch: str, width_milli: int, depth: int) -> Dict[str, Tuple[int, ...]]:
+    """Every tensor name the engine needs, with its shape: `.weight` and `.bias` per convolution."""
+    shapes: Dict[str, Tuple[int, ...]] = {}
+    for spec in all_specs(arch, width_milli, depth):
+        shapes[spec.name + ".weight"] = spec.weight_shape
+        shapes[spec.name + ".bias"] = (spec.cout,)
+    return shapes
+
+
+def output_stride(arch: str) -> int:
+    return 8 if arch == "hairsegnet" else 32
+
+
+def check_arch(arch: str) -> None:
+    if arch not in ARCH_IDS:
+        raise ValueError(f"unknown architecture {arch!r}; expected one of {sorted(ARCH_IDS)}")

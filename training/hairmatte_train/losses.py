@@ -1,0 +1,49 @@
+"""The training loss L = L_M + w * L_C of the paper (w = 0.5 for HairMatteNet).
+
+L_M: 2-class cross-entropy of the softmax output against the mask.
+L_C: the mask-image gradient-consistency loss, paper Eq. 1:
+    L_C = sum_p M_mag(p) * (1 - (Ix Mx + Iy My)(p)^2) / sum_p M_mag(p)
+with (Ix, Iy) and (Mx, My) the normalised (unit-length) Sobel gradients of the image and of the
+predicted hair probability, and M_mag the mask gradient magnitude. It is computed on the SOFT
+prediction (no argmax) so that it passes gradients to the network.
+"""
+import torch
+import torch.nn.functional as F
+
+SOBEL_X = torch.tensor([[-1.0, 0.0, 1.0], [-2.0, 0.0, 2.0], [-1.0, 0.0, 1.0]])
+GRAD_EPS = 1e-6
+
+
+def sobel(x: torch.Tensor):
+    """Sobel gradients (gx, gy) of [N, 1, H, W], replicate-padded so image borders add no edge."""
+    kx = SOBEL_X.to(x)[None, None]
+    ky = SOBEL_X.t().contiguous().to(x)[None, None]
+    xp = F.pad(x, (1, 1, 1, 1), mode="replicate")
+    return F.conv2d(xp, kx), F.conv2d(xp, ky)
+
+
+def to_gray(images: torch.Tensor) -> torch.Tensor:
+    """[N, 3, H, W] (any affine scaling) -> luma [N, 1, H, W] (BT.601 weights)."""
+    w = torch.tensor([0.299, 0.587, 0.114]).to(images)[None, :, None, None]
+    return (images * w).sum(dim=1, keepdim=True)
+
+
+def gradient_consistency(prob: torch.Tensor, images: torch.Tensor) -> torch.Tensor:
+    """Eq. 1 per image: prob [N, 1, H, W] hair probability, images [N, 3, H, W]; returns [N]."""
+    ix, iy = sobel(to_gray(images).detach())
+    i_mag = torch.sqrt(ix * ix + iy * iy + GRAD_EPS)
+    ix, iy = ix / i_mag, iy / i_mag
+    mx, my = sobel(prob)
+    m_mag = torch.sqrt(mx * mx + my * my + GRAD_EPS)
+    cos2 = ((ix * mx + iy * my) / m_mag) ** 2
+    num = (m_mag * (1.0 - cos2)).sum(dim=(1, 2, 3))
+    return num / (m_mag.sum(dim=(1, 2, 3)) + GRAD_EPS)
+
+
+def hair_loss(logits: torch.Tensor, masks: torch.Tensor, images: torch.Tensor, grad_weight: float):
+    """(total, cross_entropy, gradient_consistency) for logits [N, 2, H, W], masks [N, H, W] in {0, 1}."""
+    ce = F.cross_entropy(logits, masks.long())
+    if grad_weight == 0.0:
+        return ce, ce.detach(), torch.zeros(())
+    lc = gradient_consistency(torch.softmax(logits, dim=1)[:, 1:2], images).mean()
+    return ce + grad_weight * lc, ce.detach(), lc.detach()

@@ -1,0 +1,279 @@
+"""The training recipe (paper): Adadelta lr 1.0, rho 0.95, eps 1e-7; L2 2e-5 on convolution
+weights (not depthwise, not the head); batch 4; loss CE + w * L_C; best epoch on validation IoU.
+
+CPU-friendly extras (all optional): the first --low-epochs epochs at --low-size, the encoder blocks
+0..--freeze-upto frozen for the first --freeze-epochs epochs, shorter epochs (--steps-per-epoch) so
+that validation and best-keeping happen more often. Resumes from OUTDIR/checkpoint.pt.
+"""
+import argparse
+import json
+import math
+import os
+import sys
+import time
+from typing import Dict, List
+
+import numpy as np
+import torch
+
+from . import architecture as A
+from .augment import augment_batch, normalise, resize_batch
+from .data import list_samples, load_or_create_split, preload, select
+from .losses import gradient_consistency, hair_loss
+from .metrics import image_metrics, mean_metrics
+from .model_file import write_model
+from .models import HairNet, hair_probability
+from .pretrained import load_encoder
+
+REPO = os.path.abspath(os.path.join(os.path.dirname(__file__), "..", ".."))
+SHARED = os.path.join(REPO, "..", "shared")
+DEFAULT_WEIGHTS = os.path.join(SHARED, "weights", "mobilenet_v1_1.0_224_imagenet")
+DEFAULT_SPLIT = os.path.join(REPO, "training", "splits", "hair_split.json")
+
+
+def parse_args(argv: List[str]) -> argparse.Namespace:
+    p = argparse.ArgumentParser(prog="npm run train --", description=__doc__,
+                                formatter_class=argparse.RawDescriptionHelpFormatter)
+    p.add_argument("--data", required=True, help="hair data folder (manifest.csv layout, or images/ + masks/)")
+    p.add_argument("--arch", required=True, choices=sorted(A.ARCH_IDS))
+    p.add_argument("--out", required=True, help="output folder: checkpoint, log, <arch>.hmm")
+    p.add_argument("--epochs", type=int, default=50)
+    p.add_argument("--max-steps", type=int, default=0, help="stop after this many optimiser steps in total")
+    p.add_argument("--size", type=int, default=224, help="training input size (multiple of 32)")
+    p.add_argument("--device", default="cpu", choices=["cpu", "cuda"])
+    p.add_argument("--batch", type=int, default=4)
+    p.add_argument("--lr", type=float, default=1.0)
+    p.add_argument("--weight-decay", type=float, default=2e-5)
+    p.add_argument("--grad-weight", type=float, default=None,
+                   help="w of L_C (default 0.5 for hairmattenet, 0 for hairsegnet)")
+    p.add_argument("--width", type=int, default=1000, help="encoder width in thousandths")
+    p.add_argument("--depth", type=int, default=64, help="decoder depth")
+    p.add_argument("--weights", default=DEFAULT_WEIGHTS, help="ImageNet MobileNet-v1 folder (TF.js layers)")
+    p.add_argument("--split", default=None, help="split file (default: training/splits/hair_split.json for "
+                                                   "the shared set, OUTDIR/split.json otherwise)")
+    p.add_argument("--val-fraction", type=float, default=0.12)
+    p.add_argument("--low-size", type=int, default=0, help="input size of the first --low-epochs epochs")
+    p.add_argument("--low-epochs", type=int, default=0)
+    p.add_argument("--freeze-upto", type=int, default=-1, help="freeze encoder blocks 0..K at first")
+    p.add_argument("--freeze-epochs", type=int, default=0)
+    p.add_argument("--time-budget", type=float, default=0.0,
+                   help="minutes of training wall time (summed over resumes); then validate, export, stop")
+    p.add_argument("--low-until", type=float, default=0.75,
+                   help="with --time-budget and --low-size: fraction of the budget trained at --low-size")
+    p.add_argument("--steps-per-epoch", type=int, default=0, help="0 = one pass over the training set")
+    p.add_argument("--val-per-source", type=int, default=100, help="validation images per source each epoch")
+    p.add_argument("--ckpt-every", type=int, default=200, help="save the checkpoint every N steps")
+    p.add_argument("--threads", type=int, default=2)
+    p.add_argument("--seed", type=int, default=1)
+    p.add_argument("--cache-dir", default=os.path.join(REPO, "runs", "cache"))
+    p.add_argument("--dtype", default="fp16", choices=["fp16", "fp32"], help="exported weight type")
+    a = p.parse_args(argv)
+    for s in (a.size, a.low_size):
+        if s and (s <= 0 or s % 32):
+            p.error(f"sizes must be positive multiples of 32, got {s}")
+    if a.grad_weight is None:
+        a.grad_weight = 0.5 if a.arch == "hairmattenet" else 0.0
+    if a.device == "cuda" and not torch.cuda.is_available():
+        p.error("--device cuda but torch sees no CUDA device")
+    return a
+
+
+class Logger:
+    def __init__(self, path: str):
+        self.f = open(path, "a")
+
+    def __call__(self, msg: str) -> None:
+        line = time.strftime("%H:%M:%S ") + msg
+        print(line, flush=True)
+        self.f.write(line + "\n")
+        self.f.flush()
+
+
+def param_groups(model: HairNet, weight_decay: float):
+    """L2 on full convolution weights only: encoder conv0/pw, decoder skip/pw; not depthwise, not the
+    head, not biases or BatchNorm."""
+    decay, no_decay = [], []
+    for name, p in model.named_parameters():
+        is_conv_weight = name.endswith("conv.weight") or (name.startswith("dec") and name.endswith(".weight"))
+        is_depthwise = ".dw" in name or name.startswith("enc.dw")
+        (decay if is_conv_weight and not is_depthwise else no_decay).append(p)
+    return [{"params": decay, "weight_decay": weight_decay}, {"params": no_decay, "weight_decay": 0.0}]
+
+
+def store_size(size: int) -> int:
+    """Preload resolution: a margin above the training size for zoom-in augmentation."""
+    return max(256, (size + size // 8 + 31) // 32 * 32)
+
+
+@torch.no_grad()
+def validate(model: HairNet, images, masks, sources: List[str], size: int, device, batch: int = 8) -> Dict:
+    """Per-source means of the metrics on preloaded images, predicting at size x size and comparing
+    at the preload resolution; also the gradient-consistency loss (Eq. 1) of the soft matte."""
+    model.eval()
+    rows: Dict[str, list] = {}
+    for i in range(0, len(images), batch):
+        img_u8 = torch.from_numpy(images[i:i + batch]).to(device)
+        img, _ = resize_batch(img_u8, torch.from_numpy(masks[i:i + batch]).to(device), size)
+        prob = hair_probability(model(normalise(img)))
+        prob = torch.nn.functional.interpolate(prob, size=img_u8.shape[-2:], mode="bilinear", align_corners=False)
+        lc = gradient_consistency(prob, img_u8.float())
+        for j in range(prob.shape[0]):
+            m = image_metrics(prob[j, 0].cpu().numpy(), masks[i + j] >= 128)
+            m["grad_consistency"] = float(lc[j])
+            rows.setdefault(sources[i + j], []).append(m)
+    model.train()
+    per_source = {s: mean_metrics(r) for s, r in sorted(rows.items())}
+    per_source["mean_iou"] = float(np.mean([v["iou"] for v in per_source.values()]))
+    return per_source
+
+
+def subset_per_source(samples, n: int):
+    if n <= 0:
+        return samples
+    out, count = [], {}
+    for s in samples:
+        if count.get(s.source, 0) < n:
+            out.append(s)
+            count[s.source] = count.get(s.source, 0) + 1
+    return out
+
+
+def main(argv: List[str]) -> int:
+    args = parse_args(argv)
+    os.makedirs(args.out, exist_ok=True)
+    log = Logger(os.path.join(args.out, "train.log"))
+    torch.set_num_threads(args.threads)
+    torch.set_flush_denormal(True)  # denormals in fine-tuned weights can slow CPU convolutions a lot
+    device = torch.device(args.device)
+    log(f"args {json.dumps(vars(args), sort_keys=True)}")
+
+    samples = list_samples(args.data)
+    is_shared = os.path.exists(os.path.join(args.data, "manifest.csv"))
+    split_path = args.split or (DEFAULT_SPLIT if is_shared else os.path.join(args.out, "split.json"))
+    split = load_or_create_split(samples, split_path, args.val_fraction)
+    train_s, val_s = select(samples, split, "train"), subset_per_source(select(samples, split, "val"),
+                                                                         args.val_per_source)
+    res = store_size(max(args.size, args.low_size))
+    tag = f"{abs(hash(os.path.abspath(args.data))) % 10**8:08d}" if False else \
+        "".join(c if c.isalnum() else "_" for c in os.path.abspath(args.data))[-40:]
+    t0 = time.time()
+    tr_img, tr_mask = preload(train_s, res, os.path.join(args.cache_dir, f"{tag}-train-{res}.npz"))
+    va_img, va_mask = preload(val_s, res, os.path.join(args.cache_dir, f"{tag}-val{args.val_per_source}-{res}.npz"))
+    log(f"data {len(train_s)} train / {len(val_s)} validation images at {res}px, split {split_path}, "
+        f"loaded in {time.time() - t0:.0f}s")
+    tr_img_t, tr_mask_t = torch.from_numpy(tr_img).to(device), torch.from_numpy(tr_mask).to(device)
+
+    model = HairNet(args.arch, args.width, args.depth).to(device)
+    optimiser = torch.optim.Adadelta(param_groups(model, args.weight_decay), lr=args.lr, rho=0.95, eps=1e-7)
+    ckpt_path, best_path = os.path.join(args.out, "checkpoint.pt"), os.path.join(args.out, "best.pt")
+    state = {"epoch": 0, "step_in_epoch": 0, "global_step": 0, "best": -1.0, "best_epoch": -1,
+             "history": [], "train_seconds": 0.0, "wall_seconds": 0.0}
+    if os.path.exists(ckpt_path):
+        ck = torch.load(ckpt_path, map_location=device)
+        if ck["arch"] != args.arch:
+            raise SystemExit(f"{ckpt_path} is a {ck['arch']} checkpoint, not {args.arch}")
+        model.load_state_dict(ck["model"])
+        optimiser.load_state_dict(ck["optimiser"])
+        state = ck["state"]
+        log(f"resumed from {ckpt_path}: epoch {state['epoch']}, step {state['step_in_epoch']}, "
+            f"best IoU {state['best']:.4f} (epoch {state['best_epoch']})")
+    else:
+        missing = load_encoder(model, args.weights)
+        log(f"encoder from {args.weights}; He-initialised (file missing): {missing}")
+
+    def save(path: str) -> None:
+        tmp = path + ".tmp"
+        torch.save({"arch": args.arch, "width": args.width, "depth": args.depth, "model": model.state_dict(),
+                    "optimiser": optimiser.state_dict(), "state": state, "args": vars(args)}, tmp)
+        os.replace(tmp, path)
+
+    n_train = len(train_s)
+    steps_per_epoch = args.steps_per_epoch or n_train // args.batch
+    model.train()
+    stop = False
+    while state["epoch"] < args.epochs and not stop:
+        epoch = state["epoch"]
+        budget_s = args.time_budget * 60
+        if budget_s and args.low_size:
+            low = state["wall_seconds"] < args.low_until * budget_s
+        else:
+            low = bool(args.low_size) and epoch < args.low_epochs
+        size = args.low_size if low else args.size
+        model.set_encoder_frozen(args.freeze_upto if epoch < args.freeze_epochs else -1)
+        gen = torch.Generator().manual_seed(args.seed * 100003 + epoch)
+        order = torch.cat([torch.randperm(n_train, generator=gen)
+                           for _ in range(math.ceil(steps_per_epoch * args.batch / n_train))])
+        sums, count, t_epoch, t_win, win_steps = np.zeros(3), 0, time.time(), time.time(), 0
+        t_last = t_epoch
+        for step in range(state["step_in_epoch"], steps_per_epoch):
+            idx = order[step * args.batch:(step + 1) * args.batch].to(device)
+            img, mask = augment_batch(tr_img_t[idx], tr_mask_t[idx], size,
+                                      torch.Generator().manual_seed(args.seed * 7919 + state["global_step"]))
+            loss, ce, lc = hair_loss(model(normalise(img)), mask, img, args.grad_weight)
+            optimiser.zero_grad(set_to_none=True)
+            loss.backward()
+            optimiser.step()
+            if not math.isfinite(float(loss)):
+                raise SystemExit(f"loss became {float(loss)} at step {state['global_step']}")
+            sums += [float(loss), float(ce), float(lc)]
+            count += 1
+            win_steps += 1
+            state["step_in_epoch"], state["global_step"] = step + 1, state["global_step"] + 1
+            if (step + 1) % 50 == 0:
+                now = time.time()
+                log(f"epoch {epoch + 1}/{args.epochs} step {step + 1}/{steps_per_epoch} size {size} "
+                    f"loss {sums[0] / count:.4f} (ce {sums[1] / count:.4f} lc {sums[2] / count:.4f}) "
+                    f"{win_steps / (now - t_win):.2f} steps/s")
+                state["train_seconds"] += now - t_win
+                t_win, win_steps = now, 0
+            if state["global_step"] % args.ckpt_every == 0:
+                save(ckpt_path)
+            now = time.time()
+            state["wall_seconds"] += now - t_last
+            t_last = now
+            if budget_s and state["wall_seconds"] >= budget_s:
+                log(f"time budget of {args.time_budget:g} min reached")
+                stop = True
+                break
+            if args.max_steps and state["global_step"] >= args.max_steps:
+                stop = True
+                break
+        state["train_seconds"] += time.time() - t_win
+        if state["step_in_epoch"] < steps_per_epoch and stop and count == 0:
+            break
+        t_val = time.time()
+        # Always validated at the export size, so best-keeping compares like with like.
+        val = validate(model, va_img, va_mask, [s.source for s in val_s], args.size, device)
+        state["wall_seconds"] += time.time() - t_val
+        state["epoch"] += 0 if (stop and state["step_in_epoch"] < steps_per_epoch) else 1
+        if state["step_in_epoch"] >= steps_per_epoch:
+            state["step_in_epoch"] = 0
+        per = " ".join(f"{s} IoU {v['iou']:.4f} F1 {v['f1']:.4f} LC {v['grad_consistency']:.4f}"
+                       for s, v in val.items() if isinstance(v, dict))
+        log(f"epoch {epoch + 1} done in {time.time() - t_epoch:.0f}s: train loss {sums[0] / max(count, 1):.4f} "
+            f"| val mean IoU {val['mean_iou']:.4f} | {per} (val {time.time() - t_val:.0f}s)")
+        state["history"].append({"epoch": epoch + 1, "size": size, "steps": count,
+                                 "train_loss": sums[0] / max(count, 1), "val": val})
+        if val["mean_iou"] > state["best"]:
+            state["best"], state["best_epoch"] = val["mean_iou"], epoch + 1
+            save(best_path)
+            log(f"new best (mean IoU {val['mean_iou']:.4f}) saved to {best_path}")
+        save(ckpt_path)
+
+    best = torch.load(best_path if os.path.exists(best_path) else ckpt_path, map_location="cpu")
+    model = HairNet(args.arch, args.width, args.depth)
+    model.load_state_dict(best["model"])
+    model.eval()
+    meta = {"arch": args.arch, "recipe": {k: v for k, v in vars(args).items() if k not in ("data", "out", "cache_dir")},
+            "best_epoch": best["state"]["best_epoch"], "best_val_mean_iou": best["state"]["best"],
+            "global_step": best["state"]["global_step"], "train_seconds": round(best["state"]["train_seconds"]),
+            "licence": "weights trained on CelebAMask-HQ, Figaro-1k and LFW Parts: research / non-commercial "
+                       "use only, as those data sets' terms"}
+    out_file = os.path.join(args.out, f"{args.arch}.hmm")
+    n = write_model(out_file, model, args.size, meta, args.dtype)
+    log(f"wrote {out_file} ({n} bytes, {args.dtype}) from epoch {meta['best_epoch']}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))
