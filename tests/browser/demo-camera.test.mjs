@@ -7,7 +7,7 @@ import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import path from 'node:path';
 import { browserSkipReason, launchChromium, recordConsole, artifactPath, ARTIFACTS_DIR } from './helpers/browser.mjs';
-import { startStaticServer } from './helpers/static-server.mjs';
+import { startProjectServer } from './helpers/project-server.mjs';
 import { makeCameraClip } from './helpers/camera-clip.mjs';
 import { engineSkipReason, trainedModelSkipReason, PAGE_METRICS } from './helpers/engine.mjs';
 
@@ -18,7 +18,7 @@ let server, browser, clip;
 before(async () => {
   if (skip) return;
   clip = await makeCameraClip(path.join(ARTIFACTS_DIR, 'clips'), { prefer: 'synthetic' });
-  server = await startStaticServer({ isolated: true });
+  server = await startProjectServer({ isolated: true });  // scripts/serve.mjs, as `npm start`
   browser = await launchChromium({ camera: { y4m: clip.file } });
 });
 after(async () => {

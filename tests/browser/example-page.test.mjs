@@ -20,8 +20,9 @@ before(async () => {
   clip = await makeCameraClip(path.join(ARTIFACTS_DIR, 'clips'), { prefer: 'portrait' });
 });
 
-async function runExample({ isolated }) {
+async function runExample({ isolated }, t) {
   const server = await startProjectServer({ isolated });
+  if (!server.real) t.diagnostic('scripts/serve.mjs is absent: ran against the static test fixture');
   const browser = await launchChromium({ camera: { y4m: clip.file } });
   try {
     const page = await browser.context.newPage();
@@ -72,10 +73,10 @@ async function runExample({ isolated }) {
   }
 }
 
-test('example page without COOP/COEP: one thread, live try-on, snapshot, colorchange', { skip }, async () => {
-  await runExample({ isolated: false });
+test('example page without COOP/COEP: one thread, live try-on, snapshot, colorchange', { skip }, async (t) => {
+  await runExample({ isolated: false }, t);
 });
 
-test('example page with COOP/COEP: threads, live try-on, snapshot, colorchange', { skip }, async () => {
-  await runExample({ isolated: true });
+test('example page with COOP/COEP: threads, live try-on, snapshot, colorchange', { skip }, async (t) => {
+  await runExample({ isolated: true }, t);
 });
