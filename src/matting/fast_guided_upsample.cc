@@ -3,6 +3,8 @@
 #include <algorithm>
 #include <cmath>
 
+#include "matting/unit_to_byte.h"
+
 namespace hm {
 namespace {
 
@@ -85,7 +87,7 @@ Status FastGuidedUpsampler::run(const uint8_t* frame, int width, int height, siz
       const auto lerp = [&](const float* v) { return v[tx.i0] + (v[tx.i1] - v[tx.i0]) * tx.w1; };
       constexpr float kInv255 = 1.0f / 255.0f;
       const float q = (lerp(ar) * px[0] + lerp(ag) * px[1] + lerp(ab) * px[2]) * kInv255 + lerp(bb);
-      out[x] = static_cast<uint8_t>(std::min(std::max(q, 0.0f), 1.0f) * 255.0f + 0.5f);
+      out[x] = unit_to_byte(q);
     }
   }
   return st;

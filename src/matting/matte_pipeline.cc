@@ -1,0 +1,90 @@
+#include "matting/matte_pipeline.h"
+
+#include <algorithm>
+#include <cmath>
+#include <string>
+
+#include "matting/unit_to_byte.h"
+
+namespace hm {
+namespace {
+
+Status check_frame(const uint8_t* frame, int width, int height, size_t stride) {
+  if (!frame) return Status::error("matte: null frame");
+  if (width <= 0 || height <= 0) {
+    return Status::error("matte: frame size must be positive, got " + std::to_string(width) + "x" +
+                         std::to_string(height));
+  }
+  if (stride < static_cast<size_t>(width) * 4) return Status::error("matte: frame row stride is too small");
+  return Status{};
+}
+
+}  // namespace
+
+Status MattePipeline::set_options(const MatteOptions& o) {
+  if (o.refine != Refine::kNone && o.refine != Refine::kGuided) return Status::error("matte: unknown refine mode");
+  Status st = smoother_.set_strength(o.temporal);
+  if (!st.ok) return st;
+  if (o.guided_radius < 1 || o.guided_radius > 256) return Status::error("matte: guided radius must be in [1, 256]");
+  if (!(o.guided_eps > 0.0f) || !std::isfinite(o.guided_eps)) {
+    return Status::error("matte: guided eps must be a finite number > 0");
+  }
+  if (o.guided_subsample < 0 || o.guided_subsample > 16) {
+    return Status::error("matte: guided subsample must be in [0, 16] (0 = automatic)");
+  }
+  if (!o.track_head) tracker_.reset();
+  options_ = o;
+  return st;
+}
+
+int MattePipeline::guided_subsample_for(int crop_size) const {
+  if (options_.guided_subsample > 0) return options_.guided_subsample;
+  const int s = static_cast<int>(std::lround(static_cast<double>(crop_size) / input_size_));
+  return std::clamp(s, 1, 4);
+}
+
+Status MattePipeline::prepare_input(const uint8_t* frame, int width, int height, size_t stride,
+                                    uint8_t* net_rgba, CropSquare* crop) {
+  Status st = check_frame(frame, width, height, stride);
+  if (!st.ok) return st;
+  if (!net_rgba || !crop) return Status::error("matte: null output");
+  if (input_size_ <= 0) return Status::error("matte: network input size must be positive");
+  *crop = options_.track_head ? tracker_.next(width, height) : centred_square(width, height);
+  return crop_to_network_input(frame, width, height, stride, *crop, input_size_, net_rgba);
+}
+
+Status MattePipeline::finish(const uint8_t* frame, int width, int height, size_t stride, const float* prob,
+                             CropSquare crop, uint8_t* alpha) {
+  Status st = check_frame(frame, width, height, stride);
+  if (!st.ok) return st;
+  if (!prob || !alpha) return Status::error("matte: null probability map or output");
+  st = check_crop_square(crop, width, height);
+  if (!st.ok) return st;
+  const int n = input_size_;
+
+  if (options_.refine == Refine::kGuided) {
+    const int s = guided_subsample_for(crop.size);
+    const int lw = subsampled_size(width, s), lh = subsampled_size(height, s);
+    low_.resize(static_cast<size_t>(lw) * lh);
+    sample_crop_probability(prob, n, crop, static_cast<float>(s), lw, lh, low_.data());
+    st = upsampler_.run(frame, width, height, stride, low_.data(),
+                        {options_.guided_radius, options_.guided_eps, s}, alpha);
+    if (!st.ok) return st;
+  } else {
+    low_.resize(static_cast<size_t>(width) * height);
+    sample_crop_probability(prob, n, crop, 1.0f, width, height, low_.data());
+    for (size_t i = 0; i < low_.size(); ++i) {
+      alpha[i] = unit_to_byte(low_[i]);
+    }
+  }
+  smoother_.apply(alpha, width, height);
+  if (options_.track_head) tracker_.observe(find_hair_box(prob, n, crop), width, height);
+  return st;
+}
+
+void MattePipeline::reset() {
+  tracker_.reset();
+  smoother_.reset();
+}
+
+}  // namespace hm

@@ -1,0 +1,71 @@
+// From a camera frame and the network's probability map to a full-resolution alpha matte.
+//
+// A frame goes through two calls around the network (which this file does not know: it takes the
+// probability map as input, so it compiles and is tested without src/network):
+//
+//   hm::MattePipeline pipe;                      // input_size = the network's, e.g. 224
+//   pipe.set_options({hm::Refine::kGuided, 0.5f});
+//   hm::CropSquare crop;
+//   pipe.prepare_input(rgba, w, h, stride, net_rgba, &crop);  // the head's square, resized to 224 x 224
+//   network.run(net_rgba, 224 * 4, prob);                     // P(hair), 224 x 224 floats
+//   pipe.finish(rgba, w, h, stride, prob, crop, alpha);       // w x h bytes
+//
+// finish(): map the probability map back onto the frame (0 outside the square), then
+//   refine = kNone:   bilinear upsampling to frame resolution;
+//   refine = kGuided: the fast guided filter (fast_guided_upsample.h) at a subsampling s chosen so that the
+//                     low-resolution grid is about as fine as the network's own pixels in the frame;
+// then the temporal smoother (temporal_smoother.h), and the head-crop tracker (head_crop.h) learns where
+// the hair is for the next frame's square.
+#pragma once
+#include <cstddef>
+#include <cstdint>
+#include <vector>
+
+#include "matting/crop_square.h"
+#include "matting/fast_guided_upsample.h"
+#include "matting/head_crop.h"
+#include "matting/temporal_smoother.h"
+
+namespace hm {
+
+enum class Refine { kNone = 0, kGuided = 1 };
+
+struct MatteOptions {
+  Refine refine = Refine::kGuided;
+  float temporal = 0.0f;      // 0..1 (TemporalSmoother strength)
+  bool track_head = true;     // false: always the centred square
+  int guided_radius = 8;      // frame pixels
+  float guided_eps = 1e-3f;   // (guide in [0, 1])^2
+  int guided_subsample = 0;   // 0 = automatic: clamp(round(square side / input size), 1, 4)
+};
+
+class MattePipeline {
+ public:
+  explicit MattePipeline(int input_size = 224) : input_size_(input_size) {}
+
+  Status set_options(const MatteOptions& options);
+  const MatteOptions& options() const { return options_; }
+  int input_size() const { return input_size_; }
+
+  // Chooses this frame's square and writes it, resized, to net_rgba (input_size^2 * 4 bytes).
+  Status prepare_input(const uint8_t* frame, int width, int height, size_t stride, uint8_t* net_rgba,
+                       CropSquare* crop);
+  // prob: input_size^2 floats for `crop` (as returned by prepare_input). alpha: width x height bytes.
+  Status finish(const uint8_t* frame, int width, int height, size_t stride, const float* prob, CropSquare crop,
+                uint8_t* alpha);
+  // Forgets the temporal state and the head position (new video, new person).
+  void reset();
+
+  // The subsampling the guided refinement uses for a square of this side.
+  int guided_subsample_for(int crop_size) const;
+
+ private:
+  int input_size_;
+  MatteOptions options_;
+  HeadCropTracker tracker_;
+  TemporalSmoother smoother_;
+  FastGuidedUpsampler upsampler_;
+  std::vector<float> low_;  // the probability map on the frame's (subsampled) grid
+};
+
+}  // namespace hm

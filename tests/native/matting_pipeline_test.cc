@@ -1,0 +1,215 @@
+// The frame -> crop -> (network) -> full-resolution matte pipeline, with a synthetic portrait and a
+// synthetic "network" (the true hair mask seen at 224 x 224, blurred, as a trained network's soft output).
+#include <gtest/gtest.h>
+
+#include <algorithm>
+#include <cmath>
+#include <random>
+#include <vector>
+
+#include "matting/matte_pipeline.h"
+
+namespace hm {
+namespace {
+
+constexpr int kW = 320, kH = 240, kN = 112;
+
+// A dark-haired head on a light, textured background. Hair: a disc's upper part with a wavy edge.
+bool is_hair(float x, float y, float dx = 0, float dy = 0) {
+  const float cx = 160 + dx, cy = 110 + dy;
+  const float ang = std::atan2(y - cy, x - cx);
+  const float r = 70 + 4 * std::sin(9 * ang);
+  return std::hypot(x - cx, y - cy) < r && y < cy + 25;
+}
+
+std::vector<uint8_t> portrait(float dx, float dy, float noise_sd, std::mt19937* rng) {
+  std::normal_distribution<float> noise(0.0f, noise_sd);
+  std::vector<uint8_t> f(kW * kH * 4);
+  for (int y = 0; y < kH; ++y)
+    for (int x = 0; x < kW; ++x) {
+      uint8_t* px = &f[(y * kW + x) * 4];
+      const bool hair = is_hair(x + 0.5f, y + 0.5f, dx, dy);
+      const float base[3] = {hair ? 50.f : 200.f, hair ? 35.f : 190.f, hair ? 25.f : 170.f};
+      const float texture = 12 * std::sin(0.9f * x + 0.4f * y);
+      for (int c = 0; c < 3; ++c) px[c] = static_cast<uint8_t>(std::clamp(base[c] + texture + noise(*rng), 0.f, 255.f));
+      px[3] = 255;
+    }
+  return f;
+}
+
+// The "network": the true mask over the crop at kN x kN, box-blurred over 5 px (a soft, slightly wrong
+// edge), plus noise.
+std::vector<float> fake_network(CropSquare crop, float dx, float dy, float noise_sd, std::mt19937* rng) {
+  std::vector<float> sharp(kN * kN), prob(kN * kN);
+  for (int v = 0; v < kN; ++v)
+    for (int u = 0; u < kN; ++u)
+      sharp[v * kN + u] = is_hair(crop.x + (u + 0.5f) * crop.size / kN, crop.y + (v + 0.5f) * crop.size / kN, dx, dy);
+  std::normal_distribution<float> noise(0.0f, noise_sd);
+  for (int v = 0; v < kN; ++v)
+    for (int u = 0; u < kN; ++u) {
+      float s = 0;
+      int n = 0;
+      for (int j = std::max(0, v - 2); j <= std::min(kN - 1, v + 2); ++j)
+        for (int i = std::max(0, u - 2); i <= std::min(kN - 1, u + 2); ++i, ++n) s += sharp[j * kN + i];
+      prob[v * kN + u] = std::clamp(s / n + noise(*rng), 0.0f, 1.0f);
+    }
+  return prob;
+}
+
+// Mean |alpha - truth| over the band within 6 px (Chebyshev) of the true hair edge, where refinement
+// matters, and over the flat regions more than 12 px from it, where it must not add texture.
+struct EdgeErrors {
+  double band, flat;
+};
+EdgeErrors edge_errors(const std::vector<uint8_t>& alpha) {
+  double band = 0, flat = 0;
+  int n_band = 0, n_flat = 0;
+  for (int y = 0; y < kH; ++y)
+    for (int x = 0; x < kW; ++x) {
+      const bool truth = is_hair(x + 0.5f, y + 0.5f);
+      int distance = 99;  // to the nearest pixel of the other class, on a 2-px lattice
+      for (int dy = -12; dy <= 12; dy += 2)
+        for (int dx = -12; dx <= 12; dx += 2)
+          if (is_hair(x + 0.5f + dx, y + 0.5f + dy) != truth) distance = std::min(distance, std::max(std::abs(dx), std::abs(dy)));
+      const double e = std::abs(alpha[y * kW + x] / 255.0 - truth);
+      if (distance <= 6) {
+        band += e;
+        ++n_band;
+      } else if (distance > 12) {
+        flat += e;
+        ++n_flat;
+      }
+    }
+  return {band / n_band, flat / n_flat};
+}
+
+std::vector<uint8_t> run_frame(MattePipeline* pipe, const std::vector<uint8_t>& frame, float dx, float dy,
+                               float prob_noise, std::mt19937* rng) {
+  std::vector<uint8_t> net(kN * kN * 4), alpha(kW * kH);
+  CropSquare crop;
+  EXPECT_TRUE(pipe->prepare_input(frame.data(), kW, kH, kW * 4, net.data(), &crop).ok);
+  const auto prob = fake_network(crop, dx, dy, prob_noise, rng);
+  EXPECT_TRUE(pipe->finish(frame.data(), kW, kH, kW * 4, prob.data(), crop, alpha.data()).ok);
+  return alpha;
+}
+
+TEST(MattePipeline, NoneIsTheBilinearMapOfTheCropAndZeroOutside) {
+  MattePipeline pipe(kN);
+  ASSERT_TRUE(pipe.set_options({Refine::kNone, 0.0f, false}).ok);
+  std::mt19937 rng(1);
+  const auto frame = portrait(0, 0, 0, &rng);
+  std::vector<uint8_t> net(kN * kN * 4), alpha(kW * kH);
+  CropSquare crop;
+  ASSERT_TRUE(pipe.prepare_input(frame.data(), kW, kH, kW * 4, net.data(), &crop).ok);
+  EXPECT_EQ(crop, centred_square(kW, kH));
+  const std::vector<float> prob(kN * kN, 0.7f);
+  ASSERT_TRUE(pipe.finish(frame.data(), kW, kH, kW * 4, prob.data(), crop, alpha.data()).ok);
+  EXPECT_EQ(alpha[100 * kW + crop.x - 1], 0);
+  EXPECT_EQ(alpha[100 * kW + crop.x], 179);  // round(0.7 * 255)
+  EXPECT_EQ(alpha[100 * kW + crop.x + crop.size - 1], 179);
+  EXPECT_EQ(alpha[100 * kW + crop.x + crop.size], 0);
+}
+
+TEST(MattePipeline, GuidedRefinementIsCloserToTheTrueMatteThanBilinear) {
+  std::mt19937 rng(2);
+  const auto frame = portrait(0, 0, 3, &rng);
+  EdgeErrors error[2];
+  for (int refine = 0; refine < 2; ++refine) {
+    MattePipeline pipe(kN);
+    MatteOptions o;  // defaults: radius 8, eps 1e-3, automatic subsampling (2 here)
+    o.refine = refine ? Refine::kGuided : Refine::kNone;
+    o.track_head = false;
+    ASSERT_TRUE(pipe.set_options(o).ok);
+    std::mt19937 net_rng(3);
+    error[refine] = edge_errors(run_frame(&pipe, frame, 0, 0, 0.0f, &net_rng));
+  }
+  std::printf("mean |alpha - truth| near edges / in flat regions: none %.4f / %.4f, guided %.4f / %.4f\n",
+              error[0].band, error[0].flat, error[1].band, error[1].flat);
+  EXPECT_LT(error[1].band, 0.75 * error[0].band);
+  EXPECT_LT(error[1].flat, 0.01);
+}
+
+TEST(MattePipeline, TracksTheHeadAndZoomsIn) {
+  MattePipeline pipe(kN);
+  ASSERT_TRUE(pipe.set_options({Refine::kGuided, 0.0f, true}).ok);
+  std::mt19937 rng(4);
+  CropSquare crop;
+  std::vector<uint8_t> net(kN * kN * 4);
+  for (int t = 0; t < 12; ++t) {
+    const float dx = 4.0f * t - 20;
+    const auto frame = portrait(dx, 0, 2, &rng);
+    run_frame(&pipe, frame, dx, 0, 0.02f, &rng);
+  }
+  const auto frame = portrait(28, 0, 2, &rng);
+  ASSERT_TRUE(pipe.prepare_input(frame.data(), kW, kH, kW * 4, net.data(), &crop).ok);
+  EXPECT_NEAR(crop.x + crop.size / 2.0, 160 + 24, 12);  // the head's centre moved from 140 to 184
+  pipe.reset();
+  ASSERT_TRUE(pipe.prepare_input(frame.data(), kW, kH, kW * 4, net.data(), &crop).ok);
+  EXPECT_EQ(crop, centred_square(kW, kH));
+}
+
+// The flicker measurement: a still portrait with sub-pixel shifts and noise, a network whose
+// output jitters with it; mean |frame-to-frame change| of the final matte with and without smoothing.
+double pipeline_flicker(float temporal) {
+  MattePipeline pipe(kN);
+  MatteOptions o;
+  o.temporal = temporal;
+  EXPECT_TRUE(pipe.set_options(o).ok);
+  std::mt19937 rng(5);
+  std::uniform_real_distribution<float> shift(-0.75f, 0.75f);
+  std::vector<uint8_t> prev;
+  double total = 0;
+  const int frames = 24;
+  for (int t = 0; t < frames; ++t) {
+    const float dx = shift(rng), dy = shift(rng);
+    const auto frame = portrait(dx, dy, 4, &rng);
+    auto alpha = run_frame(&pipe, frame, dx + shift(rng), dy + shift(rng), 0.06f, &rng);
+    if (!prev.empty()) total += mean_abs_change(prev.data(), alpha.data(), alpha.size());
+    prev = alpha;
+  }
+  return total / (frames - 1);
+}
+
+TEST(MattePipeline, TemporalSmoothingLowersFlickerOnAStillPortrait) {
+  const double off = pipeline_flicker(0.0f), on = pipeline_flicker(0.8f);
+  std::printf("pipeline flicker (mean |change| per frame): temporal 0 %.5f, temporal 0.8 %.5f\n", off, on);
+  EXPECT_GT(off, 0.002);
+  EXPECT_LT(on, 0.8 * off);
+}
+
+TEST(MattePipeline, ChoosesTheSubsamplingFromTheSquareSide) {
+  MattePipeline pipe(224);
+  EXPECT_EQ(pipe.guided_subsample_for(480), 2);
+  EXPECT_EQ(pipe.guided_subsample_for(224), 1);
+  EXPECT_EQ(pipe.guided_subsample_for(100), 1);
+  EXPECT_EQ(pipe.guided_subsample_for(1080), 4);
+  MatteOptions o;
+  o.guided_subsample = 3;
+  ASSERT_TRUE(pipe.set_options(o).ok);
+  EXPECT_EQ(pipe.guided_subsample_for(480), 3);
+}
+
+TEST(MattePipeline, RejectsBadInput) {
+  MattePipeline pipe(kN);
+  MatteOptions o;
+  o.temporal = 2.0f;
+  EXPECT_FALSE(pipe.set_options(o).ok);
+  o = MatteOptions{};
+  o.guided_eps = NAN;
+  EXPECT_FALSE(pipe.set_options(o).ok);
+  o = MatteOptions{};
+  o.refine = static_cast<Refine>(7);
+  EXPECT_FALSE(pipe.set_options(o).ok);
+  std::vector<uint8_t> frame(kW * kH * 4), net(kN * kN * 4), alpha(kW * kH);
+  std::vector<float> prob(kN * kN, 0.5f);
+  CropSquare crop;
+  EXPECT_FALSE(pipe.prepare_input(frame.data(), kW, kH, kW * 2, net.data(), &crop).ok);
+  EXPECT_FALSE(pipe.prepare_input(frame.data(), 0, kH, kW * 4, net.data(), &crop).ok);
+  EXPECT_FALSE(pipe.finish(frame.data(), kW, kH, kW * 4, prob.data(), CropSquare{200, 0, 240}, alpha.data()).ok);
+  EXPECT_FALSE(pipe.finish(frame.data(), kW, kH, kW * 4, nullptr, centred_square(kW, kH), alpha.data()).ok);
+  const Status st = pipe.finish(frame.data(), kW, kH, kW * 4, prob.data(), centred_square(kW, kH), alpha.data());
+  EXPECT_TRUE(st.ok) << st.message;  // still usable after the errors
+}
+
+}  // namespace
+}  // namespace hm
