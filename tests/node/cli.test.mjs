@@ -1,0 +1,77 @@
+// `hairmatte` CLI: happy paths and one-line failures with the right exit codes.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { REPO_ROOT, randomModelBytes } from './helpers.mjs';
+
+const CLI = path.join(REPO_ROOT, 'bin', 'hairmatte.mjs');
+
+function cli(...args) {
+  const run = spawnSync(process.execPath, [CLI, ...args], { cwd: REPO_ROOT, encoding: 'utf8', timeout: 120000 });
+  assert.equal(run.error, undefined, String(run.error));
+  return run;
+}
+
+test('--help and bench --help print usage and exit 0', () => {
+  const main = cli('--help');
+  assert.equal(main.status, 0);
+  assert.match(main.stdout, /usage: hairmatte <command>/);
+  assert.match(main.stdout, /bench/);
+  const bench = cli('bench', '--help');
+  assert.equal(bench.status, 0);
+  assert.match(bench.stdout, /--random-weights/);
+});
+
+test('bench --random-weights --json: one row per thread count with plausible numbers', () => {
+  const run = cli('bench', '--random-weights', '--model', 'hairsegnet', '--size', '64', '--threads', '1,2', '--json');
+  assert.equal(run.status, 0, run.stderr);
+  const rows = JSON.parse(run.stdout);
+  assert.equal(rows.length, 2);
+  assert.deepEqual(rows.map((r) => [r.model, r.size, r.threads, r.build, r.runs]),
+    [['hairsegnet', 64, 1, 'simd', 30], ['hairsegnet', 64, 2, 'simd-threads', 30]]);
+  for (const r of rows) {
+    assert.ok(r.medianMs > 0 && r.p10Ms <= r.medianMs && r.medianMs <= r.p90Ms, JSON.stringify(r));
+    assert.ok(r.gflops > 0);
+  }
+});
+
+test('bench prints a table; a model file can be benchmarked', () => {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'hairmatte-cli-'));
+  return randomModelBytes('hairmattenet', { decoderDepth: 16, widthPermille: 250, inputSize: 64 }).then((bytes) => {
+    const file = path.join(dir, 'small.hmm');
+    fs.writeFileSync(file, bytes);
+    const run = cli('bench', '--model', file, '--size', '64');
+    assert.equal(run.status, 0, run.stderr);
+    assert.match(run.stdout, /^model\s+weights\s+size\s+threads\s+build\s+median ms/m);
+    assert.match(run.stdout, /hairmattenet\s+\S+small\.hmm\s+64\s+1\s+simd\s+\d/);
+    fs.rmSync(dir, { recursive: true });
+  });
+});
+
+const FAILURES = [
+  [['frobnicate'], 2, /unknown command 'frobnicate'/],
+  [['bench', '--size', '33', '--random-weights'], 2, /--size must be a positive multiple of 32/],
+  [['bench', '--size'], 2, /--size needs a value/],
+  [['bench', '--size', 'big'], 2, /--size must be a non-negative integer/],
+  [['bench', '--threads', '1,x'], 2, /--threads must be an integer or a comma list/],
+  [['bench', '--threads', '0', '--random-weights'], 2, /--threads must be in 1\.\.16/],
+  [['bench', '--runs', '5', '--random-weights'], 2, /--runs must be at least 30/],
+  [['bench', '--bogus'], 2, /unknown option --bogus/],
+  [['bench', '--json=yes'], 2, /--json takes no value/],
+  [['bench', 'extra'], 2, /no positional arguments/],
+  [['bench', '--random-weights', '--model', 'resnet'], 2, /needs an architecture name/],
+  [['bench', '--model', '/no/such/file.hmm'], 1, /cannot read the model file/],
+];
+
+for (const [args, code, message] of FAILURES) {
+  test(`hairmatte ${args.join(' ')} -> exit ${code}, one line on stderr`, () => {
+    const run = cli(...args);
+    assert.equal(run.status, code, run.stderr);
+    assert.match(run.stderr, message);
+    assert.match(run.stderr, /^hairmatte: [^\n]+\n$/, `not one line: ${JSON.stringify(run.stderr)}`);
+    assert.equal(run.stdout, '');
+  });
+}
