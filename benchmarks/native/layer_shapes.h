@@ -1,0 +1,92 @@
+// The real layer shapes of HairMatteNet (MobileNet-v1 alpha 1.0 encoder + skip decoder, depth 64) at a
+// 224x224 input, in execution order, plus the dilated layers that only HairSegNet has (docs/model-format.md).
+// Shared by the native (Google Benchmark) and wasm (standalone) kernel benchmarks.
+#pragma once
+#include <cstddef>
+
+namespace hm_bench {
+
+enum class Op { kConv3x3s2Rgb, kDwconv, kConv1x1, kUpsampleAdd, kHeadSoftmax2 };
+
+struct Layer {
+  const char* name;
+  Op op;
+  size_t h, w;    // input height and width
+  size_t in_c, out_c;
+  size_t stride, dilation;
+  bool hairmattenet;  // part of one HairMatteNet 224 run (false: HairSegNet-only dilated layers)
+};
+
+// Useful floating-point operations (a multiply-add counts 2) of one call over all output rows.
+inline double layer_flops(const Layer& l) {
+  const double oh = static_cast<double>((l.h + l.stride - 1) / l.stride);
+  const double ow = static_cast<double>((l.w + l.stride - 1) / l.stride);
+  switch (l.op) {
+    case Op::kConv3x3s2Rgb: return 2.0 * 27 * oh * ow * l.out_c;
+    case Op::kDwconv: return 2.0 * 9 * oh * ow * l.in_c;
+    case Op::kConv1x1: return 2.0 * oh * ow * l.in_c * l.out_c;
+    case Op::kUpsampleAdd: return 4.0 * l.h * l.w * l.in_c;  // one add per output value
+    case Op::kHeadSoftmax2: return 2.0 * oh * ow * l.in_c * 2;
+  }
+  return 0.0;
+}
+
+inline constexpr Layer kLayers[] = {
+    // Encoder (ReLU6 everywhere).
+    {"enc.conv0", Op::kConv3x3s2Rgb, 224, 224, 3, 32, 2, 1, true},
+    {"enc.dw1", Op::kDwconv, 112, 112, 32, 32, 1, 1, true},
+    {"enc.pw1", Op::kConv1x1, 112, 112, 32, 64, 1, 1, true},
+    {"enc.dw2", Op::kDwconv, 112, 112, 64, 64, 2, 1, true},
+    {"enc.pw2", Op::kConv1x1, 56, 56, 64, 128, 1, 1, true},
+    {"enc.dw3", Op::kDwconv, 56, 56, 128, 128, 1, 1, true},
+    {"enc.pw3", Op::kConv1x1, 56, 56, 128, 128, 1, 1, true},
+    {"enc.dw4", Op::kDwconv, 56, 56, 128, 128, 2, 1, true},
+    {"enc.pw4", Op::kConv1x1, 28, 28, 128, 256, 1, 1, true},
+    {"enc.dw5", Op::kDwconv, 28, 28, 256, 256, 1, 1, true},
+    {"enc.pw5", Op::kConv1x1, 28, 28, 256, 256, 1, 1, true},
+    {"enc.dw6", Op::kDwconv, 28, 28, 256, 256, 2, 1, true},
+    {"enc.pw6", Op::kConv1x1, 14, 14, 256, 512, 1, 1, true},
+    {"enc.dw7-11 (x5)", Op::kDwconv, 14, 14, 512, 512, 1, 1, true},
+    {"enc.pw7-11 (x5)", Op::kConv1x1, 14, 14, 512, 512, 1, 1, true},
+    {"enc.dw12", Op::kDwconv, 14, 14, 512, 512, 2, 1, true},
+    {"enc.pw12", Op::kConv1x1, 7, 7, 512, 1024, 1, 1, true},
+    {"enc.dw13", Op::kDwconv, 7, 7, 1024, 1024, 1, 1, true},
+    {"enc.pw13", Op::kConv1x1, 7, 7, 1024, 1024, 1, 1, true},
+    // Decoder (HairMatteNet, D = 64): up + skip, dw (no activation), pw (ReLU).
+    {"dec1.skip", Op::kConv1x1, 14, 14, 512, 1024, 1, 1, true},
+    {"dec1.up", Op::kUpsampleAdd, 7, 7, 1024, 1024, 1, 1, true},
+    {"dec1.dw", Op::kDwconv, 14, 14, 1024, 1024, 1, 1, true},
+    {"dec1.pw", Op::kConv1x1, 14, 14, 1024, 64, 1, 1, true},
+    {"dec2.skip", Op::kConv1x1, 28, 28, 256, 64, 1, 1, true},
+    {"dec2.up", Op::kUpsampleAdd, 14, 14, 64, 64, 1, 1, true},
+    {"dec2.dw", Op::kDwconv, 28, 28, 64, 64, 1, 1, true},
+    {"dec2.pw", Op::kConv1x1, 28, 28, 64, 64, 1, 1, true},
+    {"dec3.skip", Op::kConv1x1, 56, 56, 128, 64, 1, 1, true},
+    {"dec3.up", Op::kUpsampleAdd, 28, 28, 64, 64, 1, 1, true},
+    {"dec3.dw", Op::kDwconv, 56, 56, 64, 64, 1, 1, true},
+    {"dec3.pw", Op::kConv1x1, 56, 56, 64, 64, 1, 1, true},
+    {"dec4.skip", Op::kConv1x1, 112, 112, 64, 64, 1, 1, true},
+    {"dec4.up", Op::kUpsampleAdd, 56, 56, 64, 64, 1, 1, true},
+    {"dec4.dw", Op::kDwconv, 112, 112, 64, 64, 1, 1, true},
+    {"dec4.pw", Op::kConv1x1, 112, 112, 64, 64, 1, 1, true},
+    {"dec5.up", Op::kUpsampleAdd, 112, 112, 64, 64, 1, 1, true},
+    {"dec5.dw", Op::kDwconv, 224, 224, 64, 64, 1, 1, true},
+    {"dec5.pw", Op::kConv1x1, 224, 224, 64, 64, 1, 1, true},
+    {"head", Op::kHeadSoftmax2, 224, 224, 64, 2, 1, 1, true},
+    // HairSegNet's dilated encoder tail (1/8 resolution) and its first decoder 1x1.
+    {"segnet.dw7-12 d2", Op::kDwconv, 28, 28, 512, 512, 1, 2, false},
+    {"segnet.pw7-11", Op::kConv1x1, 28, 28, 512, 512, 1, 1, false},
+    {"segnet.dw13 d4", Op::kDwconv, 28, 28, 1024, 1024, 1, 4, false},
+    {"segnet.pw13", Op::kConv1x1, 28, 28, 1024, 1024, 1, 1, false},
+    {"segnet.dec1.pw", Op::kConv1x1, 56, 56, 1024, 64, 1, 1, false},
+};
+
+// How many times a row of kLayers runs in one HairMatteNet pass ("x5" rows stand for 5 layers).
+inline int layer_repeats(const Layer& l) {
+  const char* n = l.name;
+  for (; *n != '\0'; ++n)
+    if (n[0] == 'x' && n[1] == '5') return 5;
+  return 1;
+}
+
+}  // namespace hm_bench
