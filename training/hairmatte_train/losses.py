@@ -34,10 +34,14 @@ def gradient_consistency(prob: torch.Tensor, images: torch.Tensor) -> torch.Tens
     i_mag = torch.sqrt(ix * ix + iy * iy + GRAD_EPS)
     ix, iy = ix / i_mag, iy / i_mag
     mx, my = sobel(prob)
-    m_mag = torch.sqrt(mx * mx + my * my + GRAD_EPS)
-    cos2 = ((ix * mx + iy * my) / m_mag) ** 2
-    num = (m_mag * (1.0 - cos2)).sum(dim=(1, 2, 3))
-    return num / (m_mag.sum(dim=(1, 2, 3)) + GRAD_EPS)
+    m_sq = mx * mx + my * my
+    m_mag = torch.sqrt(m_sq + GRAD_EPS)
+    # M_mag * (1 - cos^2) with cos = (I . M) / M_mag, written as (|M|^2 - (I . M)^2) / M_mag so that
+    # flat predictions (M = 0) contribute exactly 0 and the gradient stays finite there.
+    dot = ix * mx + iy * my
+    num = ((m_sq - dot * dot) / m_mag).sum(dim=(1, 2, 3))
+    den = (m_sq / m_mag).sum(dim=(1, 2, 3))
+    return num / (den + GRAD_EPS)
 
 
 def hair_loss(logits: torch.Tensor, masks: torch.Tensor, images: torch.Tensor, grad_weight: float):
