@@ -16,5 +16,12 @@ else
   echo "[test] python unit tests: training/tests absent, skipped"
 fi
 
-echo "[test] node tests (tests/node)"
+# Node 20's runner: a folder argument runs the *.test.mjs files under it.
+echo "[test] node tests: API, CLI, server (tests/node)"
 node --test tests/node/
+for suite in benchmarks tests/browser; do
+  if [ -d "$suite" ] && [ -n "$(find "$suite" -name '*.test.mjs' -print -quit)" ]; then
+    echo "[test] node tests ($suite)"
+    node --test "$suite/"
+  fi
+done
