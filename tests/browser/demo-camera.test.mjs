@@ -13,7 +13,7 @@ import { engineSkipReason, trainedModelSkipReason, PAGE_METRICS } from './helper
 
 const skip = (await browserSkipReason()) || engineSkipReason();
 const skipTrained = skip || trainedModelSkipReason();
-let server, browser, clip;
+let server, browser, clip, hairClip, hairBrowser;
 
 before(async () => {
   if (skip) return;
@@ -23,11 +23,12 @@ before(async () => {
 });
 after(async () => {
   if (browser) await browser.close();
+  if (hairBrowser) await hairBrowser.close();
   if (server) await server.close();
 });
 
-async function openDemo(query) {
-  const page = await browser.context.newPage();
+async function openDemo(query, within = browser) {
+  const page = await within.context.newPage();
   const lines = recordConsole(page);
   await page.addInitScript(PAGE_METRICS);
   await page.goto(`${server.origin}/web/index.html?${query}`);
@@ -83,30 +84,34 @@ test('demo (random weights): live frames, matte-0 pixels untouched, controls cha
   }
 });
 
-test('demo (trained model): the hair moves toward the chosen colour, the background does not', { skip: skipTrained }, async () => {
-  const { page } = await openDemo('model=hairmattenet&threads=1');
+test('demo (trained model): the hair moves toward the chosen colour, the background does not', { skip: skipTrained }, async (t) => {
+  // A validation photo with its hand-drawn mask when the data set is here, else the drawn head.
+  hairClip = await makeCameraClip(path.join(ARTIFACTS_DIR, 'clips-hair'), { prefer: 'dataset' });
+  t.diagnostic(`camera clip: ${hairClip.source}`);
+  hairBrowser = await launchChromium({ camera: { y4m: hairClip.file } });
+  const { page } = await openDemo('model=hairmattenet&threads=1', hairBrowser);
   try {
     await page.waitForTimeout(1500);  // let temporal smoothing settle on the static clip
     await page.evaluate(() => window.hmDemo.session.pump.stop());
     await page.waitForTimeout(300);
     const color = '#8b2252';
     await setLook(page, { color, mode: 'solid', strength: 0.8 });
-    const hairMask = Array.from(clip.hair), farMask = Array.from(clip.far);
+    const hairMask = Array.from(hairClip.hair), farMask = Array.from(hairClip.far);
     const m = await metrics(page, { color, hairMask });
     const far = await page.evaluate(({ farMask }) => {
       const { rgba, matte } = window.hmDemo.session.lastFrame;
       const out = window.hmDemo.session.renderer.readPixels().data;
-      let worst = 0, matteSum = 0, n = 0;
+      let change = 0, matteSum = 0, n = 0;
       for (let i = 0; i < farMask.length; i++) if (farMask[i]) {
         n++; matteSum += matte.data[i];
-        for (let c = 0; c < 3; c++) worst = Math.max(worst, Math.abs(out[i * 4 + c] - rgba.data[i * 4 + c]));
+        for (let c = 0; c < 3; c++) change += Math.abs(out[i * 4 + c] - rgba.data[i * 4 + c]) / 3;
       }
-      return { worst, meanMatte: matteSum / n / 255 };
+      return { meanChange: change / n, meanMatte: matteSum / n / 255 };
     }, { farMask });
     assert.ok(m.hairDistAfter < m.hairDistBefore - 10,
       `hair pixels must move toward ${color}: mean distance ${m.hairDistBefore.toFixed(1)} -> ${m.hairDistAfter.toFixed(1)}`);
     assert.ok(far.meanMatte < 0.05, `far background must not be hair (mean matte ${far.meanMatte.toFixed(3)})`);
-    assert.ok(far.worst <= 8, `far background pixels must stay as they were (max change ${far.worst})`);
+    assert.ok(far.meanChange <= 2, `far pixels must stay as they were (mean change ${far.meanChange.toFixed(2)})`);
     await page.screenshot({ path: artifactPath('demo-trained.png') });
   } finally {
     await page.close();

@@ -4,7 +4,7 @@
 // camera frame shows the same picture and outputs taken at different times are comparable.
 import fs from 'node:fs';
 import path from 'node:path';
-import { SHARED_DIR, launchChromium } from './browser.mjs';
+import { SHARED_DIR, REPO_ROOT, launchChromium } from './browser.mjs';
 import { drawSyntheticHead } from './synthetic-head.mjs';
 import { writeY4m } from './y4m.mjs';
 
@@ -39,12 +39,51 @@ export async function decodeWithChromium(file, width, height) {
   }
 }
 
-// Returns {file, source, width, height, rgba, hair?, far?}. `prefer`: 'portrait' | 'synthetic'.
+// A validation-split photo of the training pool with its hair mask (never a training image), or null.
+export function validationPhoto(source = 'celebamask') {
+  const split = path.join(REPO_ROOT, 'training', 'splits', 'hair_split.json');
+  if (!fs.existsSync(split)) return null;
+  const id = JSON.parse(fs.readFileSync(split, 'utf8')).sources?.[source]?.val?.[0];
+  const image = path.join(SHARED_DIR, 'data', 'hair', source, 'images', `${id}.jpg`);
+  const mask = path.join(SHARED_DIR, 'data', 'hair', source, 'masks', `${id}.png`);
+  return id && fs.existsSync(image) && fs.existsSync(mask) ? { id, image, mask } : null;
+}
+
+// Marks pixels farther than `margin` px (Chebyshev) from every hair pixel: separable max filter.
+function farFromHair(hair, width, height, margin) {
+  const rows = new Uint8Array(hair.length);
+  for (let y = 0; y < height; y++) {
+    for (let x = 0; x < width; x++) {
+      let near = 0;
+      for (let d = Math.max(0, x - margin); d <= Math.min(width - 1, x + margin) && !near; d++) near = hair[y * width + d];
+      rows[y * width + x] = near;
+    }
+  }
+  const far = new Uint8Array(hair.length);
+  for (let x = 0; x < width; x++) {
+    for (let y = 0; y < height; y++) {
+      let near = 0;
+      for (let d = Math.max(0, y - margin); d <= Math.min(height - 1, y + margin) && !near; d++) near = rows[d * width + x];
+      far[y * width + x] = near ? 0 : 1;
+    }
+  }
+  return far;
+}
+
+// Returns {file, source, width, height, rgba, hair?, far?}.
+// `prefer`: 'portrait' | 'synthetic' | 'dataset' (a validation photo with its mask, when ../shared/data has it).
 export async function makeCameraClip(dir, { width = 640, height = 480, frames = 10, prefer = 'portrait' } = {}) {
   fs.mkdirSync(dir, { recursive: true });
   const portraits = portraitFiles();
   let clip;
-  if (prefer === 'portrait' && portraits.length) {
+  const photo = prefer === 'dataset' ? validationPhoto() : null;
+  if (photo) {
+    const rgba = await decodeWithChromium(photo.image, width, height);
+    const maskRgba = await decodeWithChromium(photo.mask, width, height);
+    const hair = new Uint8Array(width * height);
+    for (let i = 0; i < hair.length; i++) hair[i] = maskRgba[i * 4] >= 128 ? 1 : 0;
+    clip = { source: `validation photo ${photo.id}`, width, height, rgba, hair, far: farFromHair(hair, width, height, 40) };
+  } else if (prefer === 'portrait' && portraits.length) {
     const rgba = await decodeWithChromium(portraits[0], width, height);
     clip = { source: `portrait ${path.basename(portraits[0])}`, width, height, rgba };
   } else {
