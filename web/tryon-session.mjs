@@ -171,10 +171,10 @@ export class TryOnSession {
     this.present(result, t0);
   }
 
-  present({ rgba, matte, segmentMs }, t0) {
-    this.renderer.setFrame(rgba, matte);
+  present({ rgba, matte, hairStats, segmentMs }, t0) {
+    this.renderer.setFrame(rgba, matte, hairStats);
     this.renderer.render(this.look, this.split);
-    this.lastFrame = { rgba, matte };
+    this.lastFrame = { rgba, matte, hairStats };
     this.lastTiming = { segmentMs, totalMs: performance.now() - t0 };
     this.frameStats.record({ segmentMs, totalMs: performance.now() - t0 });
     for (const listener of this.listeners) listener(this.stats);

@@ -4,9 +4,11 @@
 //
 // Requests:
 //   {type:'init', apiUrl, options:{model, threads, refine, temporal}} -> {info}
-//   {type:'segment', frame: ImageBitmap | {data,width,height}, reset?} -> {rgba, matte, segmentMs}
+//   {type:'segment', frame: ImageBitmap | {data,width,height}, reset?} -> {rgba, matte, hairStats, segmentMs}
 //   {type:'recolor', frame:{data,width,height}, matte, options}        -> {rgba}   (C++ recolour, for tests)
 //   {type:'reset'} -> {}      {type:'dispose'} -> {}
+
+import { computeHairStats } from '../renderer/hair-stats.mjs';
 
 export function createEngineCore() {
   let hm = null;
@@ -53,9 +55,11 @@ export function createEngineCore() {
       const t0 = performance.now();
       const matte = engine.segment(pixels);
       const segmentMs = performance.now() - t0;
+      // The recolour's per-frame uniforms, computed here so the main thread only draws.
+      const hairStats = computeHairStats(pixels.data, matte.data, pixels.width, pixels.height);
       const rgba = { data: new Uint8Array(pixels.data.buffer, pixels.data.byteOffset, pixels.data.byteLength),
         width: pixels.width, height: pixels.height };
-      return { reply: { rgba, matte, segmentMs }, transfer: [rgba.data.buffer, matte.data.buffer] };
+      return { reply: { rgba, matte, hairStats, segmentMs }, transfer: [rgba.data.buffer, matte.data.buffer] };
     },
     recolor({ frame, matte, options }) {
       const out = requireEngine().recolor(frame, options, matte);

@@ -5,6 +5,7 @@
 // exactly the bytes the C++ recolour sees.
 import { compileProgram, createTexture, uploadRgba, uploadMatte } from './gl-program.mjs';
 import { RECOLOR_GLSL, recolorUniforms } from './recolor-glsl.mjs';
+import { computeHairStats } from './hair-stats.mjs';
 
 const VERTEX_SHADER = `#version 300 es
 // One triangle that covers the viewport; no vertex buffers needed.
@@ -55,15 +56,20 @@ export class TryOnRenderer {
     return this.uniformLocations.get(name);
   }
 
-  // frame: TexImageSource or {data, width, height} RGBA; matte: {data, width, height}, same size.
-  setFrame(frame, matte) {
+  // frame: TexImageSource or {data, width, height} RGBA; matte: {data, width, height}, same size;
+  // hairStats: from computeHairStats (computed here from a pixel-buffer frame when not given).
+  setFrame(frame, matte, hairStats) {
     const width = frame.width ?? frame.videoWidth, height = frame.height ?? frame.videoHeight;
     if (matte.width !== width || matte.height !== height) {
       throw new Error(`matte is ${matte.width}x${matte.height} but the frame is ${width}x${height}`);
     }
     uploadRgba(this.gl, this.frameTexture, frame);
     uploadMatte(this.gl, this.matteTexture, matte);
-    this.matte = matte;
+    if (!hairStats) {
+      if (!ArrayBuffer.isView(frame.data)) throw new Error('setFrame: hairStats are needed for an image-source frame');
+      hairStats = computeHairStats(frame.data, matte.data, width, height);
+    }
+    this.hairStats = hairStats;
     this.size = { width, height };
     if (this.canvas.width !== width || this.canvas.height !== height) {
       this.canvas.width = width;
@@ -85,7 +91,7 @@ export class TryOnRenderer {
     gl.uniform1i(this.uniform('u_matte'), 1);
     gl.uniform1f(this.uniform('u_split'), split);
     gl.uniform1i(this.uniform('u_frameHeight'), this.size.height);
-    recolorUniforms(gl, (name) => this.uniform(name), look, this.matte);
+    recolorUniforms(gl, (name) => this.uniform(name), look, this.hairStats);
     gl.bindVertexArray(this.vao);
     gl.drawArrays(gl.TRIANGLES, 0, 3);
     gl.bindVertexArray(null);
