@@ -1,0 +1,45 @@
+#include "color/oklab.h"
+
+#include <cmath>
+
+namespace hm {
+namespace {
+
+constexpr int kEncodeSteps = 4096;
+
+struct Tables {
+  float decode[256];
+  float encode[kEncodeSteps + 2];  // +1 for the end point, +1 so interpolation at v = 1 reads in bounds
+  Tables() {
+    for (int i = 0; i < 256; ++i) decode[i] = srgb_to_linear_exact(i / 255.0f);
+    for (int i = 0; i <= kEncodeSteps + 1; ++i) {
+      encode[i] = linear_to_srgb_exact(std::fmin(1.0f, static_cast<float>(i) / kEncodeSteps));
+    }
+  }
+};
+
+const Tables& tables() {
+  static const Tables t;  // built once, on first use
+  return t;
+}
+
+}  // namespace
+
+float srgb_to_linear_exact(float v) {
+  return v <= 0.04045f ? v / 12.92f : std::pow((v + 0.055f) / 1.055f, 2.4f);
+}
+
+float linear_to_srgb_exact(float v) {
+  return v <= 0.0031308f ? 12.92f * v : 1.055f * std::pow(v, 1.0f / 2.4f) - 0.055f;
+}
+
+const float* srgb8_to_linear_table() { return tables().decode; }
+
+float linear_to_srgb(float v) {
+  const float x = (v > 0.0f ? (v < 1.0f ? v : 1.0f) : 0.0f) * kEncodeSteps;
+  const int i = static_cast<int>(x);
+  const float* e = tables().encode;
+  return e[i] + (e[i + 1] - e[i]) * (x - static_cast<float>(i));
+}
+
+}  // namespace hm

@@ -1,0 +1,56 @@
+// Hair recolouring: the formula of docs/recolor.md, in C++ (Node, CLI) and, identically, in GLSL
+// (recolor.glsl, for the page). Per hair pixel, in OKLab:
+//
+//   L' = L + k (L_t - L_hair),  k = 0.85 when darkening (L_t < L_hair), 0.5 when lightening
+//   (a', b') = (a_t, b_t) * min(1, L' / max(L_t, 0.05))
+//   lab_out = mix(lab, (L', a', b'), strength * w),  w = 1 (solid, ombre) or the highlight weight
+//   out = mix(in, srgb(lab_out), matte)
+//
+// The hair keeps its own lightness texture (L' - L is the same for every pixel: strands and shading
+// survive), takes the target's hue and chroma (so dark hair visibly takes the colour), and dye darkens more
+// easily than it lightens. A pixel whose matte is 0 is copied unchanged, bit for bit.
+//
+//   hm::HairStats stats = hm::compute_hair_stats(rgba, w, h, w * 4, matte);
+//   hm::RecolorLook look;  hm::parse_hex_color("#8b2252", look.color);  look.strength = 0.8f;
+//   hm::Status st = hm::recolor(rgba, w, h, w * 4, matte, look, stats, out, w * 4);
+#pragma once
+#include <cstddef>
+#include <cstdint>
+
+#include "network/engine.h"  // hm::Status
+
+namespace hm {
+
+enum class RecolorMode { kSolid = 0, kOmbre = 1, kHighlights = 2 };
+
+struct RecolorLook {
+  uint8_t color[3] = {139, 34, 82};      // sRGB target (roots, for ombre)
+  uint8_t color_end[3] = {139, 34, 82};  // sRGB target at the tips (ombre only)
+  RecolorMode mode = RecolorMode::kSolid;
+  float strength = 0.8f;  // 0..1
+};
+
+// What the formula needs to know about the hair as a whole (uniforms of the shader).
+struct HairStats {
+  float lightness = 0.5f;     // matte-weighted mean OKLab L of the hair
+  float lightness_sd = 0.1f;  // its standard deviation
+  float top = 0.0f;           // first and one-past-last row holding hair (matte >= 128)
+  float bottom = 1.0f;
+  bool found = false;  // false: no hair in the matte (the fields keep the defaults above)
+};
+
+// Mean and spread of the hair's lightness (on every second pixel of every second row; the matte weights
+// them) and its vertical extent (on every row). matte: width x height bytes.
+HairStats compute_hair_stats(const uint8_t* rgba, int width, int height, size_t stride, const uint8_t* matte);
+
+// out may be the input (in place). Strides in bytes; matte is width x height bytes.
+Status recolor(const uint8_t* rgba, int width, int height, size_t stride, const uint8_t* matte,
+               const RecolorLook& look, const HairStats& stats, uint8_t* out, size_t out_stride);
+
+// "#RRGGBB" or "RRGGBB" (hex digits of either case) -> rgb. False, rgb untouched, on anything else.
+bool parse_hex_color(const char* text, uint8_t rgb[3]);
+
+// "solid" | "ombre" | "highlights" -> mode. False on anything else.
+bool parse_recolor_mode(const char* text, RecolorMode* mode);
+
+}  // namespace hm
