@@ -92,7 +92,8 @@ def load_or_create_split(samples: List[Sample], path: str, val_fraction: float =
                          seed: int = 20190603) -> Dict:
     """Reuse the split file if present (it is the reference), else create and write it."""
     if os.path.exists(path):
-        split = json.load(open(path))
+        with open(path) as f:
+            split = json.load(f)
         known = {(src, i) for src, part in split["sources"].items() for k in ("train", "val") for i in part[k]}
         missing = [(s.source, s.id) for s in samples if (s.source, s.id) not in known]
         if missing:

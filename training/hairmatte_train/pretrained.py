@@ -15,15 +15,26 @@ import torch.nn as nn
 from .models import HairNet
 
 
+def read_manifest(folder: str) -> list:
+    path = os.path.join(folder, "model.json")
+    if not os.path.exists(path):
+        raise FileNotFoundError(f"{path} not found: --weights must be a TF.js layers MobileNet-v1 folder")
+    with open(path) as f:
+        return json.load(f)["weightsManifest"]
+
+
 def read_tfjs_weights(folder: str) -> Dict[str, np.ndarray]:
     """Every tensor whose group file exists; missing files are skipped (listed by missing_tfjs_weights)."""
-    manifest = json.load(open(os.path.join(folder, "model.json")))["weightsManifest"]
+    manifest = read_manifest(folder)
     out: Dict[str, np.ndarray] = {}
     for group in manifest:
         paths = [os.path.join(folder, p) for p in group["paths"]]
         if not all(os.path.exists(p) for p in paths):
             continue
-        blob = b"".join(open(p, "rb").read() for p in paths)
+        blob = b""
+        for path in paths:
+            with open(path, "rb") as f:
+                blob += f.read()
         offset = 0
         for w in group["weights"]:
             if w.get("dtype", "float32") != "float32":
@@ -37,7 +48,7 @@ def read_tfjs_weights(folder: str) -> Dict[str, np.ndarray]:
 
 
 def missing_tfjs_weights(folder: str) -> List[str]:
-    manifest = json.load(open(os.path.join(folder, "model.json")))["weightsManifest"]
+    manifest = read_manifest(folder)
     return [w["name"] for g in manifest for w in g["weights"]
             if not all(os.path.exists(os.path.join(folder, p)) for p in g["paths"])]
 
