@@ -5,6 +5,7 @@
 //   node benchmarks/peers/bench-peers.mjs [--arch hairmattenet,hairsegnet] [--threads 1,2] [--size 224]
 //       [--runs 30] [--warmup 5] [--model FILE]... [--seed 1] [--engines hairmatte,tfjs-wasm,onnxruntime-web]
 //       [--tolerance 1e-4] [--json]
+//   node benchmarks/peers/bench-peers.mjs --report RESULT.json   # re-print the table of a saved --json run
 //
 // Each thread count runs in its own child process (the peers fix their thread count per process); inside
 // it, every (architecture, engine) pair is timed round-robin, so all share the noise of the machine.
@@ -104,6 +105,11 @@ function machine() {
 
 async function main() {
   if (process.argv[2] === '--child') return childMain(process.argv[3]);
+  if (process.argv[2] === '--report') {
+    if (!process.argv[3]) usage('--report needs the JSON file of a --json run');
+    const report = JSON.parse(fs.readFileSync(process.argv[3], 'utf8'));
+    return process.stdout.write(formatReport(report, { minRuns: MIN_RUNS }));
+  }
   const opts = parseArgs(process.argv.slice(2));
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'hm-bench-peers-'));
   try {
