@@ -83,9 +83,20 @@ class EngineBinding {
   val alphaView() { return val(typed_memory_view(alpha_.size(), alpha_.data())); }
 
   // --- options and state ---
-  std::string setTemporal(float strength) {
+  // refine: "guided" | "none"; temporal: [0, 1]; track_head: follow the head with the network's square.
+  std::string setOptions(const std::string& refine, float temporal, bool track_head) {
     if (!segmenter_) return "no model loaded";
-    return segmenter_->set_temporal(strength).message;
+    MatteOptions options = segmenter_->options();
+    if (refine == "guided") {
+      options.refine = Refine::kGuided;
+    } else if (refine == "none") {
+      options.refine = Refine::kNone;
+    } else {
+      return "refine must be 'guided' or 'none', got '" + refine + "'";
+    }
+    options.temporal = temporal;
+    options.track_head = track_head;
+    return segmenter_->set_options(options).message;
   }
   void reset() {
     if (segmenter_) segmenter_->reset();
@@ -113,10 +124,9 @@ class EngineBinding {
 
   std::string plan(std::shared_ptr<const Model> model, uint32_t input_size, uint32_t threads) {
     Status status;
-    const float temporal = segmenter_ ? segmenter_->temporal() : 0.0f;
     auto segmenter = FrameSegmenter::create(std::move(model), input_size, threads, &status);
     if (!segmenter) return status.message;
-    segmenter->set_temporal(temporal);
+    if (segmenter_) segmenter->set_options(segmenter_->options());  // a reload keeps the options
     segmenter_ = std::move(segmenter);
     return "";
   }
@@ -147,7 +157,7 @@ EMSCRIPTEN_BINDINGS(hairmatte) {
       .function("frameBuffer", &EngineBinding::frameBuffer)
       .function("segment", &EngineBinding::segment)
       .function("alphaView", &EngineBinding::alphaView)
-      .function("setTemporal", &EngineBinding::setTemporal)
+      .function("setOptions", &EngineBinding::setOptions)
       .function("reset", &EngineBinding::reset)
       .function("release", &EngineBinding::release)
       .function("arch", &EngineBinding::arch)

@@ -1,9 +1,6 @@
 #include "frame_segmenter.h"
 
-#include <cmath>
 #include <string>
-
-#include "image/resize.h"
 
 namespace hm {
 
@@ -22,21 +19,13 @@ std::unique_ptr<FrameSegmenter> FrameSegmenter::create(std::shared_ptr<const Mod
 #endif
   auto network = Network::create(std::move(model), input_size, threads, status);
   if (!network) return nullptr;
-  std::unique_ptr<FrameSegmenter> segmenter(new FrameSegmenter());
   const size_t s = network->input_size();
+  std::unique_ptr<FrameSegmenter> segmenter(new FrameSegmenter(static_cast<int>(s)));
   segmenter->input_.assign(s * s * 4, 0);
   segmenter->probability_.assign(s * s, 0.0f);
-  segmenter->smoothed_.assign(s * s, 0.0f);
   segmenter->network_ = std::move(network);
   *status = Status{};
   return segmenter;
-}
-
-Status FrameSegmenter::set_temporal(float strength) {
-  if (!std::isfinite(strength) || strength < 0.0f || strength >= 1.0f)
-    return Status::error("temporal must be a number in [0, 1), got " + std::to_string(strength));
-  temporal_ = strength;
-  return Status{};
 }
 
 Status FrameSegmenter::segment(const uint8_t* rgba, size_t width, size_t height, size_t row_stride,
@@ -47,25 +36,13 @@ Status FrameSegmenter::segment(const uint8_t* rgba, size_t width, size_t height,
   if (row_stride < width * 4) return Status::error("row stride is smaller than width * 4");
   if (!rgba || !alpha) return Status::error("null frame or alpha buffer");
 
+  const int w = static_cast<int>(width), h = static_cast<int>(height);
   const size_t s = network_->input_size();
-  resize_bilinear_rgba8(rgba, width, height, row_stride, input_.data(), s, s, s * 4);
+  CropSquare crop;
+  Status st = pipeline_.prepare_input(rgba, w, h, row_stride, input_.data(), &crop);
+  if (!st.ok) return st;
   network_->run(input_.data(), s * 4, probability_.data());
-
-  const float* p = probability_.data();
-  if (temporal_ > 0.0f) {
-    if (!has_history_) {
-      smoothed_ = probability_;
-    } else {
-      const float keep = temporal_, take = 1.0f - temporal_;
-      for (size_t i = 0; i < smoothed_.size(); ++i) smoothed_[i] = take * probability_[i] + keep * smoothed_[i];
-    }
-    has_history_ = true;
-    p = smoothed_.data();
-  } else {
-    has_history_ = false;  // smoothing turned off: the next time it is on, start from that frame
-  }
-  resize_bilinear_prob_to_alpha8(p, s, s, alpha, width, height);
-  return Status{};
+  return pipeline_.finish(rgba, w, h, row_stride, probability_.data(), crop, alpha);
 }
 
 }  // namespace hm

@@ -16,7 +16,7 @@ export const VERSION = '0.1.0';
 export { BUNDLED_MODELS };
 
 const MAX_THREADS = 16;
-const OPTION_NAMES = ['model', 'threads', 'refine', 'temporal', 'inputSize', 'wasmPath', 'locateFile'];
+const OPTION_NAMES = ['model', 'threads', 'refine', 'temporal', 'trackHead', 'inputSize', 'wasmPath', 'locateFile'];
 const RANDOM_OPTION_NAMES = ['random', 'decoderDepth', 'widthPermille', 'inputSize', 'seed'];
 const REFINE_MODES = ['guided', 'none'];
 
@@ -57,8 +57,9 @@ function normalizeOptions(options) {
   const out = {
     model: options.model === undefined ? 'hairmattenet' : options.model,
     threads: options.threads === undefined ? 1 : options.threads,
-    refine: options.refine === undefined ? 'none' : options.refine,
+    refine: options.refine === undefined ? 'guided' : options.refine,
     temporal: options.temporal === undefined ? 0 : options.temporal,
+    trackHead: options.trackHead === undefined ? true : options.trackHead,
     inputSize: options.inputSize === undefined ? 0 : options.inputSize,
     wasmPath: options.wasmPath,
     locateFile: options.locateFile,
@@ -67,9 +68,10 @@ function normalizeOptions(options) {
   if (!REFINE_MODES.includes(out.refine)) {
     fail(`refine must be one of ${REFINE_MODES.map((m) => `'${m}'`).join(', ')}, got ${describe(out.refine)}`);
   }
-  if (typeof out.temporal !== 'number' || !(out.temporal >= 0 && out.temporal < 1)) {
-    fail(`temporal must be a number in [0, 1) (0 = off), got ${describe(out.temporal)}`);
+  if (typeof out.temporal !== 'number' || !(out.temporal >= 0 && out.temporal <= 1)) {
+    fail(`temporal must be a number in [0, 1] (0 = off), got ${describe(out.temporal)}`);
   }
+  if (typeof out.trackHead !== 'boolean') fail(`trackHead must be true or false, got ${describe(out.trackHead)}`);
   if (out.inputSize !== 0) {
     checkInteger('inputSize', out.inputSize, 32, 2048);
     if (out.inputSize % 32 !== 0) fail(`inputSize must be a multiple of 32, got ${out.inputSize}`);
@@ -127,24 +129,19 @@ export class HairMatte {
   #module = null;
   #engine = null;
   #info = null;
-  #refine = 'none';
   #scratch = {};  // the canvas reused to read pixels from browser image sources
 
   // Use HairMatte.create(); the constructor is not part of the API.
-  constructor(token, module, engine, info, refine) {
+  constructor(token, module, engine, info) {
     if (token !== CONSTRUCT) fail('use `await HairMatte.create(options)` to make an instance');
     this.#module = module;
     this.#engine = engine;
     this.#info = info;
-    this.#refine = refine;
   }
 
   static async create(options) {
     const opts = normalizeOptions(options);
     const { build, threads } = chooseBuild(opts.threads);
-    if (opts.refine === 'guided') {
-      fail("refine: 'guided' is not available in this version yet; use 'none'");
-    }
     // Fetch the model first: a bad URL or name fails before a wasm module is instantiated.
     const modelBytes = opts.randomModel ? null : await readModelBytes(opts.model, (name) => resolveAsset(name, opts));
     const module = await loadWasmModule(build, threads, opts);
@@ -160,10 +157,8 @@ export class HairMatte {
         error = engine.randomModel(r.arch, r.decoderDepth, r.widthPermille, r.inputSize, r.seed, threads);
       }
       if (error) fail(error);
-      if (opts.temporal > 0) {
-        error = engine.setTemporal(opts.temporal);
-        if (error) fail(error);
-      }
+      error = engine.setOptions(opts.refine, opts.temporal, opts.trackHead);
+      if (error) fail(error);
       const info = Object.freeze({
         model: engine.arch(),
         inputSize: engine.inputSize(),
@@ -174,12 +169,13 @@ export class HairMatte {
         build,
         refine: opts.refine,
         temporal: opts.temporal,
+        trackHead: opts.trackHead,
         multiplyAdds: engine.multiplyAdds(),
         arenaBytes: engine.arenaBytes(),
         metadata: parseMetadata(engine.metadata()),
         version: VERSION,
       });
-      return new HairMatte(CONSTRUCT, module, engine, info, opts.refine);
+      return new HairMatte(CONSTRUCT, module, engine, info);
     } catch (e) {
       if (engine) { engine.release(); engine.delete(); }
       module.shutdown();

@@ -19,6 +19,9 @@ test('info describes the model and the build', async () => {
     assert.equal(info.threads, 1);
     assert.equal(info.build, 'simd');
     assert.equal(info.version, VERSION);
+    assert.equal(info.refine, 'guided');
+    assert.equal(info.temporal, 0);
+    assert.equal(info.trackHead, true);
     assert.ok(info.multiplyAdds > 1e6, `multiplyAdds ${info.multiplyAdds}`);
     assert.ok(info.arenaBytes > 0);
     assert.ok(Object.isFrozen(info));
@@ -28,7 +31,7 @@ test('info describes the model and the build', async () => {
 });
 
 test('segment returns a caller-owned alpha matte at the frame size, for odd sizes and both input types', async () => {
-  const hm = await HairMatte.create({ model: randomSegNet });
+  const hm = await HairMatte.create({ model: randomSegNet, trackHead: false });
   try {
     for (const [w, h] of [[1, 1], [3, 200], [64, 64], [97, 41], [320, 240]]) {
       const frame = randomFrame(w, h, w * 31 + h);
@@ -52,7 +55,7 @@ test('segment returns a caller-owned alpha matte at the frame size, for odd size
 });
 
 test('segment is deterministic and depends on the pixels', async () => {
-  const hm = await HairMatte.create({ model: randomMatteNet });
+  const hm = await HairMatte.create({ model: randomMatteNet, trackHead: false });
   try {
     const a = hm.segment(randomFrame(80, 60, 1)).data;
     assert.deepEqual(hm.segment(randomFrame(80, 60, 1)).data, a);
@@ -63,7 +66,7 @@ test('segment is deterministic and depends on the pixels', async () => {
 });
 
 test('the alpha channel of the frame is ignored', async () => {
-  const hm = await HairMatte.create({ model: randomSegNet });
+  const hm = await HairMatte.create({ model: randomSegNet, trackHead: false });
   try {
     const frame = randomFrame(50, 50, 4);
     const opaque = { ...frame, data: frame.data.map((v, i) => (i % 4 === 3 ? 255 : v)) };
@@ -74,23 +77,45 @@ test('the alpha channel of the frame is ignored', async () => {
   }
 });
 
-test('temporal smoothing averages frames; reset() forgets them', async () => {
-  const plain = await HairMatte.create({ model: randomSegNet });
-  const smooth = await HairMatte.create({ model: randomSegNet, temporal: 0.5 });
+test('temporal smoothing blends with the previous frame; reset() forgets it', async () => {
+  const options = { model: randomSegNet, refine: 'none', trackHead: false };
+  const plain = await HairMatte.create(options);
+  const smooth = await HairMatte.create({ ...options, temporal: 1 });
   try {
     const a = randomFrame(64, 64, 10), b = randomFrame(64, 64, 11);
     const ma = plain.segment(a).data, mb = plain.segment(b).data;
     assert.deepEqual(smooth.segment(a).data, ma, 'the first frame has no history');
     const blended = smooth.segment(b).data;
-    // p = 0.5 p_b + 0.5 p_a at the network resolution; at the network size alpha is that, rounded.
+    // Each pixel is a convex blend of this frame's matte and the previous one (temporal_smoother.h).
+    let moved = 0;
     for (let i = 0; i < blended.length; i++) {
-      assert.ok(Math.abs(blended[i] - (ma[i] + mb[i]) / 2) <= 1, `pixel ${i}: ${blended[i]} vs ${ma[i]}, ${mb[i]}`);
+      const lo = Math.min(ma[i], mb[i]) - 1, hi = Math.max(ma[i], mb[i]) + 1;
+      assert.ok(blended[i] >= lo && blended[i] <= hi, `pixel ${i}: ${blended[i]} outside [${lo}, ${hi}]`);
+      if (blended[i] !== mb[i]) moved++;
     }
+    assert.ok(moved > blended.length / 10, `only ${moved} pixels were smoothed`);
     smooth.reset();
     assert.deepEqual(smooth.segment(b).data, mb, 'after reset() the history is gone');
   } finally {
     plain.dispose();
     smooth.dispose();
+  }
+});
+
+test("refine 'guided' (the default) follows the frame's edges: it differs from 'none' and stays in range", async () => {
+  const guided = await HairMatte.create({ model: randomMatteNet, trackHead: false });
+  const none = await HairMatte.create({ model: randomMatteNet, trackHead: false, refine: 'none' });
+  try {
+    assert.equal(guided.info.refine, 'guided');
+    assert.equal(guided.info.trackHead, false);
+    const frame = smoothFrame(160, 120);
+    const g = guided.segment(frame), n = none.segment(frame);
+    assert.equal(g.data.length, 160 * 120);
+    assert.notDeepEqual(g.data, n.data);
+    assert.deepEqual(guided.segment(frame).data, g.data, 'deterministic');
+  } finally {
+    guided.dispose();
+    none.dispose();
   }
 });
 
@@ -106,7 +131,7 @@ test('inputSize plans a trained model at another size', async () => {
 });
 
 test('dispose is idempotent and every later call throws', async () => {
-  const hm = await HairMatte.create({ model: randomSegNet });
+  const hm = await HairMatte.create({ model: randomSegNet, trackHead: false });
   hm.dispose();
   hm.dispose();
   assert.equal(hm.disposed, true);

@@ -28,7 +28,7 @@ const BAD_FRAMES = [
 ];
 
 test('segment(): each bad frame throws a clear Error and the instance still works', async () => {
-  const hm = await HairMatte.create({ model });
+  const hm = await HairMatte.create({ model, trackHead: false });  // no head tracking: same frame, same matte
   try {
     const good = randomFrame(33, 21, 5);
     const before = hm.segment(good).data;
@@ -54,7 +54,7 @@ test('segment(): a detached buffer is reported as such', async () => {
 });
 
 test('segment(): a SharedArrayBuffer-backed frame is accepted (it is copied in)', async () => {
-  const hm = await HairMatte.create({ model });
+  const hm = await HairMatte.create({ model, trackHead: false });
   try {
     const frame = randomFrame(10, 10, 3);
     const shared = new Uint8Array(new SharedArrayBuffer(400));
@@ -74,8 +74,9 @@ const BAD_OPTIONS = [
   ['threads NaN', { model, threads: NaN }, /threads must be an integer/],
   ['threads 64', { model, threads: 64 }, /threads must be an integer in 1\.\.16/],
   ['refine unknown', { model, refine: 'bilateral' }, /refine must be one of 'guided', 'none'/],
-  ['temporal NaN', { model, temporal: NaN }, /temporal must be a number in \[0, 1\)/],
-  ['temporal 1', { model, temporal: 1 }, /temporal must be a number in \[0, 1\)/],
+  ['temporal NaN', { model, temporal: NaN }, /temporal must be a number in \[0, 1\]/],
+  ['temporal 1.5', { model, temporal: 1.5 }, /temporal must be a number in \[0, 1\]/],
+  ['trackHead a string', { model, trackHead: 'yes' }, /trackHead must be true or false/],
   ['temporal negative', { model, temporal: -0.1 }, /temporal must be/],
   ['temporal string', { model, temporal: '0.5' }, /temporal must be/],
   ['inputSize not /32', { model: 'x.hmm', inputSize: 100 }, /inputSize must be a multiple of 32/],

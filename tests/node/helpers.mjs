@@ -77,8 +77,10 @@ export function bilinear(get, srcW, srcH, channels, dstW, dstH) {
   return out;
 }
 
-// frame -> alpha (Uint8Array) through the benchmarks' float64 reference network (reference-net.mjs).
-export async function referenceMatte(modelBytes, frame) {
+// frame -> alpha (Uint8Array) through the benchmarks' float64 reference network (reference-net.mjs), for
+// refine 'none': the crop square (default: the whole frame) resized to the network input, the network,
+// and its probability resampled onto the frame's pixels inside the square (0 outside).
+export async function referenceMatte(modelBytes, frame, crop = { x: 0, y: 0, size: frame.width }) {
   const { readModelFile, weightsForGraph } = await import('../../benchmarks/peers/model-file.mjs');
   const { buildGraph } = await import('../../benchmarks/peers/architecture.mjs');
   const { runReference } = await import('../../benchmarks/peers/reference-net.mjs');
@@ -87,11 +89,18 @@ export async function referenceMatte(modelBytes, frame) {
   const weights = weightsForGraph(model, graph);
   const S = model.inputSize;
   const { data, width, height } = frame;
-  const resized = bilinear((x, y, c) => data[(y * width + x) * 4 + c], width, height, 4, S, S);
+  const at = (x, y, c) => data[((crop.y + y) * width + crop.x + x) * 4 + c];
+  const resized = bilinear(at, crop.size, crop.size, 4, S, S);
   const input = Uint8Array.from(resized, (v) => Math.min(255, Math.max(0, Math.floor(v + 0.5))));
   const p = runReference(graph, weights, input, S);
-  const up = bilinear((x, y) => p[y * S + x], S, S, 1, width, height);
-  return Uint8Array.from(up, (v) => Math.floor(Math.min(1, Math.max(0, v)) * 255 + 0.5));
+  const up = bilinear((x, y) => p[y * S + x], S, S, 1, crop.size, crop.size);
+  const alpha = new Uint8Array(width * height);
+  for (let y = 0; y < crop.size; y++) {
+    for (let x = 0; x < crop.size; x++) {
+      alpha[(crop.y + y) * width + crop.x + x] = Math.floor(Math.min(1, Math.max(0, up[y * crop.size + x])) * 255 + 0.5);
+    }
+  }
+  return alpha;
 }
 
 export function diffStats(a, b) {

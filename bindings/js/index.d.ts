@@ -1,0 +1,109 @@
+// Type declarations of the `hairmatte` ES module (bindings/js/index.mjs).
+/// <reference lib="dom" />
+
+/** The architectures a bundled model or a random-weight model can have. */
+export type Architecture = 'hairmattenet' | 'hairsegnet';
+
+/** Builds the architecture with random weights (tests, benchmarks): no trained file needed. */
+export interface RandomModelSpec {
+  random: Architecture;
+  /** Decoder depth D (the paper's Table II: 16/32/64/128). Default 64. */
+  decoderDepth?: number;
+  /** MobileNet-v1 width alpha x 1000: 250, 500, 750 or 1000 (default). */
+  widthPermille?: number;
+  /** Network input size, a multiple of 32. Default: the `inputSize` option, else 224. */
+  inputSize?: number;
+  /** Seed of the weights. Default 1. */
+  seed?: number;
+}
+
+export interface HairMatteOptions {
+  /**
+   * A bundled model name, a URL (or in Node a file path) of a .hmm file, its bytes, or a random-weight
+   * spec. Default 'hairmattenet'.
+   */
+  model?: Architecture | string | URL | ArrayBuffer | Uint8Array | RandomModelSpec;
+  /** 1..16. More than 1 uses the SIMD+pthread build (Node: always; browsers: when crossOriginIsolated). */
+  threads?: number;
+  /**
+   * How the network's matte reaches frame resolution: 'guided' (the fast guided filter, edges follow the
+   * frame; default) or 'none' (bilinear).
+   */
+  refine?: 'guided' | 'none';
+  /** 0 = off (default); up to 1: frame-to-frame smoothing for video, strongest where the matte is unsure. */
+  temporal?: number;
+  /**
+   * true (default): the network sees a square that follows the head from frame to frame; false: always the
+   * largest centred square. Outside the square the matte is 0.
+   */
+  trackHead?: boolean;
+  /** Plan a trained model at another input size (a multiple of 32). Default: the size it was trained at. */
+  inputSize?: number;
+  /** The folder (URL) holding hairmatte-*.wasm, the glue's worker and models/ (CDN, bundler output). */
+  wasmPath?: string | URL;
+  /** Full control over where each packaged file is fetched from; wins over wasmPath. */
+  locateFile?: (fileName: string) => string | URL;
+}
+
+/** RGBA pixels, 4 bytes per pixel, row-major, no padding (e.g. ImageData). */
+export interface RgbaFrame {
+  data: Uint8Array | Uint8ClampedArray;
+  width: number;
+  height: number;
+}
+
+/** What segment() accepts: raw RGBA (browsers and Node) or, in browsers, an image source. */
+export type Frame =
+  | RgbaFrame
+  | ImageData
+  | HTMLVideoElement
+  | HTMLCanvasElement
+  | HTMLImageElement
+  | ImageBitmap
+  | OffscreenCanvas;
+
+/** An 8-bit alpha matte at the frame's resolution; 255 = hair. Owned by the caller. */
+export interface Matte {
+  width: number;
+  height: number;
+  data: Uint8Array;
+}
+
+export interface HairMatteInfo {
+  /** The architecture of the loaded model. */
+  readonly model: Architecture;
+  readonly inputSize: number;
+  readonly decoderDepth: number;
+  readonly widthPermille: number;
+  readonly simd: boolean;
+  readonly threads: number;
+  /** Which wasm build runs: 'simd' (single thread) or 'simd-threads'. */
+  readonly build: 'simd' | 'simd-threads';
+  readonly refine: 'guided' | 'none';
+  readonly temporal: number;
+  readonly trackHead: boolean;
+  /** Multiply-adds of one network run (for GFLOP/s). */
+  readonly multiplyAdds: number;
+  /** Peak activation memory of the network plan, in bytes. */
+  readonly arenaBytes: number;
+  /** The model file's free-form metadata (training recipe, metrics, licence). */
+  readonly metadata: Record<string, unknown>;
+  readonly version: string;
+}
+
+export declare const VERSION: string;
+export declare const BUNDLED_MODELS: readonly Architecture[];
+
+export declare class HairMatte {
+  private constructor();
+  /** Loads the wasm build and the model. Rejects with an Error that says what was wrong. */
+  static create(options?: HairMatteOptions): Promise<HairMatte>;
+  /** The alpha matte of one frame. Throws an Error on bad input; the instance stays usable. */
+  segment(frame: Frame): Matte;
+  /** Forget the temporal state (new video, new person). */
+  reset(): void;
+  /** Frees the wasm memory and worker threads; any later call throws. Safe to call twice. */
+  dispose(): void;
+  readonly info: HairMatteInfo;
+  readonly disposed: boolean;
+}
