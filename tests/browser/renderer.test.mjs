@@ -76,7 +76,7 @@ test('renderer: matte 0, split and strength 0 keep the frame; hair pixels change
   assert.equal(maxDiff(half, solid, rightHalf), 0, 'right of the split must show the recoloured frame');
   assert.ok(maxDiff(noStrength, r.frame, all) <= 1, 'strength 0 must leave the frame unchanged');
   assert.ok(maxDiff(solid, r.frame, hair) > 20, 'hair pixels must change');
-  assert.ok(maxDiff(otherColor, solid, hair) > 10, 'another colour must give another result');
+  assert.ok(maxDiff(otherColor, solid, hair) > 10, `another colour must give another result (max diff ${maxDiff(otherColor, solid, hair)}, vs frame ${maxDiff(solid, r.frame, hair)})`);
   assert.ok(maxDiff(highlights, solid, hair) > 0, 'highlights must differ from solid');
   for (let i = 3; i < solid.length; i += 4) assert.equal(solid[i], 255, 'output must be opaque');
   assert.deepEqual(consoleLines.filter((l) => l.includes('error')), []);
