@@ -71,7 +71,7 @@ function modelFiles(opts, dir) {
     given.set(ARCH_NAMES[model.arch], file);
   }
   return opts.archs.map((arch) => {
-    if (given.has(arch)) return { arch, file: path.resolve(given.get(arch)), weights: 'file' };
+    if (given.has(arch)) return { arch, file: path.resolve(given.get(arch)), weights: `file ${path.basename(given.get(arch))}` };
     const file = path.join(dir, `${arch}-random-seed${opts.seed}.hmm`);
     fs.writeFileSync(file, randomModelFile({ arch: archFromName(arch), inputSize: opts.size }, opts.seed));
     return { arch, file, weights: `random (seed ${opts.seed})` };

@@ -32,9 +32,36 @@ function halfToFloat(h) {
   return sign * (1 + mantissa / 1024) * 2 ** (exponent - 15);
 }
 
+// IEEE half from a float, rounding to nearest even (values beyond the half range become infinity).
+export function floatToHalf(value) {
+  const f32 = new Float32Array([value]);
+  const bits = new Uint32Array(f32.buffer)[0];
+  const sign = (bits >>> 16) & 0x8000;
+  const exponent = (bits >>> 23) & 0xff;
+  let mantissa = bits & 0x7fffff;
+  if (exponent === 0xff) return sign | 0x7c00 | (mantissa ? 0x200 : 0);  // NaN / infinity
+  const e = exponent - 127 + 15;
+  if (e >= 31) return sign | 0x7c00;
+  if (e <= 0) {  // subnormal half (or zero): shift the implicit 1 in, round to nearest even
+    if (e < -10) return sign;
+    mantissa |= 0x800000;
+    const shift = 14 - e;
+    const half = 1 << (shift - 1);
+    let m = mantissa >>> shift;
+    const rest = mantissa & ((1 << shift) - 1);
+    if (rest > half || (rest === half && (m & 1))) m += 1;
+    return sign | m;
+  }
+  let h = (e << 10) | (mantissa >>> 13);
+  const rest = mantissa & 0x1fff;
+  if (rest > 0x1000 || (rest === 0x1000 && (h & 1))) h += 1;  // a carry into the exponent is correct
+  return sign | h;
+}
+
 // model: { arch, decoderDepth, widthPermille, inputSize, metadata (object), tensors: [{name, shape, data: Float32Array}] }
-// Writes float32 tensors. Returns a Uint8Array.
-export function writeModelFile(model) {
+// Writes float32 tensors, or float16 ones with { f16: true }. Returns a Uint8Array.
+export function writeModelFile(model, { f16 = false } = {}) {
+  const width = f16 ? 2 : 4;
   const encoder = new TextEncoder();
   const metadata = encoder.encode(JSON.stringify(model.metadata ?? {}));
   let size = 36 + metadata.length;
@@ -45,7 +72,7 @@ export function writeModelFile(model) {
     if (t.data.length !== count) throw new Error(`tensor ${t.name}: ${t.data.length} values for shape [${t.shape}]`);
     const headerEnd = size + 2 + name.length + 2 + 4 * t.shape.length;
     const dataOffset = Math.ceil(headerEnd / 4) * 4;
-    size = dataOffset + 4 * count;
+    size = dataOffset + width * count;
     return { t, name, dataOffset };
   });
   size += 4;
@@ -61,12 +88,15 @@ export function writeModelFile(model) {
     view.setUint16(offset, name.length, true);
     bytes.set(name, offset + 2);
     offset += 2 + name.length;
-    view.setUint8(offset, DTYPE_F32);
+    view.setUint8(offset, f16 ? DTYPE_F16 : DTYPE_F32);
     view.setUint8(offset + 1, t.shape.length);
     offset += 2;
     for (const d of t.shape) { view.setUint32(offset, d, true); offset += 4; }
-    for (let i = 0; i < t.data.length; i++) view.setFloat32(dataOffset + 4 * i, t.data[i], true);
-    offset = dataOffset + 4 * t.data.length;
+    for (let i = 0; i < t.data.length; i++) {
+      if (f16) view.setUint16(dataOffset + 2 * i, floatToHalf(t.data[i]), true);
+      else view.setFloat32(dataOffset + 4 * i, t.data[i], true);
+    }
+    offset = dataOffset + width * t.data.length;
   }
   view.setUint32(offset, crc32(bytes.subarray(0, offset)), true);
   return bytes;

@@ -4,7 +4,7 @@
 import test from 'node:test';
 import assert from 'node:assert/strict';
 import { buildGraph, countMultiplyAdds, ARCH_HAIRSEGNET, ARCH_HAIRMATTENET } from './architecture.mjs';
-import { writeModelFile, readModelFile, weightsForGraph, crc32 } from './model-file.mjs';
+import { writeModelFile, readModelFile, weightsForGraph, crc32, floatToHalf } from './model-file.mjs';
 import { randomModel, randomModelFile } from './random-weights.mjs';
 import { runReference } from './reference-net.mjs';
 import { testFrame, maxAbsDiff } from './peer-session.mjs';
@@ -64,6 +64,24 @@ test('model file: round trip, CRC of a known string, corruption and truncation a
   const wrongVersion = bytes.slice();
   wrongVersion[8] = 2;
   assert.throws(() => readModelFile(wrongVersion), /version|CRC/);
+});
+
+test('float16 model files: exact values survive, others round to the nearest half', () => {
+  // Independent expectations: bit patterns of IEEE binary16 and values exactly representable in it.
+  assert.equal(floatToHalf(1), 0x3c00);
+  assert.equal(floatToHalf(-2), 0xc000);
+  assert.equal(floatToHalf(65504), 0x7bff);
+  assert.equal(floatToHalf(2 ** -24), 0x0001);     // smallest subnormal
+  assert.equal(floatToHalf(1 + 2 ** -11), 0x3c00); // a tie rounds to even
+  assert.equal(floatToHalf(1 + 3 * 2 ** -11), 0x3c02);
+  assert.equal(floatToHalf(1e6), 0x7c00);
+  const exact = Float32Array.from([0, 1, -1.5, 0.099609375, 2 ** -20, -(2 ** -24), 1025, 65504]);
+  const inexact = Float32Array.from([0.1, -0.3, 3.14159]);
+  const model = { arch: ARCH_HAIRSEGNET, decoderDepth: 64, widthPermille: 1000, inputSize: 224, metadata: {},
+    tensors: [{ name: 'a', shape: [8], data: exact }, { name: 'b', shape: [3], data: inexact }] };
+  const back = readModelFile(writeModelFile(model, { f16: true }));
+  assert.deepEqual(back.tensors[0].data, exact);
+  back.tensors[1].data.forEach((v, i) => assert.ok(Math.abs(v - inexact[i]) <= Math.abs(inexact[i]) * 2 ** -11, `${v}`));
 });
 
 test('random weights are deterministic in the seed and differ across seeds', () => {
