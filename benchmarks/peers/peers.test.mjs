@@ -1,13 +1,16 @@
 // The peer benchmark's parts against independent references: the networks built in tfjs and ONNX (and our
 // engine, when dist/ is built) against the naive float64 implementation, at 64x64 so it stays fast.
 //   node --test benchmarks/peers/
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
 import test from 'node:test';
 import assert from 'node:assert/strict';
 import { buildGraph, countMultiplyAdds, ARCH_HAIRSEGNET, ARCH_HAIRMATTENET } from './architecture.mjs';
 import { writeModelFile, readModelFile, weightsForGraph, crc32, floatToHalf } from './model-file.mjs';
 import { randomModel, randomModelFile } from './random-weights.mjs';
 import { runReference } from './reference-net.mjs';
-import { testFrame, maxAbsDiff } from './peer-session.mjs';
+import { testFrame, maxAbsDiff, runSession } from './peer-session.mjs';
 import { createTfjsRunner } from './tfjs-net.mjs';
 import { createOnnxRunner, buildOnnxModel } from './onnx-net.mjs';
 import { createHairMatteRunner, hairmatteUnavailableReason } from './hairmatte-net.mjs';
@@ -132,6 +135,28 @@ for (const arch of [ARCH_HAIRMATTENET, ARCH_HAIRSEGNET]) {
     assert.ok(diff <= 0.5 / 255 + FLOAT_TOLERANCE, `hairmatte alpha/255: max diff ${diff}`);
   });
 }
+
+test('a session times only after the parity check passes, and stops on a disagreement', async () => {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'hm-peers-test-'));
+  try {
+    const file = path.join(dir, 'hairmattenet.hmm');
+    fs.writeFileSync(file, randomModelFile({ arch: ARCH_HAIRMATTENET }, 2));
+    const config = { threads: 1, size: 32, runs: 3, warmup: 1, engines: ['tfjs-wasm', 'onnxruntime-web'],
+      models: [{ arch: 'hairmattenet', file }] };
+    const quiet = () => {};
+    const good = await runSession({ ...config, tolerance: 1e-4 }, quiet);
+    assert.equal(good.ok, true);
+    assert.equal(good.rows.length, 2);
+    assert.ok(good.rows.every((r) => r.runs === 3 && r.medianMs > 0 && r.p10Ms <= r.medianMs && r.medianMs <= r.p90Ms));
+    // float32 engines never agree to the last bit on a whole network: tolerance 0 must report a mismatch.
+    const strict = await runSession({ ...config, tolerance: 0 }, quiet);
+    assert.equal(strict.ok, false);
+    assert.equal(strict.parity[0].pass, false);
+    assert.equal(strict.rows.length, 0);
+  } finally {
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
+});
 
 test('speed-ups are peer median / hairmatte median at the same arch and threads', () => {
   const rows = addSpeedups([
