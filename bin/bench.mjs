@@ -26,6 +26,8 @@ export async function runBench(args) {
   const runs = args.runs ?? MIN_RUNS;
   const warmup = args.warmup ?? 5;
   const threadList = args.threads ?? [1];
+  const refine = args.refine ?? 'guided';
+  if (!['guided', 'none'].includes(refine)) throw new UsageError(`--refine must be guided or none, got '${refine}'`);
   if (size < 32 || size % 32 !== 0) throw new UsageError(`--size must be a positive multiple of 32, got ${size}`);
   if (runs < MIN_RUNS) throw new UsageError(`--runs must be at least ${MIN_RUNS}, got ${runs}`);
   if (threadList.some((t) => t < 1 || t > 16)) throw new UsageError('--threads must be in 1..16');
@@ -42,7 +44,7 @@ export async function runBench(args) {
   const frame = syntheticFrame(size);
   const rows = [];
   for (const threads of threadList) {
-    const hm = await HairMatte.create({ model, threads, inputSize: args['random-weights'] ? 0 : size });
+    const hm = await HairMatte.create({ model, threads, refine, inputSize: args['random-weights'] ? 0 : size });
     try {
       for (let i = 0; i < warmup; i++) hm.segment(frame);
       const times = [];
@@ -59,6 +61,7 @@ export async function runBench(args) {
         size,
         threads: hm.info.threads,
         build: hm.info.build,
+        refine,
         runs,
         medianMs: +median.toFixed(3),
         p10Ms: +quantile(times, 0.1).toFixed(3),
@@ -81,7 +84,8 @@ export async function runBench(args) {
 function printTable(rows) {
   const columns = [
     ['model', (r) => r.model], ['weights', (r) => r.weights], ['size', (r) => r.size],
-    ['threads', (r) => r.threads], ['build', (r) => r.build], ['median ms', (r) => r.medianMs.toFixed(2)],
+    ['threads', (r) => r.threads], ['build', (r) => r.build], ['refine', (r) => r.refine],
+    ['median ms', (r) => r.medianMs.toFixed(2)],
     ['p10 ms', (r) => r.p10Ms.toFixed(2)], ['p90 ms', (r) => r.p90Ms.toFixed(2)],
     ['GFLOP/s', (r) => r.gflops.toFixed(1)],
   ];

@@ -12,12 +12,13 @@ commands:
 
 hairmatte <command> --help shows the options of a command.`,
   bench: `usage: hairmatte bench [--model NAME|FILE] [--random-weights] [--size 224] [--threads N[,N...]]
-                       [--runs 30] [--warmup 5] [--json]
+                       [--refine guided|none] [--runs 30] [--warmup 5] [--json]
 
   --model NAME|FILE   'hairmattenet' (default) or 'hairsegnet' (bundled), or a .hmm file
   --random-weights    build the named architecture with random weights (no trained file needed)
   --size S            frame and network input size, a multiple of 32 (default 224)
   --threads N         threads; a comma list (1,2) benchmarks each in turn (default 1)
+  --refine MODE       the matte refinement segment() runs: guided (default, as the API) or none
   --runs R            timed runs per row, at least 30 (default 30)
   --warmup W          untimed runs first (default 5)
   --json              print the rows as JSON instead of a table`,
@@ -25,7 +26,7 @@ hairmatte <command> --help shows the options of a command.`,
 
 const SPECS = {
   bench: {
-    model: 'string', 'random-weights': 'boolean', size: 'int', threads: 'int-list', runs: 'int',
+    model: 'string', 'random-weights': 'boolean', size: 'int', threads: 'int-list', refine: 'string', runs: 'int',
     warmup: 'int', json: 'boolean', help: 'boolean',
   },
 };

@@ -1,9 +1,12 @@
 #!/usr/bin/env bash
 # `npm run bench`: the engine through its public API (segment() on 224x224, 1 and 2 threads, both
-# architectures, random weights so no trained file is needed), then the peer comparison when present.
+# architectures, random weights so no trained file is needed; network path only, then with the guided
+# refinement), then the peer comparison when present.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 for arch in hairmattenet hairsegnet; do
-  node bin/hairmatte.mjs bench --random-weights --model "$arch" --size 224 --threads 1,2 "$@"
+  for refine in none guided; do
+    node bin/hairmatte.mjs bench --random-weights --model "$arch" --size 224 --threads 1,2 --refine "$refine" "$@"
+  done
 done
 if [ -f benchmarks/run.mjs ]; then node benchmarks/run.mjs "$@"; fi

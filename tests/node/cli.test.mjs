@@ -45,8 +45,8 @@ test('bench prints a table; a model file can be benchmarked', () => {
     fs.writeFileSync(file, bytes);
     const run = cli('bench', '--model', file, '--size', '64');
     assert.equal(run.status, 0, run.stderr);
-    assert.match(run.stdout, /^model\s+weights\s+size\s+threads\s+build\s+median ms/m);
-    assert.match(run.stdout, /hairmattenet\s+\S+small\.hmm\s+64\s+1\s+simd\s+\d/);
+    assert.match(run.stdout, /^model\s+weights\s+size\s+threads\s+build\s+refine\s+median ms/m);
+    assert.match(run.stdout, /hairmattenet\s+\S+small\.hmm\s+64\s+1\s+simd\s+guided\s+\d/);
     fs.rmSync(dir, { recursive: true });
   });
 });
@@ -60,6 +60,7 @@ const FAILURES = [
   [['bench', '--threads', '0', '--random-weights'], 2, /--threads must be in 1\.\.16/],
   [['bench', '--runs', '5', '--random-weights'], 2, /--runs must be at least 30/],
   [['bench', '--bogus'], 2, /unknown option --bogus/],
+  [['bench', '--refine', 'sharp', '--random-weights'], 2, /--refine must be guided or none/],
   [['bench', '--json=yes'], 2, /--json takes no value/],
   [['bench', 'extra'], 2, /no positional arguments/],
   [['bench', '--random-weights', '--model', 'resnet'], 2, /needs an architecture name/],
