@@ -56,6 +56,21 @@ TEST(ModelFileCrc32, MatchesTheStandardCheckValue) {
   EXPECT_EQ(hm::crc32_ieee(nullptr, 0), 0u);
 }
 
+TEST(ModelFileCrc32, MatchesABitwiseReferenceAtEveryLengthAndAlignment) {
+  std::vector<uint8_t> data(300);
+  for (size_t i = 0; i < data.size(); ++i) data[i] = uint8_t(i * 131 + (i >> 3) * 7 + 1);
+  for (size_t start = 0; start < 8; ++start) {
+    for (size_t length = 0; start + length <= data.size(); length += 1 + length / 8) {
+      uint32_t crc = 0xFFFFFFFFu;  // the textbook bit-at-a-time reflected CRC-32
+      for (size_t i = start; i < start + length; ++i) {
+        crc ^= data[i];
+        for (int bit = 0; bit < 8; ++bit) crc = (crc >> 1) ^ (0xEDB88320u & (0u - (crc & 1u)));
+      }
+      ASSERT_EQ(hm::crc32_ieee(data.data() + start, length), crc ^ 0xFFFFFFFFu) << start << "+" << length;
+    }
+  }
+}
+
 TEST(ModelFileHalf, EveryHalfConvertsExactlyAndBack) {
   for (uint32_t h = 0; h < 65536; ++h) {
     const uint32_t exponent = (h >> 10) & 31, mantissa = h & 1023;
