@@ -1,10 +1,16 @@
 // 1x1 convolution as a GEMM: C[M x N] = A[M x K] * B[K x N] + bias, clamped, with M = pixels (NHWC rows
 // are contiguous A rows, so A needs no packing), K = in_c, N = out_c.
 //
-// Packed weights (pack_conv1x1): ceil(N / 8) panels of 8 output channels, each panel = 8 bias values
-// followed by K rows of 8 weights ([k][8]); channels past N are zero. The micro-kernel streams one
-// panel linearly and keeps a 4x8 tile of C in 8 f32x4 accumulators (6x8 is slower in V8: it runs out of
-// the 16 xmm registers with 12 accumulators).
+// Packed weights (pack_conv1x1): ceil(N / 16) panels of 16 output channels, each panel = 16 bias values
+// followed by K rows of 16 weights ([k][16]); channels past N are zero. The micro-kernel streams one
+// panel linearly and keeps a 2x16 tile of C in 8 f32x4 accumulators.
+//
+// Why 2x16 and one k per iteration (measured in Node 20 / V8 TurboFan on this machine, see
+// benchmarks/wasm): per k it issues 4 B loads + 2 broadcast loads (v128.load32_splat is a pure load,
+// vbroadcastss) for 16 mul + 16 add, and only 2 A pointers to advance. That ran at ~96% of the measured
+// f32x4 mul+add peak, against ~77% for 4x8 with broadcast loads (4 A pointers: V8 spends an integer op
+// per pointer bump and zero-extension) and ~60% for 4x8 with shuffle splats or any 2x-unrolled k loop
+// (clang hoists the second step's loads and V8 spills).
 #include <algorithm>
 #include <cstring>
 
@@ -14,13 +20,25 @@
 namespace hm {
 namespace {
 
-constexpr size_t kNr = 8;  // output channels per panel
-constexpr size_t kMr = 4;  // pixels per micro-kernel tile
+constexpr size_t kNr = 16;  // output channels per panel
+constexpr size_t kMr = 2;   // pixels per micro-kernel tile
 
 size_t panel_floats(size_t in_c) { return kNr * (in_c + 1); }
 
-// Stores the first nc (1..8) lanes of the 8-wide row (v0, v1) at c.
-inline void store_row_partial(float* c, size_t nc, v128_t v0, v128_t v1) {
+inline v128_t clamp4(v128_t v, v128_t vmin, v128_t vmax) {
+  // pmax/pmin are single x86 instructions in V8 (max/min need NaN fix-ups); clamp is min <= max.
+  return wasm_f32x4_pmin(vmax, wasm_f32x4_pmax(vmin, v));
+}
+
+// Stores the first nc (1..16) lanes of the 16-wide row (v0..v3) at c.
+inline void store_row_partial(float* c, size_t nc, v128_t v0, v128_t v1, v128_t v2, v128_t v3) {
+  if (nc & 8) {
+    wasm_v128_store(c, v0);
+    wasm_v128_store(c + 4, v1);
+    v0 = v2;
+    v1 = v3;
+    c += 8;
+  }
   if (nc & 4) {
     wasm_v128_store(c, v0);
     v0 = v1;
@@ -34,106 +52,64 @@ inline void store_row_partial(float* c, size_t nc, v128_t v0, v128_t v1) {
   if (nc & 1) wasm_v128_store32_lane(c, v0, 0);
 }
 
-// One 4x8 tile: rows a0..a3 (mr valid, rows past mr alias the last valid one, so their loads and
-// stores write identical values twice), panel w (bias then [kc][8]), nc valid output channels.
-// The k loop takes 4 k at a time: one contiguous load per A row, then each lane is splatted.
-void f32_gemm_minmax_4x8__wasmsimd_splat(size_t mr, size_t nc, size_t kc, const float* a,
-                                         size_t a_stride, const float* w, float* c, size_t c_stride,
-                                         Clamp clamp) {
+// One 2x16 tile: rows a0, a1 (when mr == 1 the second row aliases the first, so it computes and
+// stores identical values twice), panel w (bias then [kc][16]), nc valid output channels.
+void f32_gemm_minmax_2x16__wasmsimd_loadsplat(size_t mr, size_t nc, size_t kc, const float* a,
+                                              size_t a_stride, const float* w, float* c,
+                                              size_t c_stride, Clamp clamp) {
   const float* a0 = a;
-  float* c0 = c;
   const float* a1 = mr > 1 ? a0 + a_stride : a0;
+  float* c0 = c;
   float* c1 = mr > 1 ? c0 + c_stride : c0;
-  const float* a2 = mr > 2 ? a1 + a_stride : a1;
-  float* c2 = mr > 2 ? c1 + c_stride : c1;
-  const float* a3 = mr > 3 ? a2 + a_stride : a2;
-  float* c3 = mr > 3 ? c2 + c_stride : c2;
 
   v128_t acc0x0 = wasm_v128_load(w);
   v128_t acc0x1 = wasm_v128_load(w + 4);
-  w += 8;
-  v128_t acc1x0 = acc0x0, acc1x1 = acc0x1;
-  v128_t acc2x0 = acc0x0, acc2x1 = acc0x1;
-  v128_t acc3x0 = acc0x0, acc3x1 = acc0x1;
+  v128_t acc0x2 = wasm_v128_load(w + 8);
+  v128_t acc0x3 = wasm_v128_load(w + 12);
+  w += kNr;
+  v128_t acc1x0 = acc0x0, acc1x1 = acc0x1, acc1x2 = acc0x2, acc1x3 = acc0x3;
 
-  size_t k = kc;
-#define HM_GEMM_STEP(L)                                                   \
-  {                                                                       \
-    const v128_t b0 = wasm_v128_load(w + 8 * (L));                        \
-    const v128_t b1 = wasm_v128_load(w + 8 * (L) + 4);                    \
-    const v128_t s0 = wasm_i32x4_shuffle(va0, va0, L, L, L, L);           \
-    const v128_t s1 = wasm_i32x4_shuffle(va1, va1, L, L, L, L);           \
-    const v128_t s2 = wasm_i32x4_shuffle(va2, va2, L, L, L, L);           \
-    const v128_t s3 = wasm_i32x4_shuffle(va3, va3, L, L, L, L);           \
-    acc0x0 = wasm_f32x4_add(acc0x0, wasm_f32x4_mul(s0, b0));              \
-    acc0x1 = wasm_f32x4_add(acc0x1, wasm_f32x4_mul(s0, b1));              \
-    acc1x0 = wasm_f32x4_add(acc1x0, wasm_f32x4_mul(s1, b0));              \
-    acc1x1 = wasm_f32x4_add(acc1x1, wasm_f32x4_mul(s1, b1));              \
-    acc2x0 = wasm_f32x4_add(acc2x0, wasm_f32x4_mul(s2, b0));              \
-    acc2x1 = wasm_f32x4_add(acc2x1, wasm_f32x4_mul(s2, b1));              \
-    acc3x0 = wasm_f32x4_add(acc3x0, wasm_f32x4_mul(s3, b0));              \
-    acc3x1 = wasm_f32x4_add(acc3x1, wasm_f32x4_mul(s3, b1));              \
-  }
-  for (; k >= 4; k -= 4) {
-    const v128_t va0 = wasm_v128_load(a0);
-    const v128_t va1 = wasm_v128_load(a1);
-    const v128_t va2 = wasm_v128_load(a2);
-    const v128_t va3 = wasm_v128_load(a3);
-    a0 += 4;
-    a1 += 4;
-    a2 += 4;
-    a3 += 4;
-    HM_GEMM_STEP(0)
-    HM_GEMM_STEP(1)
-    HM_GEMM_STEP(2)
-    HM_GEMM_STEP(3)
-    w += 32;
-  }
-#undef HM_GEMM_STEP
-  for (; k != 0; --k) {
+  for (size_t k = kc; k != 0; --k) {
     const v128_t b0 = wasm_v128_load(w);
     const v128_t b1 = wasm_v128_load(w + 4);
-    w += 8;
+    const v128_t b2 = wasm_v128_load(w + 8);
+    const v128_t b3 = wasm_v128_load(w + 12);
+    w += kNr;
     const v128_t s0 = wasm_v128_load32_splat(a0++);
     const v128_t s1 = wasm_v128_load32_splat(a1++);
-    const v128_t s2 = wasm_v128_load32_splat(a2++);
-    const v128_t s3 = wasm_v128_load32_splat(a3++);
     acc0x0 = wasm_f32x4_add(acc0x0, wasm_f32x4_mul(s0, b0));
     acc0x1 = wasm_f32x4_add(acc0x1, wasm_f32x4_mul(s0, b1));
+    acc0x2 = wasm_f32x4_add(acc0x2, wasm_f32x4_mul(s0, b2));
+    acc0x3 = wasm_f32x4_add(acc0x3, wasm_f32x4_mul(s0, b3));
     acc1x0 = wasm_f32x4_add(acc1x0, wasm_f32x4_mul(s1, b0));
     acc1x1 = wasm_f32x4_add(acc1x1, wasm_f32x4_mul(s1, b1));
-    acc2x0 = wasm_f32x4_add(acc2x0, wasm_f32x4_mul(s2, b0));
-    acc2x1 = wasm_f32x4_add(acc2x1, wasm_f32x4_mul(s2, b1));
-    acc3x0 = wasm_f32x4_add(acc3x0, wasm_f32x4_mul(s3, b0));
-    acc3x1 = wasm_f32x4_add(acc3x1, wasm_f32x4_mul(s3, b1));
+    acc1x2 = wasm_f32x4_add(acc1x2, wasm_f32x4_mul(s1, b2));
+    acc1x3 = wasm_f32x4_add(acc1x3, wasm_f32x4_mul(s1, b3));
   }
 
-  // pmax/pmin are single x86 instructions in V8 (max/min need NaN fix-ups); clamp is min <= max.
   const v128_t vmin = wasm_f32x4_splat(clamp.min);
   const v128_t vmax = wasm_f32x4_splat(clamp.max);
-  acc0x0 = wasm_f32x4_pmin(vmax, wasm_f32x4_pmax(vmin, acc0x0));
-  acc0x1 = wasm_f32x4_pmin(vmax, wasm_f32x4_pmax(vmin, acc0x1));
-  acc1x0 = wasm_f32x4_pmin(vmax, wasm_f32x4_pmax(vmin, acc1x0));
-  acc1x1 = wasm_f32x4_pmin(vmax, wasm_f32x4_pmax(vmin, acc1x1));
-  acc2x0 = wasm_f32x4_pmin(vmax, wasm_f32x4_pmax(vmin, acc2x0));
-  acc2x1 = wasm_f32x4_pmin(vmax, wasm_f32x4_pmax(vmin, acc2x1));
-  acc3x0 = wasm_f32x4_pmin(vmax, wasm_f32x4_pmax(vmin, acc3x0));
-  acc3x1 = wasm_f32x4_pmin(vmax, wasm_f32x4_pmax(vmin, acc3x1));
+  acc0x0 = clamp4(acc0x0, vmin, vmax);
+  acc0x1 = clamp4(acc0x1, vmin, vmax);
+  acc0x2 = clamp4(acc0x2, vmin, vmax);
+  acc0x3 = clamp4(acc0x3, vmin, vmax);
+  acc1x0 = clamp4(acc1x0, vmin, vmax);
+  acc1x1 = clamp4(acc1x1, vmin, vmax);
+  acc1x2 = clamp4(acc1x2, vmin, vmax);
+  acc1x3 = clamp4(acc1x3, vmin, vmax);
 
   if (nc == kNr) {
-    wasm_v128_store(c3, acc3x0);
-    wasm_v128_store(c3 + 4, acc3x1);
-    wasm_v128_store(c2, acc2x0);
-    wasm_v128_store(c2 + 4, acc2x1);
     wasm_v128_store(c1, acc1x0);
     wasm_v128_store(c1 + 4, acc1x1);
+    wasm_v128_store(c1 + 8, acc1x2);
+    wasm_v128_store(c1 + 12, acc1x3);
     wasm_v128_store(c0, acc0x0);
     wasm_v128_store(c0 + 4, acc0x1);
+    wasm_v128_store(c0 + 8, acc0x2);
+    wasm_v128_store(c0 + 12, acc0x3);
   } else {
-    store_row_partial(c3, nc, acc3x0, acc3x1);
-    store_row_partial(c2, nc, acc2x0, acc2x1);
-    store_row_partial(c1, nc, acc1x0, acc1x1);
-    store_row_partial(c0, nc, acc0x0, acc0x1);
+    store_row_partial(c1, nc, acc1x0, acc1x1, acc1x2, acc1x3);
+    store_row_partial(c0, nc, acc0x0, acc0x1, acc0x2, acc0x3);
   }
 }
 
@@ -174,8 +150,8 @@ void conv1x1(const float* in, size_t w, size_t in_c, const float* packed, size_t
              Clamp clamp, size_t y0, size_t y1) {
   const size_t m_begin = y0 * w, m_end = y1 * w;
   const size_t panel_size = panel_floats(in_c);
-  // Block rows so that a block of A (reused across every panel) stays in L2 while each panel
-  // (<= 32 KiB for K = 1024) stays in L1 across the block's tiles.
+  // Block rows so that a block of A (reused across every panel) stays in L2 (with the panel being
+  // streamed, 64 KiB at K = 1024) while the block's tiles run over one panel.
   const size_t block_rows =
       std::max<size_t>(kMr, (64 * 1024 / sizeof(float)) / std::max<size_t>(in_c, 1) / kMr * kMr);
   for (size_t mb = m_begin; mb < m_end; mb += block_rows) {
@@ -185,7 +161,7 @@ void conv1x1(const float* in, size_t w, size_t in_c, const float* packed, size_t
       const size_t nc = std::min(kNr, out_c - n);
       for (size_t m = mb; m < mb_end; m += kMr) {
         const size_t mr = std::min(kMr, mb_end - m);
-        f32_gemm_minmax_4x8__wasmsimd_splat(mr, nc, in_c, in + m * in_c, in_c, panel,
+        f32_gemm_minmax_2x16__wasmsimd_loadsplat(mr, nc, in_c, in + m * in_c, in_c, panel,
                                             out + m * out_c + n, out_c, clamp);
       }
     }
