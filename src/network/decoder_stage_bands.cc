@@ -1,4 +1,4 @@
-#include "network/final_stage_bands.h"
+#include "network/decoder_stage_bands.h"
 
 #include <algorithm>
 #include <cstring>
@@ -10,20 +10,29 @@ namespace hm {
 
 constexpr uint32_t kHalo = 2;  // rows of upsampled context kept on each side of a band
 
-size_t final_stage_band_floats(uint32_t band_rows, uint32_t out_w, uint32_t channels) {
-  return size_t{band_rows + 2 * kHalo} * out_w * channels;
+uint32_t decoder_band_rows(uint32_t out_w, uint32_t channels, size_t target_bytes) {
+  const size_t row_bytes = size_t{out_w} * channels * sizeof(float);
+  const size_t rows = target_bytes / row_bytes;
+  const uint32_t band = rows >= 2 * kHalo + 2 ? uint32_t(std::min<size_t>(rows - 2 * kHalo, 32)) : 2;
+  return band & ~1u;
 }
 
-void run_final_stage_bands(const float* in, uint32_t h, uint32_t w, uint32_t c, const PackedConv& dw,
-                           const PackedConv& pw, const PackedConv& head, uint32_t band_rows,
-                           float* scratch_a, float* scratch_b, float* probability, size_t band_begin,
-                           size_t band_end) {
+size_t decoder_band_floats(const DecoderStageBands& s) {
+  const size_t channels = std::max(s.c, s.pw->out_c);
+  return size_t{s.band_rows + 2 * kHalo} * 2 * s.w * channels;
+}
+
+size_t decoder_band_count(const DecoderStageBands& s) { return (2 * size_t{s.h} + s.band_rows - 1) / s.band_rows; }
+
+void run_decoder_stage_bands(const DecoderStageBands& s, float* scratch_a, float* scratch_b, size_t band_begin,
+                             size_t band_end) {
   constexpr float kInf = std::numeric_limits<float>::infinity();
-  const size_t out_h = 2 * size_t{h}, out_w = 2 * size_t{w};
-  const size_t row_floats = out_w * c;
+  const size_t out_h = 2 * size_t{s.h}, out_w = 2 * size_t{s.w};
+  const size_t row_floats = out_w * s.c;
+  const uint32_t depth = s.pw->out_c;
   for (size_t band = band_begin; band < band_end; ++band) {
-    const size_t y0 = band * band_rows;
-    const size_t y1 = std::min(y0 + band_rows, out_h);
+    const size_t y0 = band * s.band_rows;
+    const size_t y1 = std::min(y0 + s.band_rows, out_h);
     const size_t rows = y1 - y0;
     const size_t local_rows = rows + 2 * kHalo;
     // Local row j of scratch_a is upsampled row (y0 - kHalo + j); the part inside the image is
@@ -32,17 +41,22 @@ void run_final_stage_bands(const float* in, uint32_t h, uint32_t w, uint32_t c, 
     const size_t valid_end = std::min(y1 + kHalo, out_h);
     const size_t local_begin = valid_begin + kHalo - y0;
     const size_t local_end = valid_end + kHalo - y0;
-    // Rows outside the image are the depthwise convolution's zero padding.
     std::memset(scratch_a, 0, local_begin * row_floats * sizeof(float));
     std::memset(scratch_a + local_end * row_floats, 0, (local_rows - local_end) * row_floats * sizeof(float));
-    upsample2x_add(in + (valid_begin / 2) * w * c, (valid_end - valid_begin) / 2, w, c, nullptr,
-                   scratch_a + local_begin * row_floats, 0, valid_end - valid_begin);
+    upsample2x_add(s.in + (valid_begin / 2) * s.w * s.c, (valid_end - valid_begin) / 2, s.w, s.c,
+                   s.skip ? s.skip + valid_begin * row_floats : nullptr, scratch_a + local_begin * row_floats, 0,
+                   valid_end - valid_begin);
     // Depthwise rows [kHalo, kHalo + rows) of the band image read local rows kHalo-1 .. kHalo+rows.
-    dwconv3x3(scratch_a, local_rows, out_w, c, 1, 1, dw.packed.data(), scratch_b, Clamp{-kInf, kInf}, kHalo,
+    dwconv3x3(scratch_a, local_rows, out_w, s.c, 1, 1, s.dw->packed.data(), scratch_b, Clamp{-kInf, kInf}, kHalo,
               kHalo + rows);
-    conv1x1(scratch_b + kHalo * row_floats, out_w, c, pw.packed.data(), pw.out_c, scratch_a,
-            Clamp{0.f, kInf}, 0, rows);
-    conv1x1_softmax2(scratch_a, out_w, pw.out_c, head.packed.data(), probability + y0 * out_w, 0, rows);
+    const float* dw_rows = scratch_b + kHalo * row_floats;
+    if (s.head == nullptr) {
+      conv1x1(dw_rows, out_w, s.c, s.pw->packed.data(), depth, s.out + y0 * out_w * depth, Clamp{0.f, kInf}, 0,
+              rows);
+      continue;
+    }
+    conv1x1(dw_rows, out_w, s.c, s.pw->packed.data(), depth, scratch_a, Clamp{0.f, kInf}, 0, rows);
+    conv1x1_softmax2(scratch_a, out_w, depth, s.head->packed.data(), s.out + y0 * out_w, 0, rows);
   }
 }
 

@@ -4,7 +4,7 @@
 
 #include "kernels/kernels.h"
 #include "network/engine.h"
-#include "network/final_stage_bands.h"
+#include "network/decoder_stage_bands.h"
 #include "network/network_plan.h"
 #include "runtime/arena.h"
 #include "runtime/thread_pool.h"
@@ -21,7 +21,7 @@ struct Network::Impl {
   NetworkPlan plan;
   Arena arena;
   std::vector<float*> activation_data;  // resolved arena pointers, one per plan.activations
-  std::vector<float*> band_scratch;     // two per thread
+  std::vector<float*> band_scratch;     // resolved plan.band_scratch
   std::unique_ptr<ThreadPool> pool;
 
   void run_op(const Op& op, const uint8_t* rgba, size_t row_stride, float* probability);
@@ -65,7 +65,7 @@ std::unique_ptr<Network> Network::create(std::shared_ptr<const Model> model, uin
   for (const ActivationShape& a : impl.plan.activations) {
     impl.activation_data.push_back(impl.arena.floats(impl.plan.planner.offset(a.buffer)));
   }
-  for (size_t id : impl.plan.band_scratch.buffers) {
+  for (size_t id : impl.plan.band_scratch) {
     impl.band_scratch.push_back(impl.arena.floats(impl.plan.planner.offset(id)));
   }
   st = Status{};
@@ -100,21 +100,23 @@ void Network::Impl::run_op(const Op& op, const uint8_t* rgba, size_t row_stride,
         conv1x1(in_data, in->w, in->c, op.conv->packed.data(), out->c, out_data, op.clamp, y0, y1);
       });
       break;
-    case OpKind::kUpsampleAdd: {
-      const float* skip = op.skip >= 0 ? activation_data[op.skip] : nullptr;
-      threads.parallel_for(out->h, [&](size_t y0, size_t y1) {
-        upsample2x_add(in_data, in->h, in->w, in->c, skip, out_data, y0, y1);
-      });
-      break;
-    }
-    case OpKind::kFinalStageBands: {
-      const uint32_t band_rows = plan.band_scratch.band_rows;
-      const size_t bands = (2 * size_t{in->h} + band_rows - 1) / band_rows;
+    case OpKind::kDecoderStage: {
+      DecoderStageBands stage;
+      stage.in = in_data;
+      stage.h = in->h;
+      stage.w = in->w;
+      stage.c = in->c;
+      stage.skip = op.skip >= 0 ? activation_data[op.skip] : nullptr;
+      stage.dw = op.conv;
+      stage.pw = op.pw;
+      stage.head = op.head;
+      stage.out = op.out >= 0 ? out_data : probability;
+      stage.band_rows = op.band_rows;
+      const size_t bands = decoder_band_count(stage);
       const uint32_t n = threads.threads();
       threads.run([&](uint32_t t) {
-        run_final_stage_bands(in_data, in->h, in->w, in->c, *op.conv, *op.pw, *op.head, band_rows,
-                              band_scratch[2 * t], band_scratch[2 * t + 1], probability, bands * t / n,
-                              bands * (t + 1) / n);
+        float* const* scratch = &band_scratch[op.band_scratch + 2 * t];
+        run_decoder_stage_bands(stage, scratch[0], scratch[1], bands * t / n, bands * (t + 1) / n);
       });
       break;
     }

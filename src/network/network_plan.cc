@@ -1,27 +1,27 @@
 #include "network/network_plan.h"
 
+#include <algorithm>
 #include <limits>
 
 #include "network/architecture.h"
-#include "network/final_stage_bands.h"
+#include "network/decoder_stage_bands.h"
 
 namespace hm {
 namespace {
 
 constexpr float kInf = std::numeric_limits<float>::infinity();
 constexpr Clamp kReLU6{0.f, 6.f};
-constexpr Clamp kReLU{0.f, kInf};
 constexpr Clamp kNoClamp{-kInf, kInf};
 
-// Rows per band of the fused full-resolution stage: small enough that a band's two buffers stay in a
-// core's L2 at 224 x 64 channels, large enough that the 2-row halo on each side stays cheap.
-constexpr uint32_t kBandRows = 4;
+// Size of one band buffer of a fused decoder stage: a band's two buffers should stay in a core's L2
+// (256 KB..1 MB on the phones and laptops this runs on) with room for the weights streaming through.
+constexpr size_t kBandTargetBytes = 192 * 1024;
 
 uint32_t ceil_div(uint32_t a, uint32_t b) { return (a + b - 1) / b; }
 
 class PlanBuilder {
  public:
-  explicit PlanBuilder(NetworkPlan* plan) : plan_(*plan) {}
+  PlanBuilder(NetworkPlan* plan, uint32_t threads) : plan_(*plan), threads_(threads) {}
 
   int activation(uint32_t h, uint32_t w, uint32_t c) {
     const int step = static_cast<int>(plan_.ops.size());
@@ -80,43 +80,45 @@ class PlanBuilder {
     return out;
   }
 
-  int upsample_add(int in, int skip) {
+  // A decoder stage fused per band (decoder_stage_bands.h): in (h x w x c) -> upsample (+ skip) -> dw ->
+  // pw (ReLU) [-> head], at 2h x 2w. Returns the output activation, or -1 when the head wrote the
+  // caller's probability map.
+  int decoder_stage(int in, int skip, const PackedConv& dw, const PackedConv& pw, const PackedConv* head) {
     const ActivationShape s = shape(in);
-    const int out = activation(2 * s.h, 2 * s.w, s.c);
-    Op op{OpKind::kUpsampleAdd};
+    const uint32_t out_h = 2 * s.h, out_w = 2 * s.w;
+    const int out = head ? -1 : activation(out_h, out_w, pw.out_c);
+    Op op{OpKind::kDecoderStage};
     op.in = in;
     op.skip = skip;
     op.out = out;
-    emit(op);
-    return out;
-  }
-
-  // Final stage fused per band: in (h x w x c) -> upsample -> dw -> pw (ReLU) -> head, at 2h x 2w.
-  void final_stage_bands(int in, const PackedConv& dw, const PackedConv& pw, const PackedConv& head,
-                         uint32_t threads) {
-    const ActivationShape s = shape(in);
-    const uint32_t out_h = 2 * s.h, out_w = 2 * s.w;
-    Op op{OpKind::kFinalStageBands};
-    op.in = in;
     op.conv = &dw;
     op.pw = &pw;
-    op.head = &head;
-    const int step = static_cast<int>(plan_.ops.size());
+    op.head = head;
+    const uint32_t widest = s.c > pw.out_c ? s.c : pw.out_c;
+    op.band_rows = decoder_band_rows(out_w, widest, kBandTargetBytes);
     emit(op);
-    // Two band buffers per thread: one holds the upsampled rows and later the pw output, the other the
-    // depthwise output.
-    BandScratch& scratch = plan_.band_scratch;
-    scratch.band_rows = kBandRows;
-    scratch.band_floats = final_stage_band_floats(kBandRows, out_w, s.c > pw.out_c ? s.c : pw.out_c);
-    for (uint32_t t = 0; t < 2 * threads; ++t) {
-      scratch.buffers.push_back(plan_.planner.add(scratch.band_floats * sizeof(float), step, step));
+    DecoderStageBands geometry;
+    geometry.h = s.h;
+    geometry.w = s.w;
+    geometry.c = s.c;
+    geometry.pw = &pw;
+    geometry.band_rows = op.band_rows;
+    // Two band buffers per thread, alive only during this stage: one holds the upsampled rows (and, in
+    // the last stage, the pw output), the other the depthwise output.
+    const int step = static_cast<int>(plan_.ops.size()) - 1;
+    plan_.ops.back().band_scratch = plan_.band_scratch.size();
+    for (uint32_t t = 0; t < 2 * threads_; ++t) {
+      plan_.band_scratch.push_back(
+          plan_.planner.add(decoder_band_floats(geometry) * sizeof(float), step, step));
     }
     const double pixels = double(out_h) * out_w;
-    plan_.multiply_adds += pixels * (s.c * 9 + double(pw.in_c) * pw.out_c + double(head.in_c) * 2);
+    plan_.multiply_adds += pixels * (s.c * 9 + double(pw.in_c) * pw.out_c + (head ? double(head->in_c) * 2 : 0));
+    return out;
   }
 
  private:
   NetworkPlan& plan_;
+  uint32_t threads_;
 };
 
 }  // namespace
@@ -124,7 +126,7 @@ class PlanBuilder {
 NetworkPlan build_network_plan(const ArchSpec& spec, const ModelWeights& weights, uint32_t input_size,
                                uint32_t threads) {
   NetworkPlan plan;
-  PlanBuilder b(&plan);
+  PlanBuilder b(&plan, threads);
   int x = b.input_conv(input_size, weights.conv0);
   int block_output[kEncoderBlocks + 1] = {x};
   for (int k = 1; k <= kEncoderBlocks; ++k) {
@@ -135,16 +137,10 @@ NetworkPlan build_network_plan(const ArchSpec& spec, const ModelWeights& weights
   }
   const int stages = decoder_stages(spec);
   for (int s = 1; s <= stages; ++s) {
+    // The skip's 1x1 convolution runs right before its stage, so its output lives only briefly.
     const int skip_block = decoder_skip_block(spec, s);
-    if (s == stages) {  // both architectures' last stage has no skip (docs/model-format.md)
-      b.final_stage_bands(x, weights.decoder_dw[s], weights.decoder_pw[s], weights.head, threads);
-      break;
-    }
-    // The skip's 1x1 convolution runs right before the addition, so its output lives only briefly.
     const int skip = skip_block ? b.pointwise(block_output[skip_block], weights.decoder_skip[s], kNoClamp) : -1;
-    x = b.upsample_add(x, skip);
-    x = b.depthwise(x, weights.decoder_dw[s], 1, 1, kNoClamp);
-    x = b.pointwise(x, weights.decoder_pw[s], kReLU);
+    x = b.decoder_stage(x, skip, weights.decoder_dw[s], weights.decoder_pw[s], s == stages ? &weights.head : nullptr);
   }
   plan.arena_bytes = plan.planner.plan();
   return plan;

@@ -25,34 +25,30 @@ enum class OpKind {
   kInputConv,       // conv3x3s2_rgb on the caller's RGBA input
   kDepthwise,       // dwconv3x3
   kPointwise,       // conv1x1
-  kUpsampleAdd,     // upsample2x_add (skip optional)
-  kFinalStageBands  // upsample -> dw -> pw(ReLU) -> head, fused per band of rows (final_stage_bands.h)
+  kDecoderStage     // upsample (+skip) -> dw -> pw(ReLU) [-> head], fused per band of rows
+                    // (decoder_stage_bands.h)
 };
 
 struct Op {
   OpKind kind;
   int in = -1;    // activation index, -1 = the caller's input (kInputConv)
-  int skip = -1;  // kUpsampleAdd: activation added after upsampling, -1 = none
-  int out = -1;   // activation index, -1 = the caller's probability map (kFinalStageBands)
-  const PackedConv* conv = nullptr;  // the op's weights (kFinalStageBands: the depthwise conv)
-  const PackedConv* pw = nullptr;    // kFinalStageBands only
-  const PackedConv* head = nullptr;  // kFinalStageBands only
+  int skip = -1;  // kDecoderStage: activation added after upsampling, -1 = none
+  int out = -1;   // activation index, -1 = the caller's probability map (kDecoderStage with a head)
+  const PackedConv* conv = nullptr;  // the op's weights (kDecoderStage: the depthwise conv)
+  const PackedConv* pw = nullptr;    // kDecoderStage only
+  const PackedConv* head = nullptr;  // kDecoderStage only, last stage
   uint32_t stride = 1;
   uint32_t dilation = 1;
+  uint32_t band_rows = 0;      // kDecoderStage only
+  size_t band_scratch = 0;     // kDecoderStage: index of its first scratch buffer in band_scratch; each
+                               // thread t uses buffers [band_scratch + 2t, band_scratch + 2t + 1]
   Clamp clamp{0.f, 0.f};
-};
-
-// Per-thread scratch of the fused final stage: two band buffers of `band_floats` floats each.
-struct BandScratch {
-  uint32_t band_rows = 0;
-  size_t band_floats = 0;
-  std::vector<size_t> buffers;  // 2 per thread: ArenaPlanner ids
 };
 
 struct NetworkPlan {
   std::vector<ActivationShape> activations;
   std::vector<Op> ops;
-  BandScratch band_scratch;
+  std::vector<size_t> band_scratch;  // ArenaPlanner ids of the decoder stages' per-thread band buffers
   ArenaPlanner planner;
   size_t arena_bytes = 0;
   double multiply_adds = 0;
