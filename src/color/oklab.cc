@@ -5,15 +5,13 @@
 namespace hm {
 namespace {
 
-constexpr int kEncodeSteps = 4096;
-
 struct Tables {
   float decode[256];
-  float encode[kEncodeSteps + 2];  // +1 for the end point, +1 so interpolation at v = 1 reads in bounds
+  float encode[kLinearToSrgbSteps + 2];  // +1 for the end point, +1 so interpolation at v = 1 reads in bounds
   Tables() {
     for (int i = 0; i < 256; ++i) decode[i] = srgb_to_linear_exact(i / 255.0f);
-    for (int i = 0; i <= kEncodeSteps + 1; ++i) {
-      encode[i] = linear_to_srgb_exact(std::fmin(1.0f, static_cast<float>(i) / kEncodeSteps));
+    for (int i = 0; i <= kLinearToSrgbSteps + 1; ++i) {
+      encode[i] = linear_to_srgb_exact(std::fmin(1.0f, static_cast<float>(i) / kLinearToSrgbSteps));
     }
   }
 };
@@ -35,11 +33,6 @@ float linear_to_srgb_exact(float v) {
 
 const float* srgb8_to_linear_table() { return tables().decode; }
 
-float linear_to_srgb(float v) {
-  const float x = (v > 0.0f ? (v < 1.0f ? v : 1.0f) : 0.0f) * kEncodeSteps;
-  const int i = static_cast<int>(x);
-  const float* e = tables().encode;
-  return e[i] + (e[i + 1] - e[i]) * (x - static_cast<float>(i));
-}
+const float* linear_to_srgb_table() { return tables().encode; }
 
 }  // namespace hm

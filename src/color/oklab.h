@@ -18,15 +18,19 @@ struct Rgb {
   float r, g, b;  // linear-light sRGB primaries, [0, 1] in gamut
 };
 
-// Cube root of x >= 0 to ~1e-7 relative.
+// Cube root of x >= 0 to ~1e-7 relative: an exponent-divided-by-3 bit trick (within ~4%), then two Halley
+// steps y <- y (y^3 + 2x) / (2y^3 + x), each cubing the error (4% -> 6e-5 -> float rounding).
 inline float cbrt_nonnegative(float x) {
   if (!(x > 0.0f)) return 0.0f;
   uint32_t i;
   std::memcpy(&i, &x, 4);
-  i = i / 3 + 709921077u;  // exponent / 3: an estimate within ~4%
+  i = i / 3 + 709921077u;
   float y;
   std::memcpy(&y, &i, 4);
-  for (int k = 0; k < 3; ++k) y = (2.0f * y + x / (y * y)) * (1.0f / 3.0f);  // Newton on y^3 = x
+  for (int k = 0; k < 2; ++k) {
+    const float y3 = y * y * y;
+    y *= (y3 + 2.0f * x) / (2.0f * y3 + x);
+  }
   return y;
 }
 
@@ -55,14 +59,24 @@ inline Rgb oklab_to_linear(Lab c) {
 float srgb_to_linear_exact(float v);
 float linear_to_srgb_exact(float v);
 
-// The tables: byte -> linear, and linear [0, 1] (clamped) -> sRGB [0, 1].
-const float* srgb8_to_linear_table();  // 256 entries
-float linear_to_srgb(float v);
+// The tables: byte -> linear (256 entries), and linear [0, 1] -> sRGB [0, 1] (kLinearToSrgbSteps + 2
+// entries, sampled at i / kLinearToSrgbSteps, read with linear interpolation).
+constexpr int kLinearToSrgbSteps = 4096;
+const float* srgb8_to_linear_table();
+const float* linear_to_srgb_table();
 
-inline Rgb srgb8_to_linear(const uint8_t* px) {
-  const float* t = srgb8_to_linear_table();
-  return Rgb{t[px[0]], t[px[1]], t[px[2]]};
+// Linear [0, 1] (clamped; NaN -> 0) -> sRGB [0, 1] through the table (pass linear_to_srgb_table()).
+inline float linear_to_srgb(const float* table, float v) {
+  const float x = (v > 0.0f ? (v < 1.0f ? v : 1.0f) : 0.0f) * kLinearToSrgbSteps;
+  const int i = static_cast<int>(x);
+  return table[i] + (table[i + 1] - table[i]) * (x - static_cast<float>(i));
 }
-inline Lab srgb8_to_oklab(const uint8_t* px) { return linear_to_oklab(srgb8_to_linear(px)); }
+inline float linear_to_srgb(float v) { return linear_to_srgb(linear_to_srgb_table(), v); }
+
+// decode: srgb8_to_linear_table().
+inline Lab srgb8_to_oklab(const float* decode, const uint8_t* px) {
+  return linear_to_oklab(Rgb{decode[px[0]], decode[px[1]], decode[px[2]]});
+}
+inline Lab srgb8_to_oklab(const uint8_t* px) { return srgb8_to_oklab(srgb8_to_linear_table(), px); }
 
 }  // namespace hm

@@ -20,6 +20,8 @@ inline float smoothstep(float e0, float e1, float x) {
   return t * t * (3.0f - 2.0f * t);
 }
 inline float mix(float x, float y, float t) { return x + (y - x) * t; }
+inline float max_of(float x, float y) { return x > y ? x : y; }  // not std::fmax: a libm call in some builds
+inline float min_of(float x, float y) { return x < y ? x : y; }
 inline uint8_t to_byte(float v) { return static_cast<uint8_t>(clamp01(v) * 255.0f + 0.5f); }
 
 Lab oklab_of(const uint8_t rgb[3]) { return srgb8_to_oklab(rgb); }
@@ -36,19 +38,19 @@ struct Uniforms {
 inline Lab recolor_lab(Lab px, float y, const Uniforms& u) {
   Lab target = u.target;
   if (u.mode == RecolorMode::kOmbre) {
-    const float extent = std::fmax(u.stats.bottom - u.stats.top, 1.0f);
+    const float extent = max_of(u.stats.bottom - u.stats.top, 1.0f);
     const float t = smoothstep(0.2f, 0.8f, clamp01((y - u.stats.top) / extent));  // 0 at roots, 1 at tips
     target = Lab{mix(u.target.L, u.target_end.L, t), mix(u.target.a, u.target_end.a, t),
                  mix(u.target.b, u.target_end.b, t)};
   }
   float weight = u.strength;
   if (u.mode == RecolorMode::kHighlights) {
-    const float sd = std::fmax(u.stats.lightness_sd, kMinLightnessSd);
+    const float sd = max_of(u.stats.lightness_sd, kMinLightnessSd);
     weight *= smoothstep(u.stats.lightness - 0.5f * sd, u.stats.lightness + 1.5f * sd, px.L);
   }
   const float gap = target.L - u.stats.lightness;
   const float L = clamp01(px.L + gap * (gap < 0.0f ? kDarkenFollow : kLightenFollow));
-  const float chroma_scale = std::fmin(1.0f, L / std::fmax(target.L, kMinTargetLightness));
+  const float chroma_scale = min_of(1.0f, L / max_of(target.L, kMinTargetLightness));
   return Lab{mix(px.L, L, weight), mix(px.a, target.a * chroma_scale, weight),
              mix(px.b, target.b * chroma_scale, weight)};
 }
@@ -58,6 +60,7 @@ inline Lab recolor_lab(Lab px, float y, const Uniforms& u) {
 HairStats compute_hair_stats(const uint8_t* rgba, int width, int height, size_t stride, const uint8_t* matte) {
   HairStats stats;
   if (!rgba || !matte || width <= 0 || height <= 0) return stats;
+  const float* decode = srgb8_to_linear_table();
   double sum_w = 0, sum_l = 0, sum_ll = 0;
   int top = -1, bottom = -1;
   for (int y = 0; y < height; ++y) {
@@ -72,7 +75,7 @@ HairStats compute_hair_stats(const uint8_t* rgba, int width, int height, size_t 
     const uint8_t* px = rgba + static_cast<size_t>(y) * stride;
     for (int x = 0; x < width; x += 2) {
       if (m[x] == 0) continue;
-      const double w = m[x], L = srgb8_to_oklab(px + 4 * x).L;
+      const double w = m[x], L = srgb8_to_oklab(decode, px + 4 * x).L;
       sum_w += w;
       sum_l += w * L;
       sum_ll += w * L * L;
@@ -109,6 +112,8 @@ Status recolor(const uint8_t* rgba, int width, int height, size_t stride, const 
   }
   const Uniforms u{oklab_of(look.color), oklab_of(look.color_end), look.mode, look.strength, stats};
 
+  const float* decode = srgb8_to_linear_table();
+  const float* encode = linear_to_srgb_table();
   constexpr float kInv255 = 1.0f / 255.0f;
   for (int y = 0; y < height; ++y) {
     const uint8_t* src = rgba + static_cast<size_t>(y) * stride;
@@ -122,10 +127,10 @@ Status recolor(const uint8_t* rgba, int width, int height, size_t stride, const 
         if (q != p) std::memcpy(q, p, 4);
         continue;
       }
-      const Lab lab = recolor_lab(srgb8_to_oklab(p), row_centre, u);
+      const Lab lab = recolor_lab(srgb8_to_oklab(decode, p), row_centre, u);
       const Rgb lin = oklab_to_linear(lab);
       const float alpha = m[x] * kInv255;
-      const float rec[3] = {linear_to_srgb(lin.r), linear_to_srgb(lin.g), linear_to_srgb(lin.b)};
+      const float rec[3] = {linear_to_srgb(encode, lin.r), linear_to_srgb(encode, lin.g), linear_to_srgb(encode, lin.b)};
       for (int c = 0; c < 3; ++c) {
         const float in = p[c] * kInv255;
         q[c] = to_byte(in + (rec[c] - in) * alpha);  // mix(in, recoloured, matte), as the shader's mix()

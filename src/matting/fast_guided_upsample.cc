@@ -68,6 +68,11 @@ Status FastGuidedUpsampler::run(const uint8_t* frame, int width, int height, siz
 
   const float* coeff[4] = {filter_.mean_a(0), filter_.mean_a(1), filter_.mean_a(2), filter_.mean_b()};
   for (auto& row : row_coeffs_) row.resize(static_cast<size_t>(lw));
+  column_taps_.resize(static_cast<size_t>(width));
+  for (int x = 0; x < width; ++x) {
+    const Tap t = low_tap(x, s, lw);
+    column_taps_[x] = ColumnTap{t.i0, t.i1, t.w1};
+  }
   for (int y = 0; y < height; ++y) {
     // Interpolate the four coefficient planes vertically into one low-resolution row...
     const Tap ty = low_tap(y, s, lh);
@@ -83,7 +88,7 @@ Status FastGuidedUpsampler::run(const uint8_t* frame, int width, int height, siz
     const uint8_t* px = frame + static_cast<size_t>(y) * frame_stride;
     uint8_t* out = alpha + static_cast<size_t>(y) * width;
     for (int x = 0; x < width; ++x, px += 4) {
-      const Tap tx = low_tap(x, s, lw);
+      const ColumnTap tx = column_taps_[x];
       const auto lerp = [&](const float* v) { return v[tx.i0] + (v[tx.i1] - v[tx.i0]) * tx.w1; };
       constexpr float kInv255 = 1.0f / 255.0f;
       const float q = (lerp(ar) * px[0] + lerp(ag) * px[1] + lerp(ab) * px[2]) * kInv255 + lerp(bb);

@@ -43,6 +43,11 @@ class FastGuidedUpsampler {
   GuidedFilterColor filter_;
   std::vector<float> guide_[3];       // low-resolution guide planes
   std::vector<float> row_coeffs_[4];  // mean_a r/g/b and mean_b interpolated to one full-resolution row
+  struct ColumnTap {
+    int i0, i1;
+    float w1;
+  };
+  std::vector<ColumnTap> column_taps_;  // per full-resolution column: its low-resolution neighbours
 };
 
 }  // namespace hm

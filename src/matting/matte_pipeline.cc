@@ -39,7 +39,8 @@ Status MattePipeline::set_options(const MatteOptions& o) {
 
 int MattePipeline::guided_subsample_for(int crop_size) const {
   if (options_.guided_subsample > 0) return options_.guided_subsample;
-  const int s = static_cast<int>(std::lround(static_cast<double>(crop_size) / input_size_));
+  constexpr double kLowResolutionCells = 112.0;
+  const int s = static_cast<int>(std::lround(static_cast<double>(crop_size) / kLowResolutionCells));
   return std::clamp(s, 1, 4);
 }
 
@@ -78,8 +79,19 @@ Status MattePipeline::finish(const uint8_t* frame, int width, int height, size_t
     }
   }
   smoother_.apply(alpha, width, height);
+  const size_t pixels = static_cast<size_t>(width) * height;
+  for (size_t i = 0; i < pixels; ++i) alpha[i] = level_table_[alpha[i]];
   if (options_.track_head) tracker_.observe(find_hair_box(prob, n, crop), width, height);
   return st;
+}
+
+uint8_t MattePipeline::matte_level(uint8_t alpha) {
+  constexpr float kLow = kLevelLow, kHigh = 255 - kLevelLow;
+  return unit_to_byte((alpha - kLow) / (kHigh - kLow));
+}
+
+MattePipeline::MattePipeline(int input_size) : input_size_(input_size) {
+  for (int a = 0; a < 256; ++a) level_table_[a] = matte_level(static_cast<uint8_t>(a));
 }
 
 void MattePipeline::reset() {

@@ -12,10 +12,13 @@
 //
 // finish(): map the probability map back onto the frame (0 outside the square), then
 //   refine = kNone:   bilinear upsampling to frame resolution;
-//   refine = kGuided: the fast guided filter (fast_guided_upsample.h) at a subsampling s chosen so that the
-//                     low-resolution grid is about as fine as the network's own pixels in the frame;
-// then the temporal smoother (temporal_smoother.h), and the head-crop tracker (head_crop.h) learns where
-// the hair is for the next frame's square.
+//   refine = kGuided: the fast guided filter (fast_guided_upsample.h) with the frame subsampled by s so that
+//                     the square spans ~112 low-resolution cells (half the network's 224: the guide, not
+//                     the map, supplies the fine edges; s = 4 for a 480-pixel square);
+// then the temporal smoother (temporal_smoother.h), then matte levels (values within 4/255 of 0 or 1 snap
+// to it, the rest stretch linearly: the network's faint background haze and the guided filter's texture
+// leak become exactly 0, so recolour leaves the background bit for bit unchanged and skips it), and the
+// head-crop tracker (head_crop.h) learns where the hair is for the next frame's square.
 #pragma once
 #include <cstddef>
 #include <cstdint>
@@ -36,12 +39,12 @@ struct MatteOptions {
   bool track_head = true;     // false: always the centred square
   int guided_radius = 8;      // frame pixels
   float guided_eps = 1e-3f;   // (guide in [0, 1])^2
-  int guided_subsample = 0;   // 0 = automatic: clamp(round(square side / input size), 1, 4)
+  int guided_subsample = 0;   // 0 = automatic: clamp(round(square side / 112), 1, 4)
 };
 
 class MattePipeline {
  public:
-  explicit MattePipeline(int input_size = 224) : input_size_(input_size) {}
+  explicit MattePipeline(int input_size = 224);
 
   Status set_options(const MatteOptions& options);
   const MatteOptions& options() const { return options_; }
@@ -59,6 +62,10 @@ class MattePipeline {
   // The subsampling the guided refinement uses for a square of this side.
   int guided_subsample_for(int crop_size) const;
 
+  // Matte levels: 0..kLevelLow -> 0, 255 - kLevelLow..255 -> 255, linear in between.
+  static constexpr int kLevelLow = 4;
+  static uint8_t matte_level(uint8_t alpha);
+
  private:
   int input_size_;
   MatteOptions options_;
@@ -66,6 +73,7 @@ class MattePipeline {
   TemporalSmoother smoother_;
   FastGuidedUpsampler upsampler_;
   std::vector<float> low_;  // the probability map on the frame's (subsampled) grid
+  uint8_t level_table_[256];
 };
 
 }  // namespace hm

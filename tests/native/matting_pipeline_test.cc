@@ -105,8 +105,9 @@ TEST(MattePipeline, NoneIsTheBilinearMapOfTheCropAndZeroOutside) {
   const std::vector<float> prob(kN * kN, 0.7f);
   ASSERT_TRUE(pipe.finish(frame.data(), kW, kH, kW * 4, prob.data(), crop, alpha.data()).ok);
   EXPECT_EQ(alpha[100 * kW + crop.x - 1], 0);
-  EXPECT_EQ(alpha[100 * kW + crop.x], 179);  // round(0.7 * 255)
-  EXPECT_EQ(alpha[100 * kW + crop.x + crop.size - 1], 179);
+  const uint8_t expected = MattePipeline::matte_level(179);  // round(0.7 * 255), then levels
+  EXPECT_EQ(alpha[100 * kW + crop.x], expected);
+  EXPECT_EQ(alpha[100 * kW + crop.x + crop.size - 1], expected);
   EXPECT_EQ(alpha[100 * kW + crop.x + crop.size], 0);
 }
 
@@ -116,7 +117,7 @@ TEST(MattePipeline, GuidedRefinementIsCloserToTheTrueMatteThanBilinear) {
   EdgeErrors error[2];
   for (int refine = 0; refine < 2; ++refine) {
     MattePipeline pipe(kN);
-    MatteOptions o;  // defaults: radius 8, eps 1e-3, automatic subsampling (2 here)
+    MatteOptions o;  // defaults: radius 8, eps 1e-3, automatic subsampling (2 for this 240-pixel square)
     o.refine = refine ? Refine::kGuided : Refine::kNone;
     o.track_head = false;
     ASSERT_TRUE(pipe.set_options(o).ok);
@@ -179,14 +180,37 @@ TEST(MattePipeline, TemporalSmoothingLowersFlickerOnAStillPortrait) {
 
 TEST(MattePipeline, ChoosesTheSubsamplingFromTheSquareSide) {
   MattePipeline pipe(224);
-  EXPECT_EQ(pipe.guided_subsample_for(480), 2);
-  EXPECT_EQ(pipe.guided_subsample_for(224), 1);
+  EXPECT_EQ(pipe.guided_subsample_for(480), 4);
+  EXPECT_EQ(pipe.guided_subsample_for(224), 2);
   EXPECT_EQ(pipe.guided_subsample_for(100), 1);
   EXPECT_EQ(pipe.guided_subsample_for(1080), 4);
   MatteOptions o;
   o.guided_subsample = 3;
   ASSERT_TRUE(pipe.set_options(o).ok);
   EXPECT_EQ(pipe.guided_subsample_for(480), 3);
+}
+
+TEST(MattePipeline, MatteLevelsSnapTheEndsAndStretchTheMiddle) {
+  EXPECT_EQ(MattePipeline::matte_level(0), 0);
+  EXPECT_EQ(MattePipeline::matte_level(4), 0);
+  EXPECT_EQ(MattePipeline::matte_level(5), 1);
+  EXPECT_EQ(MattePipeline::matte_level(128), 128);
+  EXPECT_EQ(MattePipeline::matte_level(251), 255);
+  EXPECT_EQ(MattePipeline::matte_level(255), 255);
+  for (int a = 1; a < 256; ++a) EXPECT_GE(MattePipeline::matte_level(a), MattePipeline::matte_level(a - 1));
+  // Through the pipeline: a faint 2% haze outside the hair (as networks output) becomes exactly 0.
+  MattePipeline pipe(kN);
+  ASSERT_TRUE(pipe.set_options({Refine::kGuided, 0.0f, false}).ok);
+  std::mt19937 rng(9);
+  const auto frame = portrait(0, 0, 3, &rng);
+  std::vector<uint8_t> net(kN * kN * 4), alpha(kW * kH);
+  CropSquare crop;
+  ASSERT_TRUE(pipe.prepare_input(frame.data(), kW, kH, kW * 4, net.data(), &crop).ok);
+  std::vector<float> prob = fake_network(crop, 0, 0, 0.0f, &rng);
+  for (float& p : prob) p = std::max(p, 0.02f);
+  ASSERT_TRUE(pipe.finish(frame.data(), kW, kH, kW * 4, prob.data(), crop, alpha.data()).ok);
+  EXPECT_EQ(alpha[5 * kW + 5], 0);      // background corner
+  EXPECT_EQ(alpha[110 * kW + 160], 255);  // inside the hair
 }
 
 TEST(MattePipeline, RejectsBadInput) {
