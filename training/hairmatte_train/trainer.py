@@ -48,7 +48,8 @@ def parse_args(argv: List[str]) -> argparse.Namespace:
                    help="w of L_C (default 0.5 for hairmattenet, 0 for hairsegnet)")
     p.add_argument("--width", type=int, default=1000, help="encoder width in thousandths")
     p.add_argument("--depth", type=int, default=64, help="decoder depth")
-    p.add_argument("--weights", default=DEFAULT_WEIGHTS, help="ImageNet MobileNet-v1 folder (TF.js layers)")
+    p.add_argument("--weights", default=DEFAULT_WEIGHTS,
+                   help="ImageNet MobileNet-v1 folder (TF.js layers), or 'none' for a random encoder")
     p.add_argument("--split", default=None, help="split file (default: training/splits/hair_split.json for "
                                                    "the shared set, OUTDIR/split.json otherwise)")
     p.add_argument("--val-fraction", type=float, default=0.12)
@@ -81,6 +82,9 @@ def parse_args(argv: List[str]) -> argparse.Namespace:
 class Logger:
     def __init__(self, path: str):
         self.f = open(path, "a")
+
+    def close(self) -> None:
+        self.f.close()
 
     def __call__(self, msg: str) -> None:
         line = time.strftime("%H:%M:%S ") + msg
@@ -154,8 +158,7 @@ def main(argv: List[str]) -> int:
     train_s, val_s = select(samples, split, "train"), subset_per_source(select(samples, split, "val"),
                                                                          args.val_per_source)
     res = store_size(max(args.size, args.low_size))
-    tag = f"{abs(hash(os.path.abspath(args.data))) % 10**8:08d}" if False else \
-        "".join(c if c.isalnum() else "_" for c in os.path.abspath(args.data))[-40:]
+    tag = "".join(c if c.isalnum() else "_" for c in os.path.abspath(args.data))[-40:]
     t0 = time.time()
     tr_img, tr_mask = preload(train_s, res, os.path.join(args.cache_dir, f"{tag}-train-{res}.npz"))
     va_img, va_mask = preload(val_s, res, os.path.join(args.cache_dir, f"{tag}-val{args.val_per_source}-{res}.npz"))
@@ -177,6 +180,8 @@ def main(argv: List[str]) -> int:
         state = ck["state"]
         log(f"resumed from {ckpt_path}: epoch {state['epoch']}, step {state['step_in_epoch']}, "
             f"best IoU {state['best']:.4f} (epoch {state['best_epoch']})")
+    elif args.weights == "none":
+        log("encoder randomly initialised (--weights none)")
     else:
         missing = load_encoder(model, args.weights)
         log(f"encoder from {args.weights}; He-initialised (file missing): {missing}")
@@ -272,6 +277,7 @@ def main(argv: List[str]) -> int:
     out_file = os.path.join(args.out, f"{args.arch}.hmm")
     n = write_model(out_file, model, args.size, meta, args.dtype)
     log(f"wrote {out_file} ({n} bytes, {args.dtype}) from epoch {meta['best_epoch']}")
+    log.close()
     return 0
 
 
