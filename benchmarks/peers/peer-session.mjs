@@ -8,8 +8,10 @@ import { uniformStream } from './random-weights.mjs';
 import { createTfjsRunner } from './tfjs-net.mjs';
 import { createOnnxRunner } from './onnx-net.mjs';
 import { createHairMatteRunner, hairmatteUnavailableReason } from './hairmatte-net.mjs';
+import { findHmInfer, nativeProbability, HM_INFER_MISSING } from './native-probability.mjs';
 
 export const ENGINES = ['hairmatte', 'tfjs-wasm', 'onnxruntime-web'];
+const NATIVE_FLOAT = 'hairmatte-native-float';  // parity only: tools/hm_infer's float32 P(hair)
 const ALPHA8_HALF_STEP = 0.5 / 255;  // an 8-bit alpha is within half a step of the probability it rounds
 
 // A size x size RGBA frame with smooth structure plus seeded noise (the same for every engine).
@@ -68,13 +70,17 @@ export async function runSession(config, log = (m) => process.stderr.write(`${m}
     engines = engines.filter((e) => e !== 'hairmatte');
   }
   const frame = testFrame(size);
+  const hmInfer = config.engines.includes('hairmatte') ? findHmInfer() : null;
+  if (config.engines.includes('hairmatte') && !hmInfer) skipped.push({ engine: NATIVE_FLOAT, reason: HM_INFER_MISSING });
   const subjects = [];  // { arch, engine, runner, macs }
+  const nativeOutputs = [];  // { arch, output } of hm_infer, compared with every engine of that arch
   for (const { file } of config.models) {
     const modelBytes = fs.readFileSync(file);
     const model = readModelFile(modelBytes);
     const graph = buildGraph(model);
     const weights = weightsForGraph(model, graph);
     const macs = countMultiplyAdds(graph, size);
+    if (hmInfer) nativeOutputs.push({ arch: ARCH_NAMES[model.arch], output: nativeProbability(hmInfer, file, frame, size) });
     for (const engine of engines) {
       log(`[${threads} thread${threads > 1 ? 's' : ''}] loading ${ARCH_NAMES[model.arch]} in ${engine}`);
       const runner = await createRunner(engine, { graph, weights, modelBytes, size, threads });
@@ -91,18 +97,25 @@ export async function runSession(config, log = (m) => process.stderr.write(`${m}
   let ok = true;
   const outputs = new Map();
   for (const s of subjects) outputs.set(s, await s.runner.run());
+  const check = (arch, engines, a, b, alpha8) => {
+    const limit = tolerance + (alpha8 ? ALPHA8_HALF_STEP : 0);
+    const diff = maxAbsDiff(a, b);
+    const pass = diff <= limit;
+    ok &&= pass;
+    parity.push({ arch, threads, size, engines, maxAbsDiff: diff, limit, alpha8, pass, spread: spread(a) });
+  };
+  for (const n of nativeOutputs) {
+    for (const s of subjects.filter((x) => x.arch === n.arch)) {
+      check(n.arch, [NATIVE_FLOAT, s.engine], n.output, outputs.get(s), Boolean(s.runner.outputIsAlpha8));
+    }
+  }
   for (let i = 0; i < subjects.length; i++) {
     for (let j = i + 1; j < subjects.length; j++) {
       const a = subjects[i];
       const b = subjects[j];
       if (a.arch !== b.arch) continue;
-      const alpha8 = a.runner.outputIsAlpha8 || b.runner.outputIsAlpha8;
-      const limit = tolerance + (alpha8 ? ALPHA8_HALF_STEP : 0);
-      const diff = maxAbsDiff(outputs.get(a), outputs.get(b));
-      const pass = diff <= limit;
-      ok &&= pass;
-      parity.push({ arch: a.arch, threads, size, engines: [a.engine, b.engine], maxAbsDiff: diff, limit, alpha8, pass,
-        spread: spread(outputs.get(a)) });
+      const alpha8 = Boolean(a.runner.outputIsAlpha8 || b.runner.outputIsAlpha8);
+      check(a.arch, [a.engine, b.engine], outputs.get(a), outputs.get(b), alpha8);
     }
   }
   const rows = [];

@@ -15,6 +15,7 @@ import { createTfjsRunner } from './tfjs-net.mjs';
 import { createOnnxRunner, buildOnnxModel } from './onnx-net.mjs';
 import { createHairMatteRunner, hairmatteUnavailableReason } from './hairmatte-net.mjs';
 import { addSpeedups } from './report.mjs';
+import { findHmInfer, nativeProbability, HM_INFER_MISSING } from './native-probability.mjs';
 
 const SIZE = 64;
 const FLOAT_TOLERANCE = 1e-5;  // float32 engines vs the float64 reference (observed ~1e-6)
@@ -121,6 +122,21 @@ for (const arch of [ARCH_HAIRMATTENET, ARCH_HAIRSEGNET]) {
       const diff = maxAbsDiff(await runner.run(), reference);
       await runner.dispose();
       assert.ok(diff <= FLOAT_TOLERANCE, `${runner.name}: max diff ${diff}`);
+    }
+
+    const hmInfer = findHmInfer();
+    if (hmInfer) {
+      const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'hm-peers-test-'));
+      try {
+        const file = path.join(dir, 'model.hmm');
+        fs.writeFileSync(file, bytes);
+        const diff = maxAbsDiff(nativeProbability(hmInfer, file, frame, SIZE), reference);
+        assert.ok(diff <= FLOAT_TOLERANCE, `native hm_infer: max diff ${diff}`);
+      } finally {
+        fs.rmSync(dir, { recursive: true, force: true });
+      }
+    } else {
+      t.diagnostic(`native float output not compared (SKIPPED part): ${HM_INFER_MISSING}`);
     }
 
     const reason = hairmatteUnavailableReason(1);

@@ -25,12 +25,12 @@ export function formatReport(report, { minRuns }) {
   lines.push(`machine: ${m.cpu}, ${m.logicalCores} logical cores, ${m.platform}, Node ${m.node}; ` +
     `load average ${m.loadAverage.join(' ')} before, ${m.loadAverageAfter.join(' ')} after`);
   lines.push(`weights: ${report.models.map((x) => `${x.arch} ${x.weights}`).join(', ')}`);
-  for (const s of report.skipped) lines.push(`skipped: ${s.engine} (${s.threads} threads): ${s.reason}`);
+  for (const s of report.skipped) lines.push(`skipped: ${s.engine} (${s.threads}T): ${s.reason}`);
   lines.push('');
   lines.push('Parity on the same input (max |P(hair) difference| over all pixels):');
   for (const p of report.parity) {
     const note = p.alpha8 ? ` (8-bit alpha: limit ${report.tolerance} + 0.5/255)` : '';
-    lines.push(`  ${pad(p.arch, 13)} ${p.threads}T  ${pad(`${p.engines[0]} vs ${p.engines[1]}`, 36)} ` +
+    lines.push(`  ${pad(p.arch, 13)} ${p.threads}T  ${pad(`${p.engines[0]} vs ${p.engines[1]}`, 44)} ` +
       `${p.maxAbsDiff.toExponential(2)} <= ${p.limit.toExponential(2)}${note}  ${p.pass ? 'OK' : 'MISMATCH'}`);
   }
   const spreads = new Map(report.parity.map((p) => [p.arch, p.spread]));

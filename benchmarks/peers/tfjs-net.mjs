@@ -23,7 +23,8 @@ async function initialiseBackend(threads) {
   wasmBackend.setThreadsCount(threads);
   // tfjs turns threads off under Node (IS_NODE); Node 20 has SharedArrayBuffer and worker_threads.
   if (threads > 1) tf.env().set('WASM_HAS_MULTITHREAD_SUPPORT', true);
-  const ok = threads > 1 ? await withNodeThreads(peerFile('@tensorflow/tfjs-backend-wasm'), threads, () => tf.setBackend('wasm')) : await tf.setBackend('wasm');
+  const bundle = peerFile('@tensorflow/tfjs-backend-wasm');
+  const ok = threads > 1 ? await withNodeThreads(bundle, threads, () => tf.setBackend('wasm')) : await tf.setBackend('wasm');
   if (!ok) throw new Error('tfjs: the wasm backend failed to initialise');
   await tf.ready();
   const actual = tf.backend().wasm?.tfjs?.getThreadsCount?.() ?? wasmBackend.getThreadsCount?.();
