@@ -10,7 +10,7 @@
 // Each thread count runs in its own child process (the peers fix their thread count per process); inside
 // it, every (architecture, engine) pair is timed round-robin, so all share the noise of the machine.
 // Before timing, the outputs of all engines on the same input are compared; a mismatch stops the run.
-import { spawn } from 'node:child_process';
+import { spawn, execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -103,6 +103,21 @@ function machine() {
     node: process.version, platform: `${os.type()} ${os.release()}` };
 }
 
+// Which engine was measured: the repository commit and when each wasm build was made (dist/ is rebuilt often).
+function engineBuild() {
+  const root = path.resolve(path.dirname(SELF), '..', '..');
+  let commit = 'unknown';
+  try {
+    commit = execFileSync('git', ['-C', root, 'rev-parse', '--short', 'HEAD'], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] }).trim();
+  } catch { /* not a git checkout */ }
+  const builds = {};
+  for (const name of ['hairmatte-simd.wasm', 'hairmatte-simd-threads.wasm']) {
+    const file = path.join(root, 'dist', name);
+    if (fs.existsSync(file)) builds[name] = fs.statSync(file).mtime.toISOString();
+  }
+  return { commit, builds };
+}
+
 async function main() {
   if (process.argv[2] === '--child') return childMain(process.argv[3]);
   if (process.argv[2] === '--report') {
@@ -122,6 +137,7 @@ async function main() {
     }
     const report = {
       date: new Date().toISOString(), machine: { ...before, loadAverageAfter: os.loadavg().map((l) => +l.toFixed(2)) },
+      engineBuild: engineBuild(),
       size: opts.size, runs: opts.runs, warmup: opts.warmup, tolerance: opts.tolerance,
       models: models.map(({ arch, weights }) => ({ arch, weights })),
       skipped: sessions.flatMap((s) => s.skipped.map((k) => ({ ...k, threads: s.threads }))),

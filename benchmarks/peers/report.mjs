@@ -24,6 +24,11 @@ export function formatReport(report, { minRuns }) {
   lines.push(`hairmatte vs peers, ${report.size}x${report.size}, ${report.date}`);
   lines.push(`machine: ${m.cpu}, ${m.logicalCores} logical cores, ${m.platform}, Node ${m.node}; ` +
     `load average ${m.loadAverage.join(' ')} before, ${m.loadAverageAfter.join(' ')} after`);
+  if (report.engineBuild) {
+    const b = report.engineBuild;
+    lines.push(`hairmatte: repository ${b.commit}, ` +
+      (Object.entries(b.builds).map(([f, t]) => `${f} built ${t}`).join(', ') || 'no wasm build in dist/'));
+  }
   lines.push(`weights: ${report.models.map((x) => `${x.arch} ${x.weights}`).join(', ')}`);
   for (const s of report.skipped) lines.push(`skipped: ${s.engine} (${s.threads}T): ${s.reason}`);
   lines.push('');
