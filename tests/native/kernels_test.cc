@@ -234,6 +234,20 @@ TEST(KernelDwconv3x3, NetworkShapes) {
   run_dwconv_case(rng, {14, 14, 64, 1, 4, 2, 13, kClamps[0]});
 }
 
+TEST(KernelDwconv3x3, WideChannelSchedule) {
+  // c >= 256 takes the per-pixel interior schedule; c % 4 != 0 there too.
+  std::mt19937 rng(15);
+  for (const auto& g : kDwGeometries)
+    for (size_t c : {256, 258, 261}) run_dwconv_case(rng, {9, 10, c, g[0], g[1], 1, 100, kClamps[2]});
+}
+
+TEST(KernelDwconv3x3, LongRowsCrossSeveralTiles) {
+  // Interior runs of 8-pixel tiles with every remainder, odd widths, both strides.
+  std::mt19937 rng(16);
+  for (const auto& g : kDwGeometries)
+    for (size_t w : {17, 26, 41}) run_dwconv_case(rng, {5, w, 12, g[0], g[1], 0, 100, kClamps[1]});
+}
+
 // ---------------------------------------------------------------------------------------------------
 // First convolution on RGBA uint8 with the normalisation folded in
 
