@@ -14,13 +14,15 @@
 #include <algorithm>
 #include <cstring>
 
+#include "kernels/gemm_microkernel.h"
 #include "kernels/kernels.h"
 #include "kernels/simd128.h"
 
 namespace hm {
 namespace {
 
-constexpr size_t kNr = 16;  // output channels per panel
+using kernels_internal::f32_gemm_minmax_2x16__wasmsimd_loadsplat;
+constexpr size_t kNr = kernels_internal::kGemmNr;  // output channels per panel
 constexpr size_t kMr = 2;   // pixels per micro-kernel tile
 
 size_t panel_floats(size_t in_c) { return kNr * (in_c + 1); }
@@ -51,6 +53,10 @@ inline void store_row_partial(float* c, size_t nc, v128_t v0, v128_t v1, v128_t 
   }
   if (nc & 1) wasm_v128_store32_lane(c, v0, 0);
 }
+
+}  // namespace
+
+namespace kernels_internal {
 
 // One 2x16 tile: rows a0, a1 (when mr == 1 the second row aliases the first, so it computes and
 // stores identical values twice), panel w (bias then [kc][16]), nc valid output channels.
@@ -113,7 +119,7 @@ void f32_gemm_minmax_2x16__wasmsimd_loadsplat(size_t mr, size_t nc, size_t kc, c
   }
 }
 
-}  // namespace
+}  // namespace kernels_internal
 
 size_t packed_conv1x1_size(size_t in_c, size_t out_c) {
   return (out_c + kNr - 1) / kNr * panel_floats(in_c);
