@@ -1,0 +1,46 @@
+// Quality of one variant over the validation samples, with the eval command's code (bin/eval.mjs):
+// our engine in Node (the same wasm as in browsers), or MediaPipe's hair segmenter in the Chromium page.
+import { HairMatte } from '../bindings/js/index.mjs';
+import { evaluateSamples } from '../bin/eval.mjs';
+import { inspectFailureModes } from './failure-modes.mjs';
+
+const inspect = (sample, image, prob, mask) => inspectFailureModes(image, prob, mask);
+
+function progressLine(label, total) {
+  const t0 = performance.now();
+  return (i) => {
+    if (i % 50 === 0 || i === total - 1) {
+      process.stderr.write(`  ${label}: ${i + 1}/${total} (${((performance.now() - t0) / 1000).toFixed(0)} s)\n`);
+    }
+  };
+}
+
+// variant: { model: file or {random}, refine, inputSize? }; threads do not change the result (the engine
+// is bit-exact across thread counts), so 2 are used to finish sooner.
+export async function engineQuality(variant, samples, label) {
+  const hm = await HairMatte.create({ model: variant.model, refine: variant.refine, threads: 2, temporal: 0, trackHead: false,
+    ...(variant.inputSize ? { inputSize: variant.inputSize } : {}) });
+  try {
+    const t0 = performance.now();
+    const { rows, groups } = await evaluateSamples(hm, (frame) => { hm.reset(); return hm.segment(frame); }, samples,
+      { onImage: progressLine(label, samples.length), inspect });
+    return { info: { arch: hm.info.model, inputSize: hm.info.inputSize, refine: variant.refine, decoderDepth: hm.info.decoderDepth },
+      seconds: (performance.now() - t0) / 1000, groups, rows };
+  } finally {
+    hm.dispose();
+  }
+}
+
+// page: an openEvalPage() with a MediaPipe segmenter added under `name`; decoding happens in Node with our
+// engine's decoder, so both see the very same pixels.
+export async function pageQuality(page, name, samples, label) {
+  const decoder = await HairMatte.create({ model: { random: 'hairsegnet', inputSize: 64 } });
+  try {
+    const t0 = performance.now();
+    const { rows, groups } = await evaluateSamples(decoder, (frame) => page.segment(name, frame), samples,
+      { onImage: progressLine(label, samples.length), inspect });
+    return { seconds: (performance.now() - t0) / 1000, groups, rows };
+  } finally {
+    decoder.dispose();
+  }
+}

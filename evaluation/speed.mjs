@@ -1,0 +1,82 @@
+// ms per frame of every variant: our engine in Node and in the Chromium page (1 and 2 threads), MediaPipe's
+// hair segmenter in the same page, and the peers of benchmarks/peers (tfjs-wasm, onnxruntime-web running
+// our architecture) through its --json. Random weights: the work per frame does not depend on the weights.
+import { spawnSync } from 'node:child_process';
+import os from 'node:os';
+import path from 'node:path';
+import { HairMatte } from '../bindings/js/index.mjs';
+import { REPO_ROOT } from './browser/server.mjs';
+
+export const SPEED_FRAME = { width: 640, height: 480 };
+
+// A deterministic 640x480 frame with texture everywhere (like `hairmatte bench`'s).
+export function speedFrame({ width, height } = SPEED_FRAME) {
+  const data = new Uint8Array(width * height * 4);
+  let state = 12345;
+  for (let i = 0; i < data.length; i++) {
+    state = (state * 1103515245 + 12345) >>> 0;
+    data[i] = i % 4 === 3 ? 255 : state >>> 24;
+  }
+  return { data, width, height };
+}
+
+export const median = (xs) => {
+  const s = [...xs].sort((a, b) => a - b);
+  return s.length % 2 ? s[(s.length - 1) / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2;
+};
+const p = (xs, q) => [...xs].sort((a, b) => a - b)[Math.min(xs.length - 1, Math.floor(q * xs.length))];
+export const summarise = (times) => ({ medianMs: median(times), p10Ms: p(times, 0.1), p90Ms: p(times, 0.9), runs: times.length });
+
+// variants: [{ name, arch, refine, inputSize }] -> create options of a random-weight model.
+export const engineOptions = (v, threads) => ({
+  model: { random: v.arch, inputSize: v.inputSize }, refine: v.refine, threads, temporal: 0, trackHead: false,
+});
+
+export async function nodeSpeed(variants, threadList, { runs = 30, warmup = 5 } = {}) {
+  const frame = speedFrame();
+  const rows = [];
+  for (const v of variants) {
+    for (const threads of threadList) {
+      const hm = await HairMatte.create(engineOptions(v, threads));
+      const times = [];
+      for (let i = 0; i < warmup + runs; i++) {
+        const t0 = performance.now();
+        hm.segment(frame);
+        if (i >= warmup) times.push(performance.now() - t0);
+      }
+      rows.push({ variant: v.name, where: 'Node', threads: hm.info.threads, ...summarise(times) });
+      hm.dispose();
+    }
+  }
+  return rows;
+}
+
+// page: openEvalPage(); MediaPipe must not be added yet (it is added here).
+export async function browserSpeed(page, variants, threadList, { runs = 30, warmup = 5 } = {}) {
+  const frame = speedFrame();
+  const rows = [];
+  for (const v of variants) {
+    for (const threads of threadList) {
+      const name = `${v.name}@${threads}`;
+      const info = await page.addEngine(name, engineOptions(v, threads));
+      rows.push({ variant: v.name, where: 'Chromium', threads: info.threads, ...summarise(await page.time(name, frame, runs, warmup)) });
+    }
+  }
+  await page.addMediaPipe('mediapipe-speed');
+  rows.push({ variant: 'MediaPipe hair segmenter', where: 'Chromium', threads: 1, ...summarise(await page.time('mediapipe-speed', frame, runs, warmup)) });
+  return rows;
+}
+
+// benchmarks/peers at 224x224 (network only, no pipeline): our engine beside tfjs-wasm and onnxruntime-web.
+export function peerBenchmark() {
+  const r = spawnSync('node', [path.join(REPO_ROOT, 'benchmarks', 'peers', 'bench-peers.mjs'), '--arch', 'hairmattenet,hairsegnet',
+    '--threads', '1,2', '--json'], { cwd: REPO_ROOT, encoding: 'utf8', maxBuffer: 1 << 26, timeout: 20 * 60 * 1000 });
+  if (r.status !== 0) return { error: (r.stderr || r.error?.message || 'failed').trim().split('\n').slice(-3).join(' ') };
+  try {
+    return JSON.parse(r.stdout);
+  } catch (e) {
+    return { error: `unreadable --json output: ${e.message}` };
+  }
+}
+
+export const machine = () => ({ cpu: os.cpus()[0]?.model, cores: os.cpus().length, node: process.version, loadAverage: os.loadavg()[0] });
