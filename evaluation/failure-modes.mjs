@@ -8,7 +8,7 @@
 //   less than 25 in mean Y; such images' IoU against the others';
 // - highlights: hair pixels brighter than max(170, mean + 2 sd of the hair's Y), on images where they are
 //   at least 1% of the hair; their miss rate (false negatives) against the miss rate of all hair pixels.
-//   Only hair pixels >= 3 px inside the mask count (drawn masks are coarse at the hair's edge).
+//   Only hair pixels at distance >= 3 from the nearest non-hair pixel count (drawn masks are coarse at edges).
 export function lumaPlane(rgba, n) {
   const y = new Float32Array(n);
   for (let i = 0; i < n; i++) y[i] = 0.299 * rgba[4 * i] + 0.587 * rgba[4 * i + 1] + 0.114 * rgba[4 * i + 2];
