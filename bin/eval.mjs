@@ -204,20 +204,33 @@ export function limitPerSource(samples, limit) {
 // image's long side, so the guided filter still works at (about) full resolution.
 
 // Bilinear resize with half-pixel centres (PyTorch align_corners=False), `channels` per pixel.
+function axis(size, outSize) {
+  const i0 = new Int32Array(outSize), i1 = new Int32Array(outSize), w = new Float64Array(outSize);
+  const scale = size / outSize;
+  for (let o = 0; o < outSize; o++) {
+    const f = Math.max(0, (o + 0.5) * scale - 0.5);
+    i0[o] = Math.min(size - 1, Math.floor(f));
+    i1[o] = Math.min(size - 1, i0[o] + 1);
+    w[o] = Math.min(1, f - i0[o]);
+  }
+  return { i0, i1, w };
+}
+
 export function resizeBilinear(src, width, height, channels, outWidth, outHeight, Out = Float32Array) {
   const out = new Out(outWidth * outHeight * channels);
-  const sx = width / outWidth, sy = height / outHeight;
+  const round = Out === Uint8Array || Out === Uint8ClampedArray;
+  const ax = axis(width, outWidth), ay = axis(height, outHeight);
   for (let y = 0; y < outHeight; y++) {
-    const fy = Math.max(0, (y + 0.5) * sy - 0.5);
-    const y0 = Math.min(height - 1, Math.floor(fy)), y1 = Math.min(height - 1, y0 + 1), wy = Math.min(1, fy - y0);
+    const r0 = ay.i0[y] * width, r1 = ay.i1[y] * width, wy = ay.w[y];
     for (let x = 0; x < outWidth; x++) {
-      const fx = Math.max(0, (x + 0.5) * sx - 0.5);
-      const x0 = Math.min(width - 1, Math.floor(fx)), x1 = Math.min(width - 1, x0 + 1), wx = Math.min(1, fx - x0);
-      for (let c = 0; c < channels; c++) {
-        const top = src[(y0 * width + x0) * channels + c] * (1 - wx) + src[(y0 * width + x1) * channels + c] * wx;
-        const bottom = src[(y1 * width + x0) * channels + c] * (1 - wx) + src[(y1 * width + x1) * channels + c] * wx;
-        const v = top * (1 - wy) + bottom * wy;
-        out[(y * outWidth + x) * channels + c] = Out === Uint8Array ? Math.round(v) : v;
+      const a = (r0 + ax.i0[x]) * channels, b = (r0 + ax.i1[x]) * channels;
+      const c = (r1 + ax.i0[x]) * channels, d = (r1 + ax.i1[x]) * channels, wx = ax.w[x];
+      const o = (y * outWidth + x) * channels;
+      for (let k = 0; k < channels; k++) {
+        const top = src[a + k] + (src[b + k] - src[a + k]) * wx;
+        const bottom = src[c + k] + (src[d + k] - src[c + k]) * wx;
+        const v = top + (bottom - top) * wy;
+        out[o + k] = round ? Math.round(v) : v;
       }
     }
   }
@@ -226,12 +239,12 @@ export function resizeBilinear(src, width, height, channels, outWidth, outHeight
 
 // The matte of a whole still image, as P(hair) in [0, 1] at the image's resolution (Float32Array).
 // `segment` takes an RGBA frame and returns its 8-bit alpha (HairMatte.segment, or a peer's).
-export function stillMatte(segment, image) {
+export async function stillMatte(segment, image) {
   const { width, height } = image;
   const side = Math.max(width, height);
   const square = width === height ? image
     : { width: side, height: side, data: resizeBilinear(image.data, width, height, 4, side, side, Uint8Array) };
-  const alpha = segment(square).data;
+  const alpha = (await segment(square)).data;
   const soft = width === height ? Float32Array.from(alpha)
     : resizeBilinear(alpha, side, side, 1, width, height, Float32Array);
   for (let i = 0; i < soft.length; i++) soft[i] /= 255;
@@ -248,14 +261,20 @@ export function maskPlane(decoded, image, file) {
   return plane;
 }
 
-// Runs `segment` over the samples: per-image rows and group means.
-export function evaluateSamples(hm, segment, samples, onImage = () => {}) {
-  const rows = samples.map((s, i) => {
+// Runs `segment` (frame -> 8-bit matte, or a promise of one) over the samples: per-image rows and group
+// means. `decoder` is a HairMatte (its decodeImage reads JPEG/PNG); `inspect(sample, image, prob, mask)`
+// may look at each prediction (failure-mode counts) and return extra fields for the row.
+export async function evaluateSamples(decoder, segment, samples, { onImage = () => {}, inspect } = {}) {
+  const rows = [];
+  for (const [i, s] of samples.entries()) {
     onImage(i, s);
-    const image = readImageFile(hm, s.image);
-    const mask = maskPlane(readImageFile(hm, s.mask), image, s.mask);
-    return { source: s.source, id: s.id, note: s.note, metrics: imageMetrics(image, stillMatte(segment, image), mask) };
-  });
+    const image = readImageFile(decoder, s.image);
+    const mask = maskPlane(readImageFile(decoder, s.mask), image, s.mask);
+    const prob = await stillMatte(segment, image);
+    const row = { source: s.source, id: s.id, note: s.note, metrics: imageMetrics(image, prob, mask) };
+    if (inspect) row.extra = inspect(s, image, prob, mask);
+    rows.push(row);
+  }
   return { rows, groups: groupMeans(rows) };
 }
 
@@ -280,7 +299,8 @@ export async function runEval(args) {
   const t0 = performance.now();
   try {
     // Stills are independent: temporal smoothing off, no head tracking (the whole square is the frame).
-    result = evaluateSamples(hm, (frame) => { hm.reset(); return hm.segment(frame); }, samples, (i, s) => bar.step(i, s.image));
+    result = await evaluateSamples(hm, (frame) => { hm.reset(); return hm.segment(frame); }, samples,
+      { onImage: (i, s) => bar.step(i, s.image) });
     bar.step(samples.length, 'done');
   } finally {
     bar.end();

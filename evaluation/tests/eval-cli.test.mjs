@@ -1,0 +1,123 @@
+// `hairmatte eval`: the protocol's plumbing (a segmenter that returns the truth scores 1), the listing of
+// both data layouts, and clear one-line errors for bad input through the real command line.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { spawnSync } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
+import { HairMatte } from '../../bindings/js/index.mjs';
+import { encodePng } from '../../tests/browser/helpers/png.mjs';
+import { evaluateSamples, listSamples, resizeBilinear } from '../../bin/eval.mjs';
+
+const REPO = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
+const CLI = path.join(REPO, 'bin', 'hairmatte.mjs');
+
+// DIR/images/*.png + DIR/masks/*.png: an ellipse of "hair" on a gradient, at the sizes given.
+function makeDataset(sizes) {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'hm-eval-'));
+  fs.mkdirSync(path.join(dir, 'images'));
+  fs.mkdirSync(path.join(dir, 'masks'));
+  sizes.forEach(([w, h], k) => {
+    const img = new Uint8Array(w * h * 4), mask = new Uint8Array(w * h * 4);
+    for (let y = 0; y < h; y++) {
+      for (let x = 0; x < w; x++) {
+        const i = 4 * (y * w + x);
+        const hair = ((x - w / 2) / (w * 0.35)) ** 2 + ((y - h * 0.4) / (h * 0.3)) ** 2 < 1;
+        img.set(hair ? [40, 30, 20, 255] : [100 + (x % 50), 150, 200 - (y % 60), 255], i);
+        mask.set(hair ? [255, 255, 255, 255] : [0, 0, 0, 255], i);
+      }
+    }
+    fs.writeFileSync(path.join(dir, 'images', `p${k}.png`), encodePng(img, w, h));
+    fs.writeFileSync(path.join(dir, 'masks', `p${k}.png`), encodePng(mask, w, h));
+  });
+  return dir;
+}
+
+const run = (...args) => spawnSync(process.execPath, [CLI, 'eval', ...args], { encoding: 'utf8', cwd: REPO });
+
+test('a segmenter that returns the true mask scores F1 = IoU = 1 (square) and ~1 through the stretch (non-square)', async () => {
+  const dir = makeDataset([[48, 48], [40, 64], [72, 30]]);
+  const hm = await HairMatte.create({ model: { random: 'hairsegnet', inputSize: 64 } });
+  try {
+    const samples = listSamples(dir);
+    assert.deepEqual(samples.map((s) => s.id), ['p0', 'p1', 'p2']);
+    // The oracle: decode the mask of the photo being asked about, stretched like the frame.
+    let current = 0;
+    const truth = samples.map((s) => hm.decodeImage(new Uint8Array(fs.readFileSync(s.mask))));
+    const oracle = (frame) => {
+      const m = truth[current++];
+      const plane = Uint8Array.from({ length: m.width * m.height }, (_, i) => m.data[4 * i]);
+      return { data: resizeBilinear(plane, m.width, m.height, 1, frame.width, frame.height, Uint8Array) };
+    };
+    const { rows, groups } = await evaluateSamples(hm, oracle, samples);
+    assert.equal(rows[0].metrics.f1, 1);
+    assert.equal(rows[0].metrics.iou, 1);
+    for (const r of rows) assert.ok(r.metrics.iou > 0.93, `${r.id}: IoU ${r.metrics.iou}`);
+    assert.equal(groups[path.basename(dir)].count, 3);
+    // The inverse of the truth scores 0.
+    current = 0;
+    const inverse = (frame) => { const o = oracle(frame); return { data: o.data.map((v) => 255 - v) }; };
+    const bad = await evaluateSamples(hm, inverse, samples);
+    for (const r of bad.rows) assert.ok(r.metrics.iou < 0.07, `${r.id}: IoU of the inverse ${r.metrics.iou}`);
+  } finally {
+    hm.dispose();
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+test('eval --json with random weights prints every measure per source', () => {
+  const dir = makeDataset([[64, 64], [48, 80]]);
+  try {
+    const r = run('--data', dir, '--random-weights', '--model', 'hairsegnet', '--size', '64', '--refine', 'none', '--json');
+    assert.equal(r.status, 0, r.stderr);
+    const report = JSON.parse(r.stdout);
+    const g = report.groups[path.basename(dir)];
+    assert.equal(g.count, 2);
+    for (const k of ['f1', 'iou', 'accuracy', 'gradConsistency']) assert.ok(g[k] >= 0 && g[k] <= 1, `${k} = ${g[k]}`);
+    assert.equal(report.inputSize, 64);
+    assert.equal(report.softMatte, '8-bit alpha / 255');
+  } finally {
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+test('bad input: one clear line on stderr and a non-zero exit', () => {
+  const noMask = makeDataset([[32, 32]]);
+  fs.rmSync(path.join(noMask, 'masks', 'p0.png'));
+  const wrongSize = makeDataset([[32, 32]]);
+  fs.writeFileSync(path.join(wrongSize, 'masks', 'p0.png'), encodePng(new Uint8Array(16 * 16 * 4), 16, 16));
+  const cases = [
+    [[], 2, /eval needs --data DIR/],
+    [['--data', path.join(os.tmpdir(), 'no-such-hm-dir')], 1, /no such folder/],
+    [['--data', REPO], 1, /needs images\/ and masks\/ folders/],
+    [['--data', noMask, '--random-weights'], 1, /p0\.png has no mask/],
+    [['--data', wrongSize, '--random-weights', '--size', '64'], 1, /mask 16x16 and image 32x32 differ/],
+    [['--data', noMask, '--refine', 'soft'], 2, /--refine must be guided or none/],
+    [['--data', noMask, '--part', 'test'], 2, /--part must be val or train/],
+    [['--data', noMask, '--limit', 'x'], 2, /--limit must be a non-negative integer/],
+  ];
+  try {
+    for (const [args, code, message] of cases) {
+      const r = run(...args);
+      assert.equal(r.status, code, `${args.join(' ')}: exit ${r.status}, stderr ${r.stderr}`);
+      assert.match(r.stderr, message, args.join(' '));
+      assert.equal(r.stderr.trim().split('\n').length, 1, `one line: ${r.stderr}`);
+    }
+  } finally {
+    fs.rmSync(noMask, { recursive: true, force: true });
+    fs.rmSync(wrongSize, { recursive: true, force: true });
+  }
+});
+
+test('the shared set layout: the committed validation split, with hair types (skips without ../shared)', {
+  skip: fs.existsSync(path.resolve(REPO, '..', 'shared', 'data', 'hair', 'manifest.csv')) ? false : '../shared/data/hair is absent',
+}, () => {
+  const split = JSON.parse(fs.readFileSync(path.join(REPO, 'training', 'splits', 'hair_split.json'), 'utf8'));
+  const samples = listSamples(path.resolve(REPO, '..', 'shared', 'data', 'hair'));
+  for (const source of Object.keys(split.sources)) {
+    assert.deepEqual(samples.filter((s) => s.source === source).map((s) => s.id), [...split.sources[source].val].sort());
+  }
+  assert.ok(samples.some((s) => s.source === 'figaro1k' && s.note === 'curly'));
+});
