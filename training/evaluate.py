@@ -43,7 +43,7 @@ def load_any(path: str, size: int):
 @torch.no_grad()
 def predict(model, img: np.ndarray, size: int) -> torch.Tensor:
     """Hair probability [1, 1, H, W] at the image's resolution."""
-    x = torch.from_numpy(np.ascontiguousarray(img)).permute(2, 0, 1)[None].float()
+    x = torch.from_numpy(np.array(img, np.float32)).permute(2, 0, 1)[None]
     small = F.interpolate(x, size=(size, size), mode="bilinear", align_corners=False)
     prob = hair_probability(model(small / 127.5 - 1.0))
     return F.interpolate(prob, size=img.shape[:2], mode="bilinear", align_corners=False), x
