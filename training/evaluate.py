@@ -49,7 +49,8 @@ def predict(model, img: np.ndarray, size: int) -> torch.Tensor:
     return F.interpolate(prob, size=img.shape[:2], mode="bilinear", align_corners=False), x
 
 
-def evaluate(model, samples, size: int, progress=None):
+def evaluate(model, samples, size: int, progress=None, per_image=None):
+    """Means per group; per-image rows are appended to `per_image` (a list) when given."""
     groups = {}
     for n, s in enumerate(samples):
         img, mask = load_pair(s)
@@ -57,6 +58,8 @@ def evaluate(model, samples, size: int, progress=None):
         m = image_metrics(prob[0, 0].numpy(), mask)
         m["grad_consistency"] = float(gradient_consistency(prob, x)[0])
         groups.setdefault(s.source, []).append(m)
+        if per_image is not None:
+            per_image.append(dict(m, source=s.source, id=s.id, note=s.note))
         if s.source == "figaro1k" and s.note:
             groups.setdefault(f"figaro1k/{s.note}", []).append(m)
         if progress and (n + 1) % 100 == 0:
@@ -73,6 +76,7 @@ def main(argv):
     p.add_argument("--size", type=int, default=0, help="input size (default: the model's)")
     p.add_argument("--limit", type=int, default=0, help="at most N images per source (0 = all)")
     p.add_argument("--threads", type=int, default=2)
+    p.add_argument("--worst", type=int, default=0, help="also list the N images with the lowest IoU")
     p.add_argument("--json", default=None, help="also write the results to this JSON file ('-' = stdout)")
     a = p.parse_args(argv)
     torch.set_num_threads(a.threads)
@@ -94,13 +98,18 @@ def main(argv):
         samples = kept
     model, size = load_any(a.model, a.size)
     t0 = time.time()
-    results = evaluate(model, samples, size, lambda m: print(m, file=sys.stderr, flush=True))
+    rows = []
+    results = evaluate(model, samples, size, lambda m: print(m, file=sys.stderr, flush=True), rows)
     report = {"model": os.path.basename(a.model), "arch": model.arch, "input_size": size, "part": a.part,
               "split": os.path.relpath(split_path), "seconds": round(time.time() - t0, 1), "groups": results}
     print(f"{'group':<22} {'n':>5} {'F1':>7} {'Perf':>7} {'IoU':>7} {'Acc':>7} {'GradCons':>9}")
     for g, r in results.items():
         print(f"{g:<22} {r['count']:>5} {r['f1']:7.4f} {r['performance']:7.4f} {r['iou']:7.4f} "
               f"{r['accuracy']:7.4f} {r['grad_consistency']:9.4f}")
+    worst = sorted(rows, key=lambda r: r["iou"])[:a.worst]
+    if worst:
+        report["worst"] = worst
+        print(f"lowest IoU: " + ", ".join(f"{r['source']}/{r['id']} {r['iou']:.3f}" for r in worst))
     if a.json:
         text = json.dumps(report, indent=1, sort_keys=True)
         if a.json == "-":
