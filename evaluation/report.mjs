@@ -48,8 +48,10 @@ function orderingSentence(store, src) {
   if ([seg, gf, matte].some((v) => v === undefined || v === null)) return '_Ordering of gradient consistency: not all three variants measured._';
   const holds = matte < gf && gf < seg;
   const mp = store.mediapipe?.groups?.[src];
-  const hm = store.quality?.['hairmattenet+guided']?.groups?.[src] ?? store.quality?.hairmattenet?.groups?.[src];
-  const vs = mp && hm ? ` Against MediaPipe on this source: IoU ${f4(hm.iou)} (ours, best of HairMatteNet rows shown) vs ${f4(mp.iou)}, ` +
+  const ours = store.quality?.['hairmattenet+guided']?.groups?.[src] ? ['hairmattenet+guided', 'HairMatteNet + guided filter']
+    : ['hairmattenet', 'HairMatteNet'];
+  const hm = store.quality?.[ours[0]]?.groups?.[src];
+  const vs = mp && hm ? ` Against MediaPipe on this source (${ours[1]} vs MediaPipe): IoU ${f4(hm.iou)} vs ${f4(mp.iou)}, ` +
     `gradient consistency ${f4(hm.gradConsistency)} vs ${f4(mp.gradConsistency)}: ours is ${hm.iou > mp.iou ? 'ahead' : 'behind'} in IoU and ` +
     `${hm.gradConsistency < mp.gradConsistency ? 'ahead' : 'behind'} in gradient consistency.` : '';
   return `_Paper's ordering (HairMatteNet < HairSegNet + guided filter < HairSegNet in gradient consistency): ` +
@@ -173,7 +175,7 @@ function failureModes(store) {
 }
 
 function protocol(store) {
-  const q = Object.values(store.quality ?? {}).find((m) => m?.groups);
+  const q = [...Object.values(store.quality ?? {}), store.mediapipe].find((m) => m?.groups);
   const counts = q ? SOURCES.map(([s, t]) => `${t} ${q.groups[s]?.count ?? 0}`).join(', ') : '?';
   const models = ['hairmattenet', 'hairsegnet'].map((k) => {
     const m = store.quality?.[k]?.model;

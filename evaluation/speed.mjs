@@ -32,39 +32,55 @@ export const engineOptions = (v, threads) => ({
   model: { random: v.arch, inputSize: v.inputSize }, refine: v.refine, threads, temporal: 0, trackHead: false,
 });
 
-export async function nodeSpeed(variants, threadList, { runs = 30, warmup = 5 } = {}) {
+// The machine's load changes from second to second (shared cores), so the engines are timed round-robin:
+// `rounds` rounds, each timing `runs / rounds` calls of every engine in turn, after `warmup` calls each.
+async function roundRobin(engines, { runs, warmup, rounds }) {
+  const times = engines.map(() => []);
+  for (const e of engines) await e.time(warmup);
+  for (let r = 0; r < rounds; r++) {
+    for (const [k, e] of engines.entries()) times[k].push(...await e.time(Math.ceil(runs / rounds), false));
+  }
+  return times;
+}
+
+export async function nodeSpeed(variants, threadList, { runs = 30, warmup = 5, rounds = 3 } = {}) {
   const frame = speedFrame();
-  const rows = [];
+  const engines = [];
   for (const v of variants) {
     for (const threads of threadList) {
       const hm = await HairMatte.create(engineOptions(v, threads));
-      const times = [];
-      for (let i = 0; i < warmup + runs; i++) {
-        const t0 = performance.now();
-        hm.segment(frame);
-        if (i >= warmup) times.push(performance.now() - t0);
-      }
-      rows.push({ variant: v.name, where: 'Node', threads: hm.info.threads, ...summarise(times) });
-      hm.dispose();
+      engines.push({ v, hm, time: (n) => {
+        const out = [];
+        for (let i = 0; i < n; i++) {
+          const t0 = performance.now();
+          hm.segment(frame);
+          out.push(performance.now() - t0);
+        }
+        return out;
+      } });
     }
   }
+  const times = await roundRobin(engines, { runs, warmup, rounds });
+  const rows = engines.map((e, k) => ({ variant: e.v.name, where: 'Node', threads: e.hm.info.threads, ...summarise(times[k]) }));
+  for (const e of engines) e.hm.dispose();
   return rows;
 }
 
-// page: openEvalPage(); MediaPipe must not be added yet (it is added here).
-export async function browserSpeed(page, variants, threadList, { runs = 30, warmup = 5 } = {}) {
+// page: openEvalPage(); our engines and MediaPipe in one page, timed round-robin.
+export async function browserSpeed(page, variants, threadList, { runs = 30, warmup = 5, rounds = 3 } = {}) {
   const frame = speedFrame();
-  const rows = [];
+  const engines = [];
   for (const v of variants) {
     for (const threads of threadList) {
       const name = `${v.name}@${threads}`;
-      const info = await page.addEngine(name, engineOptions(v, threads));
-      rows.push({ variant: v.name, where: 'Chromium', threads: info.threads, ...summarise(await page.time(name, frame, runs, warmup)) });
+      const info = await page.addEngine(name, engineOptions(v, threads));  // one wasm instance each
+      engines.push({ variant: v.name, threads: info.threads, time: (n) => page.time(name, frame, n, 0) });
     }
   }
   await page.addMediaPipe('mediapipe-speed');
-  rows.push({ variant: 'MediaPipe hair segmenter', where: 'Chromium', threads: 1, ...summarise(await page.time('mediapipe-speed', frame, runs, warmup)) });
-  return rows;
+  engines.push({ variant: 'MediaPipe hair segmenter', threads: 1, time: (n) => page.time('mediapipe-speed', frame, n, 0) });
+  const times = await roundRobin(engines, { runs, warmup, rounds });
+  return engines.map((e, k) => ({ variant: e.variant, where: 'Chromium', threads: e.threads, ...summarise(times[k]) }));
 }
 
 // benchmarks/peers at 224x224 (network only, no pipeline): our engine beside tfjs-wasm and onnxruntime-web.
