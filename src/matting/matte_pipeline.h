@@ -15,7 +15,7 @@
 //   refine = kGuided: the fast guided filter (fast_guided_upsample.h) with the frame subsampled by s so that
 //                     the square spans ~112 low-resolution cells (half the network's 224: the guide, not
 //                     the map, supplies the fine edges; s = 4 for a 480-pixel square);
-// then the temporal smoother (temporal_smoother.h), then matte levels (values within 4/255 of 0 or 1 snap
+// then the temporal smoother (temporal_smoother.h), then matte levels (values within 10/255 of 0 or 1 snap
 // to it, the rest stretch linearly: the network's faint background haze and the guided filter's texture
 // leak become exactly 0, so recolour leaves the background bit for bit unchanged and skips it), and the
 // head-crop tracker (head_crop.h) learns where the hair is for the next frame's square.
@@ -63,7 +63,7 @@ class MattePipeline {
   int guided_subsample_for(int crop_size) const;
 
   // Matte levels: 0..kLevelLow -> 0, 255 - kLevelLow..255 -> 255, linear in between.
-  static constexpr int kLevelLow = 4;
+  static constexpr int kLevelLow = 10;
   static uint8_t matte_level(uint8_t alpha);
 
  private:
