@@ -1,6 +1,7 @@
 // `hairmatte bench`: milliseconds per segment() call on a size x size frame, through the public API.
-import { HairMatte, BUNDLED_MODELS } from '../bindings/js/index.mjs';
+import { HairMatte } from '../bindings/js/index.mjs';
 import { UsageError } from './args.mjs';
+import { engineOptions } from './model-option.mjs';
 
 const MIN_RUNS = 30;
 
@@ -25,21 +26,9 @@ export async function runBench(args) {
   const size = args.size ?? 224;
   const runs = args.runs ?? MIN_RUNS;
   const warmup = args.warmup ?? 5;
-  const threadList = args.threads ?? [1];
-  const refine = args.refine ?? 'guided';
-  if (!['guided', 'none'].includes(refine)) throw new UsageError(`--refine must be guided or none, got '${refine}'`);
   if (size < 32 || size % 32 !== 0) throw new UsageError(`--size must be a positive multiple of 32, got ${size}`);
   if (runs < MIN_RUNS) throw new UsageError(`--runs must be at least ${MIN_RUNS}, got ${runs}`);
-  if (threadList.some((t) => t < 1 || t > 16)) throw new UsageError('--threads must be in 1..16');
-  let model;
-  if (args['random-weights']) {
-    if (!BUNDLED_MODELS.includes(modelName)) {
-      throw new UsageError(`--random-weights needs an architecture name (${BUNDLED_MODELS.join(', ')}), got '${modelName}'`);
-    }
-    model = { random: modelName, inputSize: size };
-  } else {
-    model = modelName;
-  }
+  const { model, refine, threadList } = engineOptions({ ...args, allowThreadList: true }, { size });
 
   const frame = syntheticFrame(size);
   const rows = [];

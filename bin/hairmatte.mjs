@@ -2,15 +2,38 @@
 // The hairmatte command line: `npx hairmatte <command> [options]`. See `hairmatte --help`.
 // Exit 0 on success; on failure a one-line reason on stderr and exit 1 (2 for a usage error).
 import { runBench } from './bench.mjs';
+import { runMatte } from './matte.mjs';
+import { runRecolor } from './recolor.mjs';
+import { runEval, EVAL_SPEC, EVAL_HELP } from './eval.mjs';
 import { parseArgs, UsageError } from './args.mjs';
 
 const HELP = {
   main: `usage: hairmatte <command> [options]
 
 commands:
+  matte     write the alpha matte of each image (JPEG/PNG) as an 8-bit PNG
+  recolor   write a photo with its hair recoloured
+  eval      F1, Performance, IoU, Accuracy, gradient consistency against hand-drawn masks
   bench     ms per frame of segment() (median of >= 30 runs after warm-up)
 
 hairmatte <command> --help shows the options of a command.`,
+  matte: `usage: hairmatte matte <image|dir>... --out DIR [--model NAME|FILE] [--refine guided|none]
+                       [--random-weights] [--threads N]
+
+  writes DIR/<path relative to the input folder (or the file name), extension .png>: the 8-bit alpha
+  matte at the image's resolution. Folders are searched recursively for .jpg, .jpeg and .png files.
+  --model NAME|FILE   'hairmattenet' (default) or 'hairsegnet' (bundled), or a .hmm file
+  --refine MODE       guided (default) or none
+  --random-weights    the named architecture with random weights (for trying the tool out)
+  --threads N         threads (default 1)`,
+  recolor: `usage: hairmatte recolor <image> --color '#RRGGBB' [--mode solid|ombre|highlights]
+                         [--color-end '#RRGGBB'] [--strength 0..1] --out FILE.png
+                         [--model NAME|FILE] [--refine guided|none] [--random-weights] [--threads N]
+
+  --color       target hair colour (the roots, for ombre)
+  --mode        solid (default), ombre (--color to --color-end from roots to tips) or highlights
+  --strength    0..1 (default 0.8)`,
+  eval: EVAL_HELP,
   bench: `usage: hairmatte bench [--model NAME|FILE] [--random-weights] [--size 224] [--threads N[,N...]]
                        [--refine guided|none] [--runs 30] [--warmup 5] [--json]
 
@@ -24,7 +47,11 @@ hairmatte <command> --help shows the options of a command.`,
   --json              print the rows as JSON instead of a table`,
 };
 
+const ENGINE_OPTIONS = { model: 'string', 'random-weights': 'boolean', refine: 'string', threads: 'int-list', help: 'boolean' };
 const SPECS = {
+  matte: { ...ENGINE_OPTIONS, out: 'string' },
+  eval: EVAL_SPEC,
+  recolor: { ...ENGINE_OPTIONS, out: 'string', color: 'string', mode: 'string', 'color-end': 'string', strength: 'string' },
   bench: {
     model: 'string', 'random-weights': 'boolean', size: 'int', threads: 'int-list', refine: 'string', runs: 'int',
     warmup: 'int', json: 'boolean', help: 'boolean',
@@ -44,6 +71,9 @@ async function main(argv) {
     return 0;
   }
   if (command === 'bench') return runBench(args);
+  if (command === 'matte') return runMatte(args);
+  if (command === 'recolor') return runRecolor(args);
+  if (command === 'eval') return runEval(args);
   return 0;
 }
 

@@ -13,7 +13,9 @@
 #include <string>
 #include <vector>
 
+#include "color/recolor.h"
 #include "frame_segmenter.h"
+#include "image_codec.h"
 #include "network/engine.h"
 
 namespace hm {
@@ -82,6 +84,71 @@ class EngineBinding {
 
   val alphaView() { return val(typed_memory_view(alpha_.size(), alpha_.data())); }
 
+  // --- recolour (docs/recolor.md; the same formula as the page's shader) ---
+  // A view of width * height writable bytes for a matte to recolour with.
+  val matteBuffer(uint32_t width, uint32_t height) {
+    const size_t n = static_cast<size_t>(width) * height;
+    if (width == 0 || height == 0 || width > FrameSegmenter::kMaxFrameSide ||
+        height > FrameSegmenter::kMaxFrameSide)
+      return val::null();
+    if (matte_.size() != n) matte_.assign(n, 0);
+    return val(typed_memory_view(matte_.size(), matte_.data()));
+  }
+
+  // Recolours the frame in frameBuffer(width, height) under the matte in matteBuffer(width, height);
+  // the RGBA result is then in recoloredView().
+  std::string recolor(uint32_t width, uint32_t height, const std::string& color, const std::string& color_end,
+                      const std::string& mode, float strength) {
+    const size_t n = static_cast<size_t>(width) * height;
+    if (frame_.size() != n * 4 || matte_.size() != n)
+      return "frame or matte size does not match the last frameBuffer()/matteBuffer() calls";
+    RecolorLook look;
+    if (!parse_hex_color(color.c_str(), look.color)) return "color must be '#RRGGBB', got '" + color + "'";
+    if (!parse_hex_color(color_end.c_str(), look.color_end))
+      return "colorEnd must be '#RRGGBB', got '" + color_end + "'";
+    if (!parse_recolor_mode(mode.c_str(), &look.mode))
+      return "mode must be 'solid', 'ombre' or 'highlights', got '" + mode + "'";
+    look.strength = strength;
+    const int w = static_cast<int>(width), h = static_cast<int>(height);
+    const HairStats stats = compute_hair_stats(frame_.data(), w, h, static_cast<size_t>(width) * 4, matte_.data());
+    recolored_.resize(n * 4);
+    return hm::recolor(frame_.data(), w, h, static_cast<size_t>(width) * 4, matte_.data(), look, stats,
+                       recolored_.data(), static_cast<size_t>(width) * 4)
+        .message;
+  }
+
+  val recoloredView() { return val(typed_memory_view(recolored_.size(), recolored_.data())); }
+
+  // --- image files (the CLI) ---
+  // A view of `size` writable bytes for a JPEG/PNG file, or for raw pixels to encode.
+  val fileBuffer(uint32_t size) {
+    file_.assign(size, 0);
+    return val(typed_memory_view(file_.size(), file_.data()));
+  }
+  // Decodes the file in fileBuffer() to RGBA; then decodedView(), decodedWidth(), decodedHeight().
+  std::string decodeImage() {
+    int w = 0, h = 0;
+    Status st = decode_image(file_.data(), file_.size(), &decoded_, &w, &h);
+    std::vector<uint8_t>().swap(file_);
+    decoded_width_ = st.ok ? w : 0;
+    decoded_height_ = st.ok ? h : 0;
+    if (!st.ok) std::vector<uint8_t>().swap(decoded_);
+    return st.message;
+  }
+  val decodedView() { return val(typed_memory_view(decoded_.size(), decoded_.data())); }
+  uint32_t decodedWidth() const { return decoded_width_; }
+  uint32_t decodedHeight() const { return decoded_height_; }
+  // Encodes width x height x channels pixels from fileBuffer() as PNG; then encodedView().
+  std::string encodePng(uint32_t width, uint32_t height, uint32_t channels) {
+    if (static_cast<size_t>(width) * height * channels != file_.size())
+      return "pixel buffer size does not match width * height * channels";
+    Status st = encode_png(file_.data(), static_cast<int>(width), static_cast<int>(height),
+                           static_cast<int>(channels), &encoded_);
+    std::vector<uint8_t>().swap(file_);
+    return st.message;
+  }
+  val encodedView() { return val(typed_memory_view(encoded_.size(), encoded_.data())); }
+
   // --- options and state ---
   // refine: "guided" | "none"; temporal: [0, 1]; track_head: follow the head with the network's square.
   std::string setOptions(const std::string& refine, float temporal, bool track_head) {
@@ -107,6 +174,11 @@ class EngineBinding {
     std::vector<uint8_t>().swap(model_bytes_);
     std::vector<uint8_t>().swap(frame_);
     std::vector<uint8_t>().swap(alpha_);
+    std::vector<uint8_t>().swap(matte_);
+    std::vector<uint8_t>().swap(recolored_);
+    std::vector<uint8_t>().swap(file_);
+    std::vector<uint8_t>().swap(decoded_);
+    std::vector<uint8_t>().swap(encoded_);
   }
 
   // --- info (valid after a successful load) ---
@@ -117,6 +189,8 @@ class EngineBinding {
   uint32_t threads() const { return segmenter_ ? segmenter_->network().threads() : 0; }
   double arenaBytes() const { return segmenter_ ? double(segmenter_->network().arena_bytes()) : 0; }
   double multiplyAdds() const { return segmenter_ ? segmenter_->network().multiply_adds() : 0; }
+  // Matte levels of the pipeline (matte_pipeline.h): alpha within this of 0 or 255 snaps to it.
+  uint32_t matteLevelLow() const { return MattePipeline::kLevelLow; }
   std::string metadata() const { return segmenter_ ? model().metadata_json() : "{}"; }
 
  private:
@@ -132,7 +206,8 @@ class EngineBinding {
   }
 
   std::unique_ptr<FrameSegmenter> segmenter_;
-  std::vector<uint8_t> model_bytes_, frame_, alpha_;
+  std::vector<uint8_t> model_bytes_, frame_, alpha_, matte_, recolored_, file_, decoded_, encoded_;
+  uint32_t decoded_width_ = 0, decoded_height_ = 0;
 };
 
 // Which build this is, for HairMatte.info: compile-time facts, not guesses.
@@ -157,6 +232,16 @@ EMSCRIPTEN_BINDINGS(hairmatte) {
       .function("frameBuffer", &EngineBinding::frameBuffer)
       .function("segment", &EngineBinding::segment)
       .function("alphaView", &EngineBinding::alphaView)
+      .function("matteBuffer", &EngineBinding::matteBuffer)
+      .function("recolor", &EngineBinding::recolor)
+      .function("recoloredView", &EngineBinding::recoloredView)
+      .function("fileBuffer", &EngineBinding::fileBuffer)
+      .function("decodeImage", &EngineBinding::decodeImage)
+      .function("decodedView", &EngineBinding::decodedView)
+      .function("decodedWidth", &EngineBinding::decodedWidth)
+      .function("decodedHeight", &EngineBinding::decodedHeight)
+      .function("encodePng", &EngineBinding::encodePng)
+      .function("encodedView", &EngineBinding::encodedView)
       .function("setOptions", &EngineBinding::setOptions)
       .function("reset", &EngineBinding::reset)
       .function("release", &EngineBinding::release)
@@ -167,6 +252,7 @@ EMSCRIPTEN_BINDINGS(hairmatte) {
       .function("threads", &EngineBinding::threads)
       .function("arenaBytes", &EngineBinding::arenaBytes)
       .function("multiplyAdds", &EngineBinding::multiplyAdds)
+      .function("matteLevelLow", &EngineBinding::matteLevelLow)
       .function("metadata", &EngineBinding::metadata);
   emscripten::function("builtWithThreads", &hm::builtWithThreads);
 }

@@ -15,6 +15,8 @@ jobs="${HM_JOBS:-2}"  # the machine's cores are shared: never more than 2
 stub_dir=build/wasm-include
 mkdir -p "$stub_dir"
 [ -f "$stub_dir/mmintrin.h" ] || echo '#pragma once' > "$stub_dir/mmintrin.h"
+# stb (libstb-dev) is header-only C on top of libc: expose only /usr/include/stb, never all of /usr/include.
+ln -sfn /usr/include/stb "$stub_dir/stb"
 cxx_flags="-isystem $PWD/$stub_dir -U__GNUC_MINOR__ -D__GNUC_MINOR__=30"
 
 build_variant() {  # name threads(ON/OFF)

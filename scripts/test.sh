@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Every test suite, in order of speed of feedback: native (ASan+UBSan, ctest), Python, Node.
-# Expects scripts/build.sh to have run (it builds dist/ for the Node tests).
+# Expects dist/ to be built (scripts/build-wasm.sh) for the Node tests; the native code is built here,
+# with sanitizers (the Release native build of `npm run build` is not needed by any test).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 

@@ -2,7 +2,8 @@
 // Raw frames are used in place (no copy here); browser image sources are drawn into a canvas kept in
 // `scratch` between calls and read back with getImageData.
 export const MAX_FRAME_SIDE = 16384;            // the engine's limit per side (frame_segmenter.h)
-export const MAX_FRAME_PIXELS = 64 * 1024 * 1024;  // 256 MiB of RGBA: far from the 2 GiB wasm memory cap
+export const MAX_FRAME_PIXELS = 16 * 1024 * 1024;  // 64 MiB of RGBA (e.g. 4096 x 4096): the pipeline's
+// float planes at that size stay far below the 2 GiB wasm memory cap
 
 function fail(message) {
   throw new Error(`hairmatte: ${message}`);

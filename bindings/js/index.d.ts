@@ -1,5 +1,6 @@
 // Type declarations of the `hairmatte` ES module (bindings/js/index.mjs).
 /// <reference lib="dom" />
+// Needs TypeScript >= 5.7 (typed arrays generic over their buffer).
 
 /** The architectures a bundled model or a random-weight model can have. */
 export type Architecture = 'hairmattenet' | 'hairsegnet';
@@ -66,7 +67,24 @@ export type Frame =
 export interface Matte {
   width: number;
   height: number;
-  data: Uint8Array;
+  data: Uint8Array<ArrayBuffer>;
+}
+
+export interface RecolorLook {
+  /** Target colour, '#RRGGBB' (the roots, for 'ombre'). */
+  color: string;
+  /** 'solid' (default) | 'ombre' (color -> colorEnd from roots to tips) | 'highlights'. */
+  mode?: 'solid' | 'ombre' | 'highlights';
+  /** Colour at the tips for 'ombre', '#RRGGBB'. Default: color. */
+  colorEnd?: string;
+  /** 0..1, default 0.8. */
+  strength?: number;
+}
+
+export interface RecoloredImage {
+  width: number;
+  height: number;
+  data: Uint8ClampedArray<ArrayBuffer>;
 }
 
 export interface HairMatteInfo {
@@ -82,6 +100,8 @@ export interface HairMatteInfo {
   readonly refine: 'guided' | 'none';
   readonly temporal: number;
   readonly trackHead: boolean;
+  /** Matte levels: alpha within this many steps of 0 or 255 becomes exactly 0 or 255 (the rest stretches). */
+  readonly matteLevelLow: number;
   /** Multiply-adds of one network run (for GFLOP/s). */
   readonly multiplyAdds: number;
   /** Peak activation memory of the network plan, in bytes. */
@@ -100,10 +120,21 @@ export declare class HairMatte {
   static create(options?: HairMatteOptions): Promise<HairMatte>;
   /** The alpha matte of one frame. Throws an Error on bad input; the instance stays usable. */
   segment(frame: Frame): Matte;
+  /**
+   * Recolours the hair of `frame` under `matte` (segment()'s result for this frame; computed when omitted).
+   * Returns RGBA pixels: `new ImageData(out.data, out.width, out.height)` in a browser.
+   */
+  recolor(frame: Frame, look: RecolorLook, matte?: Matte): RecoloredImage;
+  /** JPEG or PNG file bytes -> RGBA pixels, decoded inside the wasm module. */
+  decodeImage(bytes: Uint8Array | ArrayBuffer): RecoloredImage;
+  /** Pixels with 1 (grey), 3 (RGB) or 4 (RGBA) bytes each -> PNG file bytes. */
+  encodePng(image: { width: number; height: number; data: Uint8Array | Uint8ClampedArray }): Uint8Array<ArrayBuffer>;
   /** Forget the temporal state (new video, new person). */
   reset(): void;
   /** Frees the wasm memory and worker threads; any later call throws. Safe to call twice. */
   dispose(): void;
   readonly info: HairMatteInfo;
   readonly disposed: boolean;
+  /** Bytes of WebAssembly memory this instance holds (memory only grows; for leak checks). */
+  readonly memoryBytes: number;
 }

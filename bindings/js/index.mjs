@@ -170,6 +170,7 @@ export class HairMatte {
         refine: opts.refine,
         temporal: opts.temporal,
         trackHead: opts.trackHead,
+        matteLevelLow: engine.matteLevelLow(),
         multiplyAdds: engine.multiplyAdds(),
         arenaBytes: engine.arenaBytes(),
         metadata: parseMetadata(engine.metadata()),
@@ -203,6 +204,64 @@ export class HairMatte {
     return { width, height, data: this.#engine.alphaView().slice() };
   }
 
+  // Recolours the hair of `frame` (any segment() frame) under `matte` (a segment() result for this frame;
+  // computed with segment() when omitted). look: { color: '#RRGGBB', mode: 'solid' | 'ombre' |
+  // 'highlights', colorEnd: '#RRGGBB' (ombre tips; default color), strength: 0..1 (default 0.8) }.
+  // Returns RGBA pixels { width, height, data: Uint8ClampedArray } (new ImageData(data, width, height)).
+  recolor(frame, look, matte) {
+    this.#check();
+    const { color, colorEnd, mode, strength } = normalizeLook(look);
+    const pixels = toPixels(frame, this.#scratch);
+    const { data, width, height } = pixels;
+    if (matte === undefined) {
+      matte = this.segment(pixels);
+    } else {
+      checkMatte(matte, width, height);
+    }
+    const frameView = this.#engine.frameBuffer(width, height);
+    if (frameView === null) fail(`frame size ${width}x${height} is not supported`);
+    this.#module.copyInto(frameView, data);
+    this.#module.copyInto(this.#engine.matteBuffer(width, height), matte.data);
+    const error = this.#engine.recolor(width, height, color, colorEnd, mode, strength);
+    if (error) fail(error);
+    return { width, height, data: new Uint8ClampedArray(this.#engine.recoloredView()) };
+  }
+
+  // JPEG or PNG file bytes -> RGBA pixels { width, height, data: Uint8ClampedArray } (decoded in wasm).
+  decodeImage(bytes) {
+    this.#check();
+    if (bytes instanceof ArrayBuffer) bytes = new Uint8Array(bytes);
+    if (!(bytes instanceof Uint8Array)) fail(`decodeImage() takes a Uint8Array or ArrayBuffer, got ${describe(bytes)}`);
+    if (bytes.length === 0) fail('decodeImage(): the image file is empty');
+    if (bytes.length > 0x7fffffff) fail('decodeImage(): the image file is larger than 2 GiB');
+    this.#module.copyInto(this.#engine.fileBuffer(bytes.length), bytes);
+    const error = this.#engine.decodeImage();
+    if (error) fail(error);
+    const width = this.#engine.decodedWidth(), height = this.#engine.decodedHeight();
+    return { width, height, data: new Uint8ClampedArray(this.#engine.decodedView()) };
+  }
+
+  // Pixels -> PNG file bytes. image: { width, height, data } with 1 (grey, e.g. a matte), 3 (RGB) or
+  // 4 (RGBA) bytes per pixel.
+  encodePng(image) {
+    this.#check();
+    if (image === null || typeof image !== 'object') fail(`encodePng() takes {width, height, data}, got ${describe(image)}`);
+    const { width, height, data } = image;
+    if (!(data instanceof Uint8Array) && !(data instanceof Uint8ClampedArray)) {
+      fail(`encodePng(): data must be a Uint8Array or Uint8ClampedArray, got ${describe(data)}`);
+    }
+    checkInteger('encodePng(): width', width, 1, 16384);
+    checkInteger('encodePng(): height', height, 1, 16384);
+    const channels = data.length / (width * height);
+    if (![1, 3, 4].includes(channels)) {
+      fail(`encodePng(): ${data.length} bytes is not 1, 3 or 4 bytes per pixel of a ${width}x${height} image`);
+    }
+    this.#module.copyInto(this.#engine.fileBuffer(data.length), data);
+    const error = this.#engine.encodePng(width, height, channels);
+    if (error) fail(error);
+    return this.#engine.encodedView().slice();
+  }
+
   // Forget the temporal state (a new video or a new person).
   reset() {
     this.#check();
@@ -220,12 +279,56 @@ export class HairMatte {
     this.#scratch = {};
   }
 
+  // Bytes of WebAssembly memory this instance holds (it only grows; for leak checks).
+  get memoryBytes() {
+    this.#check();
+    return this.#module.HEAPU8.buffer.byteLength;
+  }
+
   get disposed() {
     return this.#engine === null;
   }
 
   #check() {
     if (!this.#engine) fail('this HairMatte instance was disposed; create a new one');
+  }
+}
+
+const RECOLOR_MODES = ['solid', 'ombre', 'highlights'];
+const HEX_COLOR = /^#[0-9a-fA-F]{6}$/;
+
+function normalizeLook(look) {
+  if (look === null || typeof look !== 'object' || Array.isArray(look)) {
+    fail(`recolor() takes a look object {color, mode, strength, colorEnd}, got ${describe(look)}`);
+  }
+  checkKnownKeys('recolor option', look, ['color', 'colorEnd', 'mode', 'strength']);
+  const out = {
+    color: look.color,
+    colorEnd: look.colorEnd === undefined ? look.color : look.colorEnd,
+    mode: look.mode === undefined ? 'solid' : look.mode,
+    strength: look.strength === undefined ? 0.8 : look.strength,
+  };
+  if (typeof out.color !== 'string' || !HEX_COLOR.test(out.color)) {
+    fail(`color must be a '#RRGGBB' string, got ${describe(out.color)}`);
+  }
+  if (typeof out.colorEnd !== 'string' || !HEX_COLOR.test(out.colorEnd)) {
+    fail(`colorEnd must be a '#RRGGBB' string, got ${describe(out.colorEnd)}`);
+  }
+  if (!RECOLOR_MODES.includes(out.mode)) {
+    fail(`mode must be one of ${RECOLOR_MODES.map((m) => `'${m}'`).join(', ')}, got ${describe(out.mode)}`);
+  }
+  if (typeof out.strength !== 'number' || !(out.strength >= 0 && out.strength <= 1)) {
+    fail(`strength must be a number in [0, 1], got ${describe(out.strength)}`);
+  }
+  return out;
+}
+
+function checkMatte(matte, width, height) {
+  if (matte === null || typeof matte !== 'object' || !(matte.data instanceof Uint8Array)) {
+    fail('matte must be a segment() result {width, height, data: Uint8Array}');
+  }
+  if (matte.width !== width || matte.height !== height || matte.data.length !== width * height) {
+    fail(`matte is ${matte.width}x${matte.height} (${matte.data.length} bytes) but the frame is ${width}x${height}`);
   }
 }
 

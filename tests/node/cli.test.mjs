@@ -5,7 +5,7 @@ import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { REPO_ROOT, randomModelBytes } from './helpers.mjs';
+import { REPO_ROOT, randomModelBytes, randomFrame } from './helpers.mjs';
 
 const CLI = path.join(REPO_ROOT, 'bin', 'hairmatte.mjs');
 
@@ -15,7 +15,12 @@ function cli(...args) {
   return run;
 }
 
-test('--help and bench --help print usage and exit 0', () => {
+test('--help and <command> --help print usage and exit 0', () => {
+  for (const command of ['matte', 'recolor']) {
+    const run = cli(command, '--help');
+    assert.equal(run.status, 0);
+    assert.match(run.stdout, new RegExp(`usage: hairmatte ${command}`));
+  }
   const main = cli('--help');
   assert.equal(main.status, 0);
   assert.match(main.stdout, /usage: hairmatte <command>/);
@@ -51,7 +56,62 @@ test('bench prints a table; a model file can be benchmarked', () => {
   });
 });
 
+test('matte: a folder tree of images -> one grey PNG per image at the same relative path and size', async () => {
+  const { HairMatte } = await import('../../bindings/js/index.mjs');
+  const hm = await HairMatte.create({ model: { random: 'hairsegnet', decoderDepth: 16, widthPermille: 250, inputSize: 64 } });
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'hairmatte-matte-'));
+  try {
+    fs.mkdirSync(path.join(dir, 'in', 'sub'), { recursive: true });
+    fs.writeFileSync(path.join(dir, 'in', 'a.png'), hm.encodePng(randomFrame(40, 30, 1)));
+    fs.writeFileSync(path.join(dir, 'in', 'sub', 'b.PNG'), hm.encodePng(randomFrame(17, 50, 2)));
+    fs.writeFileSync(path.join(dir, 'in', 'notes.txt'), 'not an image');
+    const run = cli('matte', path.join(dir, 'in'), '--out', path.join(dir, 'out'), '--random-weights', '--refine', 'none');
+    assert.equal(run.status, 0, run.stderr);
+    assert.match(run.stdout, /wrote 2 mattes/);
+    for (const [rel, w, h] of [['a.png', 40, 30], [path.join('sub', 'b.png'), 17, 50]]) {
+      const out = hm.decodeImage(fs.readFileSync(path.join(dir, 'out', rel)));
+      assert.deepEqual([out.width, out.height], [w, h], rel);
+      for (let i = 0; i < out.data.length; i += 4) {
+        assert.ok(out.data[i] === out.data[i + 1] && out.data[i] === out.data[i + 2], 'a grey matte');
+      }
+    }
+    assert.ok(!fs.existsSync(path.join(dir, 'out', 'notes.png')));
+  } finally {
+    hm.dispose();
+    fs.rmSync(dir, { recursive: true });
+  }
+});
+
+test('recolor: writes the recoloured photo as a PNG of the same size', async () => {
+  const { HairMatte } = await import('../../bindings/js/index.mjs');
+  const hm = await HairMatte.create({ model: { random: 'hairsegnet', decoderDepth: 16, widthPermille: 250, inputSize: 64 } });
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'hairmatte-recolor-'));
+  try {
+    fs.writeFileSync(path.join(dir, 'in.png'), hm.encodePng(randomFrame(33, 44, 3)));
+    const out = path.join(dir, 'deep', 'out.png');
+    const run = cli('recolor', path.join(dir, 'in.png'), '--color', '#8b2252', '--mode', 'ombre', '--color-end', '#c9a16b',
+      '--strength', '0.7', '--out', out, '--random-weights');
+    assert.equal(run.status, 0, run.stderr);
+    const image = hm.decodeImage(fs.readFileSync(out));
+    assert.deepEqual([image.width, image.height], [33, 44]);
+  } finally {
+    hm.dispose();
+    fs.rmSync(dir, { recursive: true });
+  }
+});
+
 const FAILURES = [
+  [['matte', 'x.png'], 2, /matte needs --out DIR/],
+  [['matte', '--out', '/tmp/never'], 2, /no input images given/],
+  [['matte', '/no/such/photo.jpg', '--out', '/tmp/never', '--random-weights'], 1, /\/no\/such\/photo\.jpg: no such file or folder/],
+  [['matte', 'package.json', '--out', '/tmp/hairmatte-never', '--random-weights'], 1, /package\.json: not a readable JPEG or PNG image/],
+  [['matte', 'x.png', '--out', 'o', '--refine', 'sharp'], 2, /--refine must be guided or none/],
+  [['matte', 'x.png', '--out', 'o', '--threads', '1,2'], 2, /--threads takes one number here/],
+  [['recolor', 'a.png', '--out', 'o.png'], 2, /recolor needs --color/],
+  [['recolor', 'a.png', '--color', '#123456'], 2, /recolor needs --out FILE\.png/],
+  [['recolor', 'a.png', 'b.png', '--color', '#123456', '--out', 'o.png'], 2, /exactly one image, got 2/],
+  [['recolor', 'a.png', '--color', '#123456', '--out', 'o.jpg'], 2, /--out must name a \.png file/],
+  [['recolor', 'a.png', '--color', '#123456', '--out', 'o.png', '--strength', '1.5'], 2, /--strength must be a number in 0\.\.1/],
   [['frobnicate'], 2, /unknown command 'frobnicate'/],
   [['bench', '--size', '33', '--random-weights'], 2, /--size must be a positive multiple of 32/],
   [['bench', '--size'], 2, /--size needs a value/],

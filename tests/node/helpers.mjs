@@ -80,7 +80,9 @@ export function bilinear(get, srcW, srcH, channels, dstW, dstH) {
 // frame -> alpha (Uint8Array) through the benchmarks' float64 reference network (reference-net.mjs), for
 // refine 'none': the crop square (default: the whole frame) resized to the network input, the network,
 // and its probability resampled onto the frame's pixels inside the square (0 outside).
-export async function referenceMatte(modelBytes, frame, crop = { x: 0, y: 0, size: frame.width }) {
+// levelLow: the pipeline's matte levels (matte_pipeline.h, info.matteLevelLow): a -> round(255 clamp((a - L) /
+// (255 - 2L))) on the rounded byte, as the pipeline applies them.
+export async function referenceMatte(modelBytes, frame, crop = { x: 0, y: 0, size: frame.width }, levelLow = 0) {
   const { readModelFile, weightsForGraph } = await import('../../benchmarks/peers/model-file.mjs');
   const { buildGraph } = await import('../../benchmarks/peers/architecture.mjs');
   const { runReference } = await import('../../benchmarks/peers/reference-net.mjs');
@@ -97,7 +99,9 @@ export async function referenceMatte(modelBytes, frame, crop = { x: 0, y: 0, siz
   const alpha = new Uint8Array(width * height);
   for (let y = 0; y < crop.size; y++) {
     for (let x = 0; x < crop.size; x++) {
-      alpha[(crop.y + y) * width + crop.x + x] = Math.floor(Math.min(1, Math.max(0, up[y * crop.size + x])) * 255 + 0.5);
+      const a = Math.floor(Math.min(1, Math.max(0, up[y * crop.size + x])) * 255 + 0.5);
+      const level = (a - levelLow) / (255 - 2 * levelLow);
+      alpha[(crop.y + y) * width + crop.x + x] = Math.floor(Math.min(1, Math.max(0, level)) * 255 + 0.5);
     }
   }
   return alpha;

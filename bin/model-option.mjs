@@ -1,0 +1,20 @@
+// --model / --random-weights / --threads / --refine -> HairMatte.create options, shared by the commands.
+import { BUNDLED_MODELS } from '../bindings/js/index.mjs';
+import { UsageError } from './args.mjs';
+
+export function engineOptions(args, { size } = {}) {
+  const name = args.model ?? 'hairmattenet';
+  const refine = args.refine ?? 'guided';
+  if (!['guided', 'none'].includes(refine)) throw new UsageError(`--refine must be guided or none, got '${refine}'`);
+  const threadList = args.threads ?? [1];
+  if (threadList.length !== 1 && !args.allowThreadList) throw new UsageError('--threads takes one number here');
+  if (threadList.some((t) => t < 1 || t > 16)) throw new UsageError('--threads must be in 1..16');
+  let model = name;
+  if (args['random-weights']) {
+    if (!BUNDLED_MODELS.includes(name)) {
+      throw new UsageError(`--random-weights needs an architecture name (${BUNDLED_MODELS.join(', ')}), got '${name}'`);
+    }
+    model = size ? { random: name, inputSize: size } : { random: name };
+  }
+  return { model, refine, threads: threadList[0], threadList };
+}
