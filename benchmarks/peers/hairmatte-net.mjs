@@ -24,8 +24,16 @@ export function hairmatteUnavailableReason(threads) {
 // Returns { name, version, outputIsAlpha8: true, setInput(rgba), run() -> Float32Array alpha/255, dispose() }.
 export async function createHairMatteRunner({ modelBytes, size, threads }) {
   const { HairMatte, VERSION } = await import(pathToFileURL(MODULE_PATH).href);
-  const hm = await HairMatte.create({ model: new Uint8Array(modelBytes), threads, refine: 'none', temporal: 0,
-    inputSize: size });
+  // The plain network on the whole frame: no refinement, no temporal smoothing, no head crop (trackHead,
+  // an option newer modules have; older ones reject it as unknown and never crop).
+  const options = { model: new Uint8Array(modelBytes), threads, refine: 'none', temporal: 0, inputSize: size };
+  let hm;
+  try {
+    hm = await HairMatte.create({ ...options, trackHead: false });
+  } catch (e) {
+    if (!/unknown option 'trackHead'/.test(e.message)) throw e;
+    hm = await HairMatte.create(options);
+  }
   if (hm.info.threads !== threads) throw new Error(`hairmatte runs ${hm.info.threads} threads, ${threads} requested`);
   if (hm.info.inputSize !== size) throw new Error(`hairmatte planned ${hm.info.inputSize}, ${size} requested`);
   let frame = null;
