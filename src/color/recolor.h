@@ -43,9 +43,14 @@ struct HairStats {
 // them) and its vertical extent (on every row). matte: width x height bytes.
 HairStats compute_hair_stats(const uint8_t* rgba, int width, int height, size_t stride, const uint8_t* matte);
 
-// out may be the input (in place). Strides in bytes; matte is width x height bytes.
+// out may be the input (in place). Strides in bytes; matte is width x height bytes. Four pixels at a time
+// with wasm SIMD128 (SIMDe natively).
 Status recolor(const uint8_t* rgba, int width, int height, size_t stride, const uint8_t* matte,
                const RecolorLook& look, const HairStats& stats, uint8_t* out, size_t out_stride);
+
+// The same, one pixel at a time: the readable reference the SIMD128 version above is tested against.
+Status recolor_scalar(const uint8_t* rgba, int width, int height, size_t stride, const uint8_t* matte,
+                      const RecolorLook& look, const HairStats& stats, uint8_t* out, size_t out_stride);
 
 // "#RRGGBB" or "RRGGBB" (hex digits of either case) -> rgb. False, rgb untouched, on anything else.
 bool parse_hex_color(const char* text, uint8_t rgb[3]);

@@ -1,0 +1,79 @@
+// Internal to src/color: the recolour formula of docs/recolor.md shared by the scalar reference
+// (recolor.cc) and the SIMD128 version (recolor_simd128.cc). Not part of the public surface.
+#pragma once
+#include <cstdint>
+
+#include "color/oklab.h"
+#include "color/recolor.h"
+
+namespace hm {
+namespace recolor_detail {
+
+constexpr float kDarkenFollow = 0.85f;   // fraction of the lightness gap dye closes when darkening...
+constexpr float kLightenFollow = 0.5f;   // ...and when lightening (bleach is needed for the rest)
+constexpr float kMinTargetLightness = 0.05f;
+constexpr float kMinLightnessSd = 0.02f;
+
+inline float clamp01(float v) { return v > 0.0f ? (v < 1.0f ? v : 1.0f) : 0.0f; }
+inline float smoothstep(float e0, float e1, float x) {
+  const float t = clamp01((x - e0) / (e1 - e0));
+  return t * t * (3.0f - 2.0f * t);
+}
+inline float mix(float x, float y, float t) { return x + (y - x) * t; }
+inline float max_of(float x, float y) { return x > y ? x : y; }  // not std::fmax: a libm call in some builds
+inline float min_of(float x, float y) { return x < y ? x : y; }
+inline uint8_t to_byte(float v) { return static_cast<uint8_t>(clamp01(v) * 255.0f + 0.5f); }
+
+// Everything that is the same for all pixels of one call: the shader's uniforms.
+struct Uniforms {
+  Lab target, target_end;
+  RecolorMode mode;
+  float strength;
+  HairStats stats;
+};
+
+// Everything that is the same along one row: the (ombre) target, the lightness shift k * gap, and
+// 1 / max(L_t, 0.05) for the chroma scale.
+struct RowConstants {
+  Lab target;
+  float shift;
+  float inv_target_lightness;
+  float highlight_lo, highlight_hi;  // smoothstep edges of the highlight weight
+};
+
+inline RowConstants row_constants(const Uniforms& u, float y) {
+  RowConstants rc;
+  rc.target = u.target;
+  if (u.mode == RecolorMode::kOmbre) {
+    const float extent = max_of(u.stats.bottom - u.stats.top, 1.0f);
+    const float t = smoothstep(0.2f, 0.8f, clamp01((y - u.stats.top) / extent));  // 0 at roots, 1 at tips
+    rc.target = Lab{mix(u.target.L, u.target_end.L, t), mix(u.target.a, u.target_end.a, t),
+                    mix(u.target.b, u.target_end.b, t)};
+  }
+  const float gap = rc.target.L - u.stats.lightness;
+  rc.shift = gap * (gap < 0.0f ? kDarkenFollow : kLightenFollow);
+  rc.inv_target_lightness = 1.0f / max_of(rc.target.L, kMinTargetLightness);
+  const float sd = max_of(u.stats.lightness_sd, kMinLightnessSd);
+  rc.highlight_lo = u.stats.lightness - 0.5f * sd;
+  rc.highlight_hi = u.stats.lightness + 1.5f * sd;
+  return rc;
+}
+
+// The per-pixel formula (recolor.glsl: hm_recolor_lab).
+inline Lab recolor_lab(Lab px, const RowConstants& rc, const Uniforms& u) {
+  float weight = u.strength;
+  if (u.mode == RecolorMode::kHighlights) weight *= smoothstep(rc.highlight_lo, rc.highlight_hi, px.L);
+  const float L = clamp01(px.L + rc.shift);
+  const float chroma_scale = min_of(1.0f, L * rc.inv_target_lightness);
+  return Lab{mix(px.L, L, weight), mix(px.a, rc.target.a * chroma_scale, weight),
+             mix(px.b, rc.target.b * chroma_scale, weight)};
+}
+
+// One row: src/dst RGBA, matte bytes. dst may equal src. Pixels with matte 0 are copied unchanged.
+void recolor_row_scalar(const uint8_t* src, const uint8_t* matte, int width, const RowConstants& rc,
+                        const Uniforms& u, uint8_t* dst);
+void recolor_row_simd128(const uint8_t* src, const uint8_t* matte, int width, const RowConstants& rc,
+                         const Uniforms& u, uint8_t* dst);
+
+}  // namespace recolor_detail
+}  // namespace hm
