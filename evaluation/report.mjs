@@ -109,11 +109,12 @@ function speedOf(store, variant, where, threads) {
 function inputSize(store) {
   const s = store.size;
   const lines = ['## Input size: 224 vs 480 at inference', ''];
-  if (!s || s.missing || !s[224]) return [...lines, `Not measured: ${s?.missing ?? 'step not run'}.`].join('\n');
+  const at = { 224: store.quality?.hairmattenet, 480: s?.[480] };
+  if (!s || s.missing || !at[224]?.groups || !at[480]) return [...lines, `Not measured: ${s?.missing ?? 'step not run'}.`].join('\n');
   lines.push('The shipped HairMatteNet (trained at 224) planned at 480x480 by the engine (`inputSize: 480`), refine none; ' +
     'quality image-weighted over the three sources, ms per 640x480 frame from the speed table (Node, 1 thread).', '');
-  const rows = [224, 480].filter((k) => s[k]).map((k) => {
-    const a = allSources(s[k]);
+  const rows = [224, 480].map((k) => {
+    const a = allSources(at[k]);
     const ms = speedOf(store, k === 224 ? 'HairMatteNet' : 'HairMatteNet 480', 'Node', 1);
     return [String(k), f4(a.f1), f4(a.iou), f4(a.gradConsistency), f1(ms)];
   });
@@ -179,7 +180,9 @@ function protocol(store) {
   const counts = q ? SOURCES.map(([s, t]) => `${t} ${q.groups[s]?.count ?? 0}`).join(', ') : '?';
   const models = ['hairmattenet', 'hairsegnet'].map((k) => {
     const m = store.quality?.[k]?.model;
-    return m ? `\`${m.file}\` (${(m.bytes / 1e6).toFixed(1)} MB, ${m.modified.slice(0, 16).replace('T', ' ')} UTC)` : `${k}: absent`;
+    const same = store.shipped?.[k] === undefined ? '' : store.shipped[k] ? `, byte-identical to the shipped \`models/${k}.hmm\``
+      : `, **not** the shipped \`models/${k}.hmm\``;
+    return m ? `\`${m.file}\` (${(m.bytes / 1e6).toFixed(1)} MB, ${m.modified.slice(0, 16).replace('T', ' ')} UTC${same})` : `${k}: absent`;
   });
   const limited = Object.values(store.quality ?? {}).some((m) => m?.limitPerSource) ? ' **(limited to the first N per source: a trial run)**' : '';
   const mp = store.mediapipe;

@@ -1,7 +1,7 @@
 #!/usr/bin/env node
 // `npm run results`: measures everything docs/RESULTS.md reports and writes it (no hand-typed numbers).
 //   node evaluation/results.mjs [--steps quality,mediapipe,size,table2,speed,figures] [--limit N]
-//        [--hairmattenet FILE] [--hairsegnet FILE] [--table2 DIR] [--render-only]
+//        [--hairmattenet FILE] [--hairsegnet FILE] [--table2 DIR] [--variants hairsegnet,...] [--render-only]
 // Measurements are kept in test-artifacts/results/measurements.json (ignored by git), merged step by step,
 // so a step can be re-run alone; the report is rendered from that file every time. Needs ../shared (data,
 // peer model); steps that cannot run say why in the report.
@@ -56,7 +56,9 @@ async function stepQuality() {
     ['hairsegnet', 'hairsegnet', 'none'], ['hairsegnet+guided', 'hairsegnet', 'guided'],
     ['hairmattenet', 'hairmattenet', 'none'], ['hairmattenet+guided', 'hairmattenet', 'guided'],
   ];
+  const only = arg('variants', null)?.split(',');
   for (const [name, arch, refine] of variants) {
+    if (only && !only.includes(name)) continue;
     if (!fs.existsSync(MODELS[arch])) { store.quality[name] = { missing: `${path.relative(REPO_ROOT, MODELS[arch])} does not exist` }; continue; }
     log(`quality ${name} on ${samples.length} images`);
     store.quality[name] = keep(await engineQuality({ model: MODELS[arch], refine }, samples, name), { model: modelFacts(MODELS[arch]) });
@@ -96,7 +98,7 @@ async function stepMediaPipe() {
 async function stepSize() {
   store.size ??= {};
   if (!fs.existsSync(MODELS.hairmattenet)) { store.size = { missing: 'no HairMatteNet model' }; return; }
-  for (const inputSize of [224, 480]) {
+  for (const inputSize of [480]) {
     log(`quality hairmattenet at ${inputSize}`);
     store.size[inputSize] = keep(await engineQuality({ model: MODELS.hairmattenet, refine: 'none', inputSize }, samples, `hmn@${inputSize}`));
     save();
@@ -158,6 +160,14 @@ for (const step of steps) {
   await STEP_FUNCTIONS[step]();
 }
 store.samples = { count: samples.length, limitPerSource: limit || null };
+// Whether each measured file is (still) byte-identical to the committed models/<arch>.hmm.
+store.shipped = {};
+for (const arch of ['hairmattenet', 'hairsegnet']) {
+  const measured = store.quality?.[arch]?.model?.file, shipped = path.join(REPO_ROOT, 'models', `${arch}.hmm`);
+  if (measured && fs.existsSync(path.join(REPO_ROOT, measured)) && fs.existsSync(shipped)) {
+    store.shipped[arch] = fs.readFileSync(path.join(REPO_ROOT, measured)).equals(fs.readFileSync(shipped));
+  }
+}
 save();
 const out = path.join(REPO_ROOT, 'docs', 'RESULTS.md');
 fs.writeFileSync(out, renderReport(store));
