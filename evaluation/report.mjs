@@ -58,6 +58,22 @@ function orderingSentence(store, src) {
     `${holds ? '**holds**' : '**does not hold**'} here (${f4(matte)} / ${f4(gf)} / ${f4(seg)})._${vs}`;
 }
 
+// Our numbers (wasm engine, 8-bit matte) beside training/evaluate.py's (PyTorch, float probability).
+function pytorchCheck(store) {
+  const archs = Object.keys(store.pytorch ?? {});
+  if (!archs.length) return '';
+  const rows = archs.flatMap((a) => SOURCES.filter(([s]) => store.pytorch[a].groups[s]).map(([s, t]) => {
+    const py = store.pytorch[a].groups[s], js = store.quality[a].groups[s];
+    return [a === 'hairmattenet' ? 'HairMatteNet' : 'HairSegNet', t, `${f4(js.iou)} / ${f4(py.iou)}`, `${f4(js.f1)} / ${f4(py.f1)}`,
+      `${f4(js.gradConsistency)} / ${f4(py.grad_consistency)}`];
+  }));
+  return ['### Cross-check: the same models through PyTorch', '',
+    `\`training/evaluate.py\` (float probability, PIL decoding) on the same split, read from ${archs.map((a) => `\`${store.pytorch[a].file}\``).join(' and ')}; ` +
+    'ours = the wasm engine, refine none, 8-bit matte. Differences come from the 8-bit matte and its levels (Eq. 1 on a ' +
+    'quantised matte), JPEG decoders and the double resize of non-square photos.', '',
+    table(['model', 'source', 'IoU ours / PyTorch', 'F1 ours / PyTorch', 'Grad. consistency ours / PyTorch'], rows)].join('\n');
+}
+
 function figaroTypes(store) {
   const variants = tableIVariants(store).filter(([, , m]) => m?.groups);
   const types = [...new Set(variants.flatMap(([, , m]) => Object.keys(m.groups).filter((g) => g.startsWith('figaro1k/'))))].sort();
@@ -156,7 +172,8 @@ function failureModes(store) {
     'outside the mask, wider than twice their height, 0.02-0.5% of the image, dark (mean luma < 80), off the border;',
     '*light hair on a bright background* is hair of mean luma > 120 whose 3-12 px outer band differs by < 25 in mean',
     'luma; *highlights* are hair pixels brighter than max(170, mean + 2 sd) of the hair, on images where they are',
-    '>= 1% of it.', ''];
+    '>= 1% of it; highlight and miss rates count only hair pixels >= 3 px inside the mask (drawn masks are coarse at',
+    'the edge). Dark hair: mean luma of the mask < 70.', ''];
   const variants = tableIVariants(store).filter(([, , m]) => m?.failureModes);
   if (!variants.length) return [...lines, 'Not measured.'].join('\n');
   const row = (label, f) => [label, ...variants.map(([, , m]) => f(m.failureModes))];
@@ -171,7 +188,8 @@ function failureModes(store) {
     row('… images where highlights are missed > 2x as often (and > 5%)', (x) => String(x.highlightImagesWorse)),
   ]));
   lines.push('', 'What we changed about them: nothing model-specific. The guided filter (refine: guided) follows the',
-    'photo\'s edges, which is what the rows with and without it in Table I separate; the training recipe is the paper\'s.');
+    'photo\'s edges, which is what the rows with and without it in Table I separate. The losses are the paper\'s; the',
+    'schedule is shorter (see the model cards in `models/`).');
   return lines.join('\n');
 }
 
@@ -199,7 +217,7 @@ function protocol(store) {
     '  in headless Chromium, fed the same stretched pixels. Its 4th input channel (the previous frame\'s mask) cannot be',
     '  set through Tasks: ' + (mp?.alphaProbe ? `its feedback tensors are ${mp.feedbackDisabled ? 'disabled by Tasks for this model (console message)' : 'not reported disabled'}, ` +
       `and the frame's alpha does not reach it (alpha 0 vs 255 on ${mp.alphaProbe.images} photos: max |difference| ${mp.alphaProbe.maxAbsDiff}/255). ` : '') +
-      'Every photo is thus a first frame with no previous mask.',
+      'We cannot feed it zeros; every photo is segmented alike, with no previous mask of ours, whatever Tasks puts there.',
   ].join('\n');
 }
 
@@ -220,7 +238,7 @@ export function renderReport(store) {
     '> (`--steps quality,mediapipe,size,table2,speed,figures`, `--limit N` images per source for a trial,',
     '> `--render-only`); Table II needs `sh evaluation/table2/train.sh` first. Needs `../shared` (data, peer model).',
     '',
-    protocol(store), '', tableI(store), '', figaroTypes(store), '', tableII(store), '', inputSize(store), '',
+    protocol(store), '', tableI(store), '', pytorchCheck(store), '', figaroTypes(store), '', tableII(store), '', inputSize(store), '',
     speed(store), '', failureModes(store), '', figures(store), '',
   ].join('\n');
 }

@@ -160,6 +160,15 @@ for (const step of steps) {
   await STEP_FUNCTIONS[step]();
 }
 store.samples = { count: samples.length, limitPerSource: limit || null };
+// training/evaluate.py's PyTorch results for the same files, when its JSON is there (runs/eval_<arch>.json).
+store.pytorch = {};
+for (const arch of ['hairmattenet', 'hairsegnet']) {
+  const file = path.join(REPO_ROOT, 'runs', `eval_${arch}.json`);
+  if (!fs.existsSync(file) || !store.quality?.[arch]?.groups) continue;
+  const py = JSON.parse(fs.readFileSync(file, 'utf8').replace(/\bNaN\b/g, 'null'));  // Python writes NaN
+  if (py.model !== path.basename(store.quality[arch].model.file)) continue;
+  store.pytorch[arch] = { file: path.relative(REPO_ROOT, file), inputSize: py.input_size, groups: py.groups };
+}
 // Whether each measured file is (still) byte-identical to the committed models/<arch>.hmm.
 store.shipped = {};
 for (const arch of ['hairmattenet', 'hairsegnet']) {
