@@ -101,6 +101,8 @@ function tableII(store) {
   lines.push(`HairMatteNet trained by \`evaluation/table2/train.sh\` with a **shortened schedule** (the same for every row): ` +
     `${recipe.time_budget ?? '?'} min of training each at ${recipe.size ?? '?'}x${recipe.size ?? '?'}, ${recipe.steps_per_epoch ?? '?'}-step epochs, ` +
     `batch ${recipe.batch ?? '?'}, Adadelta, encoder from ImageNet, best epoch on ${recipe.val_per_source ?? '?'} validation images per source. ` +
+    'The budget is wall-clock time, so the rows got different numbers of steps (a deeper decoder is slower per step, ' +
+    'and the load of the shared machine changed between runs): read each row with its step count. ' +
     'These rows compare with each other, not with the shipped models (trained far longer). Evaluated like Table I ' +
     '(refine none, at the training size), image-weighted over the three sources.', '');
   const rows = runs.map(([name, m]) => {
