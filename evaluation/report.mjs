@@ -148,22 +148,25 @@ function speed(store) {
   lines.push(`Median ms per \`segment()\` call on a 640x480 frame (the network at its input size, head square = centred ` +
     `480x480, refinement as named), ${sp.rows[0]?.runs ?? '?'} runs after 5 warm-up, random weights (the work does not depend on them). ` +
     `${sp.before?.cpu ?? ''}, ${sp.before?.cores ?? '?'} logical cores, Node ${sp.before?.node ?? '?'}, Chromium headless. ` +
-    `**Load average ${f1(sp.before?.loadAverage)} before and ${f1(sp.after?.loadAverage)} after**: other engineers' jobs shared ` +
-    'the cores, so absolute numbers are inflated and noisy; rows measured in one run compare better with each other.', '');
+    `Load average ${f1(sp.before?.loadAverage)} before and ${f1(sp.after?.loadAverage)} after` +
+    (Math.max(sp.before?.loadAverage ?? 0, sp.after?.loadAverage ?? 0) > 1.5
+      ? ': **other jobs shared the cores, so absolute numbers are inflated and noisy**; engines were timed round-robin, so rows compare better with each other.'
+      : ' (a nearly idle machine); engines were timed round-robin in rounds.'), '');
   const variants = [...new Set(sp.rows.map((r) => r.variant))];
   const rows = variants.map((v) => [v, ...[['Node', 1], ['Node', 2], ['Chromium', 1], ['Chromium', 2]].map(([w, t]) => f1(speedOf(store, v, w, t)))]);
   lines.push(table(['variant', 'Node 1 thread', 'Node 2 threads', 'Chromium 1 thread', 'Chromium 2 threads'], rows));
   lines.push('', 'MediaPipe runs in the same Chromium page through `@mediapipe/tasks-vision` with its CPU (XNNPACK) delegate: ' +
-    'its model input is 512x512 and its wasm has no thread option, so it has a 1-thread column only.');
+    'its model input is 512x512 and the package ships no multi-threaded wasm build, so it has a 1-thread column only.');
   const peers = sp.peers;
   if (peers?.rows?.length) {
     lines.push('', `### The same networks in other web runtimes (benchmarks/peers, ${peers.size ?? 224}x${peers.size ?? 224}, network only, Node)`, '');
     lines.push(table(['architecture', 'engine', 'threads', 'median ms', 'GFLOP/s'],
       peers.rows.map((r) => [r.arch ?? '?', `${r.engine}${r.version ? ` ${r.version}` : ''}`, String(r.threads ?? '?'), f1(r.medianMs), f1(r.gflops)])));
-    if (peers.skipped && Object.keys(peers.skipped).length) lines.push('', `Skipped there: ${JSON.stringify(peers.skipped)}.`);
-  } else if (peers?.error) {
-    lines.push('', `benchmarks/peers could not run: ${peers.error}`);
   }
+  for (const f of peers?.failed ?? []) {
+    lines.push('', `benchmarks/peers timed nothing for ${f.arch}: ${f.reason}${f.parity.length ? ` (${f.parity.join('; ')})` : ''}.`);
+  }
+  if (peers?.failed?.length) lines.push('', 'Its last timed comparison is in `benchmarks/README.md`.');
   return lines.join('\n');
 }
 

@@ -83,16 +83,27 @@ export async function browserSpeed(page, variants, threadList, { runs = 30, warm
   return engines.map((e, k) => ({ variant: e.variant, where: 'Chromium', threads: e.threads, ...summarise(times[k]) }));
 }
 
-// benchmarks/peers at 224x224 (network only, no pipeline): our engine beside tfjs-wasm and onnxruntime-web.
+// benchmarks/peers at 224x224 (network only, no pipeline): our engine beside tfjs-wasm and onnxruntime-web,
+// one architecture per run (its parity check stops a run that disagrees, which then times nothing).
 export function peerBenchmark() {
-  const r = spawnSync('node', [path.join(REPO_ROOT, 'benchmarks', 'peers', 'bench-peers.mjs'), '--arch', 'hairmattenet,hairsegnet',
-    '--threads', '1,2', '--json'], { cwd: REPO_ROOT, encoding: 'utf8', maxBuffer: 1 << 26, timeout: 20 * 60 * 1000 });
-  if (r.status !== 0) return { error: (r.stderr || r.error?.message || 'failed').trim().split('\n').slice(-3).join(' ') };
-  try {
-    return JSON.parse(r.stdout);
-  } catch (e) {
-    return { error: `unreadable --json output: ${e.message}` };
+  const out = { rows: [], failed: [] };
+  for (const arch of ['hairmattenet', 'hairsegnet']) {
+    const r = spawnSync('node', [path.join(REPO_ROOT, 'benchmarks', 'peers', 'bench-peers.mjs'), '--arch', arch, '--threads', '1,2', '--json'],
+      { cwd: REPO_ROOT, encoding: 'utf8', maxBuffer: 1 << 26, timeout: 20 * 60 * 1000 });
+    let json = null;
+    try {
+      json = JSON.parse(r.stdout);
+    } catch { /* reported below */ }
+    const failedParity = (json?.parity ?? []).filter((p) => !p.pass)
+      .map((p) => `${p.engines.join(' vs ')} (${p.threads} thread${p.threads > 1 ? 's' : ''}): max |diff| ${p.maxAbsDiff.toFixed(4)} > ${p.limit.toFixed(4)}`);
+    if (r.status !== 0 || !json) {
+      out.failed.push({ arch, reason: (r.stderr || r.error?.message || 'failed').trim().split('\n').pop(), parity: [...new Set(failedParity)] });
+    } else {
+      out.size = json.size;
+      out.rows.push(...json.rows.map((row) => ({ arch, ...row })));
+    }
   }
+  return out;
 }
 
 export const machine = () => ({ cpu: os.cpus()[0]?.model, cores: os.cpus().length, node: process.version, loadAverage: os.loadavg()[0] });
