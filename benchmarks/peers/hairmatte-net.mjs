@@ -37,10 +37,22 @@ export async function createHairMatteRunner({ modelBytes, size, threads }) {
   if (hm.info.threads !== threads) throw new Error(`hairmatte runs ${hm.info.threads} threads, ${threads} requested`);
   if (hm.info.inputSize !== size) throw new Error(`hairmatte planned ${hm.info.inputSize}, ${size} requested`);
   let frame = null;
+  // segment() applies the pipeline's matte levels (src/matting/matte_pipeline.h): the 8-bit alpha a of
+  // P(hair) is mapped to (a - low) / (255 - 2 low), clamped. A float probability is compared with our
+  // output after the same mapping; rounding twice (to 8 bits, then after the stretch by 255 / (255 - 2 low))
+  // bounds the difference by half a step of each.
+  const low = hm.info.matteLevelLow ?? 0;
+  const stretch = 255 / (255 - 2 * low);
   return {
     name: 'hairmatte',
     version: VERSION,
     outputIsAlpha8: true,
+    alphaTolerance: (0.5 * stretch + 0.5) / 255,
+    toOutputSpace(probability) {
+      const out = new Float32Array(probability.length);
+      for (let i = 0; i < out.length; i++) out[i] = Math.min(1, Math.max(0, (probability[i] - low / 255) * stretch));
+      return out;
+    },
     info: hm.info,
     setInput(rgba) { frame = { data: rgba, width: size, height: size }; },
     run() {

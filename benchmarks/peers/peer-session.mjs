@@ -97,25 +97,27 @@ export async function runSession(config, log = (m) => process.stderr.write(`${m}
   let ok = true;
   const outputs = new Map();
   for (const s of subjects) outputs.set(s, await s.runner.run());
-  const check = (arch, engines, a, b, alpha8) => {
-    const limit = tolerance + (alpha8 ? ALPHA8_HALF_STEP : 0);
-    const diff = maxAbsDiff(a, b);
+  // A runner with toOutputSpace (our engine: 8-bit alpha after matte levels) is compared in its own space.
+  const check = (arch, engines, a, b, alpha8, runnerOfB) => {
+    const limit = tolerance + (alpha8 ? runnerOfB?.alphaTolerance ?? ALPHA8_HALF_STEP : 0);
+    const diff = maxAbsDiff(runnerOfB?.toOutputSpace ? runnerOfB.toOutputSpace(a) : a, b);
     const pass = diff <= limit;
     ok &&= pass;
     parity.push({ arch, threads, size, engines, maxAbsDiff: diff, limit, alpha8, pass, spread: spread(a) });
   };
   for (const n of nativeOutputs) {
     for (const s of subjects.filter((x) => x.arch === n.arch)) {
-      check(n.arch, [NATIVE_FLOAT, s.engine], n.output, outputs.get(s), Boolean(s.runner.outputIsAlpha8));
+      check(n.arch, [NATIVE_FLOAT, s.engine], n.output, outputs.get(s), Boolean(s.runner.outputIsAlpha8), s.runner);
     }
   }
   for (let i = 0; i < subjects.length; i++) {
     for (let j = i + 1; j < subjects.length; j++) {
-      const a = subjects[i];
-      const b = subjects[j];
+      let a = subjects[i];
+      let b = subjects[j];
       if (a.arch !== b.arch) continue;
+      if (a.runner.toOutputSpace) [a, b] = [b, a];  // the float side is mapped into the alpha side's space
       const alpha8 = Boolean(a.runner.outputIsAlpha8 || b.runner.outputIsAlpha8);
-      check(a.arch, [a.engine, b.engine], outputs.get(a), outputs.get(b), alpha8);
+      check(a.arch, [a.engine, b.engine], outputs.get(a), outputs.get(b), alpha8, b.runner);
     }
   }
   const rows = [];
