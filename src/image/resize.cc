@@ -48,24 +48,4 @@ void resize_bilinear_rgba8(const uint8_t* src, size_t src_w, size_t src_h, size_
   }
 }
 
-void resize_bilinear_prob_to_alpha8(const float* src, size_t src_w, size_t src_h, uint8_t* dst,
-                                    size_t dst_w, size_t dst_h) {
-  if (src_w == 0 || src_h == 0 || dst_w == 0 || dst_h == 0) return;
-  const float sx = static_cast<float>(src_w) / static_cast<float>(dst_w);
-  const float sy = static_cast<float>(src_h) / static_cast<float>(dst_h);
-  for (size_t y = 0; y < dst_h; ++y) {
-    const Taps ty = taps_for(y, sy, src_h);
-    const float* row0 = src + ty.i0 * src_w;
-    const float* row1 = src + ty.i1 * src_w;
-    uint8_t* out = dst + y * dst_w;
-    for (size_t x = 0; x < dst_w; ++x) {
-      const Taps tx = taps_for(x, sx, src_w);
-      const float top = lerp(row0[tx.i0], row0[tx.i1], tx.w1);
-      const float bottom = lerp(row1[tx.i0], row1[tx.i1], tx.w1);
-      const float p = std::min(1.0f, std::max(0.0f, lerp(top, bottom, ty.w1)));
-      out[x] = static_cast<uint8_t>(p * 255.0f + 0.5f);
-    }
-  }
-}
-
 }  // namespace hm

@@ -14,9 +14,4 @@ namespace hm {
 void resize_bilinear_rgba8(const uint8_t* src, size_t src_w, size_t src_h, size_t src_stride,
                            uint8_t* dst, size_t dst_w, size_t dst_h, size_t dst_stride);
 
-// A probability plane in [0, 1] (src_w x src_h floats, row-major) -> an 8-bit alpha plane
-// (dst_w x dst_h bytes, row-major): round(255 * clamp(bilinear(p), 0, 1)).
-void resize_bilinear_prob_to_alpha8(const float* src, size_t src_w, size_t src_h, uint8_t* dst,
-                                    size_t dst_w, size_t dst_h);
-
 }  // namespace hm

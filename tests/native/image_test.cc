@@ -82,36 +82,4 @@ TEST(ResizeBilinearRgba8, TwoPixelsUpsampledToFourAreQuarterSteps) {
   for (int i = 0; i < 16; ++i) EXPECT_EQ(dst[i], want[i]) << i;
 }
 
-TEST(ResizeBilinearProbToAlpha8, MatchesBruteForceTentFilter) {
-  std::mt19937 rng(11);
-  std::uniform_real_distribution<float> u(0.0f, 1.0f);
-  for (const Shape& s : kShapes) {
-    std::vector<float> src(s.src_w * s.src_h);
-    for (auto& p : src) p = u(rng);
-    std::vector<uint8_t> dst(s.dst_w * s.dst_h);
-    hm::resize_bilinear_prob_to_alpha8(src.data(), s.src_w, s.src_h, dst.data(), s.dst_w, s.dst_h);
-    for (size_t y = 0; y < s.dst_h; ++y)
-      for (size_t x = 0; x < s.dst_w; ++x) {
-        auto get = [&](size_t i, size_t j) { return double(src[j * s.src_w + i]); };
-        const double want = 255.0 * reference_sample(get, s.src_w, s.src_h, x, y, s.dst_w, s.dst_h);
-        ASSERT_NEAR(dst[y * s.dst_w + x], want, 0.5 + 1e-3) << x << "," << y;
-      }
-  }
-}
-
-TEST(ResizeBilinearProbToAlpha8, ClampsOutOfRange) {
-  const float src[4] = {-3.0f, 7.0f, 0.5f, 1.0f};
-  uint8_t dst[4];
-  hm::resize_bilinear_prob_to_alpha8(src, 4, 1, dst, 4, 1);
-  const uint8_t want[4] = {0, 255, 128, 255};
-  for (int i = 0; i < 4; ++i) EXPECT_EQ(dst[i], want[i]) << i;
-}
-
-TEST(ResizeBilinearProbToAlpha8, NaNBecomesZeroNotUndefinedBehaviour) {
-  const float src[2] = {NAN, NAN};
-  uint8_t dst[3] = {1, 1, 1};
-  hm::resize_bilinear_prob_to_alpha8(src, 2, 1, dst, 3, 1);
-  for (int i = 0; i < 3; ++i) EXPECT_EQ(dst[i], 0) << i;  // NaN never reaches the float->int conversion
-}
-
 }  // namespace
