@@ -108,7 +108,12 @@ test('demo (trained model): the hair moves toward the chosen colour, the backgro
       }
       return { meanChange: change / n, meanMatte: matteSum / n / 255 };
     }, { farMask });
-    assert.ok(m.hairDistAfter < m.hairDistBefore - 10,
+    // The matte must cover the hand-drawn hair, and the hair must move toward the colour. The recolour keeps
+    // each pixel's lightness offset from the hair's mean (docs/recolor.md), so the distance to the flat
+    // target colour cannot approach 0: a 12% drop at strength 0.8 is a clear move (brown -> #8b2252 on the
+    // CelebAMask validation photo measured 16%; the matte alone at 0 would give 0%).
+    assert.ok(m.hairMatte > 0.6, `the matte must cover the hand-drawn hair (mean matte there ${m.hairMatte.toFixed(3)})`);
+    assert.ok(m.hairDistAfter < 0.88 * m.hairDistBefore,
       `hair pixels must move toward ${color}: mean distance ${m.hairDistBefore.toFixed(1)} -> ${m.hairDistAfter.toFixed(1)}`);
     assert.ok(far.meanMatte < 0.05, `far background must not be hair (mean matte ${far.meanMatte.toFixed(3)})`);
     assert.ok(far.meanChange <= 2, `far pixels must stay as they were (mean change ${far.meanChange.toFixed(2)})`);

@@ -25,7 +25,7 @@ export const PAGE_METRICS = () => {
     const frame = rgba.data, alpha = matte.data;
     const target = color ? [1, 3, 5].map((i) => parseInt(color.slice(i, i + 2), 16)) : null;
     const m = { pixels: alpha.length, matteZero: 0, maxDiffMatteZero: 0, matteHigh: 0, changedMatteHigh: 0,
-      meanMatte: 0, hairDistBefore: 0, hairDistAfter: 0, hairCount: 0, maxDiffAll: 0 };
+      meanMatte: 0, hairMatte: 0, hairDistBefore: 0, hairDistAfter: 0, hairCount: 0, maxDiffAll: 0 };
     for (let i = 0; i < alpha.length; i++) {
       const p = i * 4;
       let d = 0;
@@ -37,13 +37,16 @@ export const PAGE_METRICS = () => {
       const inHair = hairMask ? hairMask[i] : alpha[i] >= 200;
       if (target && inHair) {
         m.hairCount++;
+        m.hairMatte += alpha[i] / 255;
         for (let c = 0; c < 3; c++) {
           m.hairDistBefore += Math.abs(frame[p + c] - target[c]);
           m.hairDistAfter += Math.abs(out[p + c] - target[c]);
         }
       }
     }
-    if (m.hairCount) { m.hairDistBefore /= 3 * m.hairCount; m.hairDistAfter /= 3 * m.hairCount; }
+    if (m.hairCount) {
+      m.hairDistBefore /= 3 * m.hairCount; m.hairDistAfter /= 3 * m.hairCount; m.hairMatte /= m.hairCount;
+    }
     return m;
   };
   // A digest of the rendered output, to tell whether two renders differ.
