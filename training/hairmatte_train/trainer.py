@@ -42,7 +42,8 @@ def parse_args(argv: List[str]) -> argparse.Namespace:
     p.add_argument("--size", type=int, default=224, help="training input size (multiple of 32)")
     p.add_argument("--device", default="cpu", choices=["cpu", "cuda"])
     p.add_argument("--batch", type=int, default=4)
-    p.add_argument("--lr", type=float, default=1.0)
+    p.add_argument("--lr", type=float, default=1.0,
+                   help="Adadelta learning rate (paper: 1.0); on resume it replaces the checkpoint's")
     p.add_argument("--weight-decay", type=float, default=2e-5)
     p.add_argument("--grad-weight", type=float, default=None,
                    help="w of L_C (default 0.5 for hairmattenet, 0 for hairsegnet)")
@@ -177,6 +178,13 @@ def main(argv: List[str]) -> int:
             raise SystemExit(f"{ckpt_path} is a {ck['arch']} checkpoint, not {args.arch}")
         model.load_state_dict(ck["model"])
         optimiser.load_state_dict(ck["optimiser"])
+        # The command line's --lr wins over the checkpoint's: a resumed run can finish at a lower rate
+        # (Adadelta at 1.0 with batch 4 is noisy from step to step; a lower rate settles the last epochs).
+        old_lr = sorted({group["lr"] for group in optimiser.param_groups})
+        if old_lr != [args.lr]:
+            log(f"learning rate {', '.join(f'{lr:g}' for lr in old_lr)} (checkpoint) -> {args.lr:g} (--lr)")
+            for group in optimiser.param_groups:
+                group["lr"] = args.lr
         state = ck["state"]
         log(f"resumed from {ckpt_path}: epoch {state['epoch']}, step {state['step_in_epoch']}, "
             f"best IoU {state['best']:.4f} (epoch {state['best_epoch']})")
