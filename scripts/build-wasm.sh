@@ -2,8 +2,9 @@
 # Builds the wasm modules into dist/ from one source, with Debian's Emscripten 3.1.6:
 #   dist/hairmatte-simd.{mjs,wasm}                       SIMD128, single thread (works without COOP/COEP)
 #   dist/hairmatte-simd-threads.{mjs,wasm,worker.js}     SIMD128 + pthreads (-DHM_THREADS=ON)
-# and copies the bundled models (models/*.hmm) to dist/models/. A plain no-SIMD build is not made: the
-# kernels are written with SIMD128 intrinsics only (every browser with wasm threads also has SIMD128).
+#   dist/hairmatte-plain.{mjs,wasm}                      no SIMD128, single thread (-DHM_SIMD=OFF): the
+#                                                        scalar reference kernels, for engines without SIMD
+# and copies the bundled models (models/*.hmm) to dist/models/.
 # Fixes from ../shared/TOOLCHAIN.md: NODE_PATH for emcc's acorn, Eigen's cmake dir, the CTest emulator.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -17,12 +18,14 @@ mkdir -p "$stub_dir"
 [ -f "$stub_dir/mmintrin.h" ] || echo '#pragma once' > "$stub_dir/mmintrin.h"
 # stb (libstb-dev) is header-only C on top of libc: expose only /usr/include/stb, never all of /usr/include.
 ln -sfn /usr/include/stb "$stub_dir/stb"
+# SIMDe, for the plain build only: there the kernels' SIMD sources compile (unused) through its portable code.
+ln -sfn /usr/include/simde "$stub_dir/simde"
 cxx_flags="-isystem $PWD/$stub_dir -U__GNUC_MINOR__ -D__GNUC_MINOR__=30"
 
-build_variant() {  # name threads(ON/OFF)
-  local name=$1 threads=$2 dir=build/wasm-$1
-  echo "[build-wasm] $name (HM_THREADS=$threads) in $dir"
-  nice -n 10 emcmake cmake -S . -B "$dir" -DCMAKE_BUILD_TYPE=Release -DHM_THREADS="$threads" \
+build_variant() {  # name threads(ON/OFF) simd(ON/OFF)
+  local name=$1 threads=$2 simd=$3 dir=build/wasm-$1
+  echo "[build-wasm] $name (HM_THREADS=$threads HM_SIMD=$simd) in $dir"
+  nice -n 10 emcmake cmake -S . -B "$dir" -DCMAKE_BUILD_TYPE=Release -DHM_THREADS="$threads" -DHM_SIMD="$simd" \
     -DHM_WASM_NAME="hairmatte-$name" -DCMAKE_CXX_FLAGS="$cxx_flags" \
     -DCMAKE_CROSSCOMPILING_EMULATOR=/usr/bin/node \
     -DEigen3_DIR=/usr/share/eigen3/cmake -DCMAKE_FIND_ROOT_PATH_MODE_PACKAGE=BOTH >/dev/null
@@ -38,8 +41,15 @@ build_variant() {  # name threads(ON/OFF)
 mkdir -p dist
 # The pthread worker script is CommonJS (require, __filename); the package is "type": "module".
 echo '{ "type": "commonjs" }' > dist/package.json
-build_variant simd OFF
-build_variant simd-threads ON
+variants="${HM_WASM_VARIANTS:-simd simd-threads plain}"  # e.g. HM_WASM_VARIANTS=plain rebuilds only that one
+for variant in $variants; do
+  case "$variant" in
+    simd) build_variant simd OFF ON ;;
+    simd-threads) build_variant simd-threads ON ON ;;
+    plain) build_variant plain OFF OFF ;;
+    *) echo "[build-wasm] unknown variant '$variant' (simd, simd-threads, plain)" >&2; exit 2 ;;
+  esac
+done
 
 mkdir -p dist/models
 for model in models/*.hmm; do

@@ -2,6 +2,12 @@
 /// <reference lib="dom" />
 // Needs TypeScript >= 5.7 (typed arrays generic over their buffer).
 
+/**
+ * The wasm builds: 'simd-threads' (SIMD128 + pthreads), 'simd' (SIMD128, one thread), 'plain' (no SIMD128,
+ * one thread: the scalar reference kernels, for engines without SIMD128).
+ */
+export type WasmBuild = 'simd-threads' | 'simd' | 'plain';
+
 /** The architectures a bundled model or a random-weight model can have. */
 export type Architecture = 'hairmattenet' | 'hairsegnet';
 
@@ -44,6 +50,12 @@ export interface HairMatteOptions {
   wasmPath?: string | URL;
   /** Full control over where each packaged file is fetched from; wins over wasmPath. */
   locateFile?: (fileName: string) => string | URL;
+  /**
+   * Which wasm build to load. 'auto' (default): SIMD+threads when threads > 1 and threads work here, else
+   * SIMD, else (no SIMD128 in this engine) plain. A named build is loaded as asked or create() rejects
+   * saying why it cannot run here ('simd' and 'plain' need threads: 1).
+   */
+  build?: 'auto' | WasmBuild;
 }
 
 /** RGBA pixels, 4 bytes per pixel, row-major, no padding (e.g. ImageData). */
@@ -95,8 +107,8 @@ export interface HairMatteInfo {
   readonly widthPermille: number;
   readonly simd: boolean;
   readonly threads: number;
-  /** Which wasm build runs: 'simd' (single thread) or 'simd-threads'. */
-  readonly build: 'simd' | 'simd-threads';
+  /** Which wasm build runs (see the `build` option). `simd` is false for 'plain'. */
+  readonly build: WasmBuild;
   readonly refine: 'guided' | 'none';
   readonly temporal: number;
   readonly trackHead: boolean;

@@ -8,7 +8,7 @@
 // This file validates every input (so that C++ only ever sees well-formed requests), picks and loads the
 // wasm build, and turns the engine's error strings into Errors. Each instance owns its own wasm module:
 // dispose() releases all of its memory and (pthread build) terminates its workers.
-import { loadWasmModule, resolveAsset, simdSupported, isNode } from './loader.mjs';
+import { loadWasmModule, resolveAsset, chooseBuild, BUILDS } from './loader.mjs';
 import { readModelBytes, BUNDLED_MODELS } from './model-source.mjs';
 import { toPixels } from './frame.mjs';
 
@@ -16,11 +16,10 @@ export const VERSION = '0.1.0';
 export { BUNDLED_MODELS };
 
 const MAX_THREADS = 16;
-const OPTION_NAMES = ['model', 'threads', 'refine', 'temporal', 'trackHead', 'inputSize', 'wasmPath', 'locateFile'];
+const OPTION_NAMES = ['model', 'threads', 'refine', 'temporal', 'trackHead', 'inputSize', 'wasmPath', 'locateFile',
+  'build'];
 const RANDOM_OPTION_NAMES = ['random', 'decoderDepth', 'widthPermille', 'inputSize', 'seed'];
 const REFINE_MODES = ['guided', 'none'];
-
-let warnedThreadFallback = false;
 
 function fail(message) {
   throw new Error(`hairmatte: ${message}`);
@@ -63,8 +62,12 @@ function normalizeOptions(options) {
     inputSize: options.inputSize === undefined ? 0 : options.inputSize,
     wasmPath: options.wasmPath,
     locateFile: options.locateFile,
+    build: options.build === undefined ? 'auto' : options.build,
   };
   checkInteger('threads', out.threads, 1, MAX_THREADS);
+  if (!BUILDS.includes(out.build)) {
+    fail(`build must be one of ${BUILDS.map((b) => `'${b}'`).join(', ')}, got ${describe(out.build)}`);
+  }
   if (!REFINE_MODES.includes(out.refine)) {
     fail(`refine must be one of ${REFINE_MODES.map((m) => `'${m}'`).join(', ')}, got ${describe(out.refine)}`);
   }
@@ -107,24 +110,6 @@ function normalizeOptions(options) {
   return out;
 }
 
-// Which build to load: SIMD + pthreads when more than one thread is asked for and threads can work here
-// (Node: always; browsers: only when cross-origin isolated), else SIMD single-thread.
-function chooseBuild(threads) {
-  if (!simdSupported()) {
-    fail('this JavaScript engine has no WebAssembly SIMD128 support (needed by every hairmatte build)');
-  }
-  if (threads === 1) return { build: 'simd', threads: 1 };
-  const isolated = isNode || (globalThis.crossOriginIsolated === true && typeof SharedArrayBuffer === 'function');
-  if (isolated) return { build: 'simd-threads', threads };
-  if (!warnedThreadFallback) {
-    warnedThreadFallback = true;
-    console.warn(`hairmatte: ${threads} threads were asked for, but this page is not cross-origin isolated, ` +
-      'so WebAssembly threads cannot be used; running on 1 thread. Serve the page with the headers ' +
-      '"Cross-Origin-Opener-Policy: same-origin" and "Cross-Origin-Embedder-Policy: require-corp" to enable them.');
-  }
-  return { build: 'simd', threads: 1 };
-}
-
 export class HairMatte {
   #module = null;
   #engine = null;
@@ -141,7 +126,7 @@ export class HairMatte {
 
   static async create(options) {
     const opts = normalizeOptions(options);
-    const { build, threads } = chooseBuild(opts.threads);
+    const { build, threads } = chooseBuild(opts.threads, opts.build, fail);  // loader.mjs
     // Fetch the model first: a bad URL or name fails before a wasm module is instantiated.
     const modelBytes = opts.randomModel ? null : await readModelBytes(opts.model, (name) => resolveAsset(name, opts));
     const module = await loadWasmModule(build, threads, opts);
@@ -164,7 +149,7 @@ export class HairMatte {
         inputSize: engine.inputSize(),
         decoderDepth: engine.decoderDepth(),
         widthPermille: engine.widthPermille(),
-        simd: true,
+        simd: build !== 'plain',
         threads: engine.threads(),
         build,
         refine: opts.refine,

@@ -1,4 +1,5 @@
-// Finds and instantiates a wasm build: 'simd' (single thread) or 'simd-threads' (pthreads).
+// Picks and instantiates a wasm build: 'simd-threads' (SIMD128 + pthreads), 'simd' (SIMD128, one thread)
+// or 'plain' (no SIMD128, one thread: the scalar reference kernels, for engines without SIMD128).
 //
 // Where the files are: by default next to this package's dist/ folder; `wasmPath` (a folder URL) or
 // `locateFile(fileName) => url` relocate them for CDNs and bundlers. In Node the wasm bytes are read with
@@ -11,7 +12,9 @@ const DIST = new URL('../../dist/', import.meta.url);
 const GLUE = {
   'simd': () => import('../../dist/hairmatte-simd.mjs'),
   'simd-threads': () => import('../../dist/hairmatte-simd-threads.mjs'),
+  'plain': () => import('../../dist/hairmatte-plain.mjs'),
 };
+export const BUILDS = ['auto', ...Object.keys(GLUE)];
 
 // The smallest module using a SIMD128 instruction: (func (result v128) i32.const 0 i8x16.splat i8x16.popcnt).
 const SIMD_PROBE = new Uint8Array([0, 97, 115, 109, 1, 0, 0, 0, 1, 5, 1, 96, 0, 1, 123, 3, 2, 1, 0, 10, 10, 1,
@@ -55,6 +58,54 @@ export async function readUrlBytes(url) {
   const response = await fetch(url);
   if (!response.ok) throw new Error(`HTTP ${response.status} ${response.statusText}`);
   return new Uint8Array(await response.arrayBuffer());
+}
+
+// Can wasm threads work here? Node: always (worker_threads). Browsers: only in a cross-origin isolated
+// context, which is what makes SharedArrayBuffer available.
+export function threadsSupported() {
+  return isNode || (globalThis.crossOriginIsolated === true && typeof SharedArrayBuffer === 'function');
+}
+
+let warnedThreadFallback = false;
+
+// Which build to load for `threads` under the `build` option ('auto' or a build name), and on how many
+// threads. 'auto': SIMD + pthreads when more than one thread is asked for and threads can work here, else
+// SIMD on one thread, else (no SIMD128) plain; asking for threads where they cannot work falls back to one
+// thread and warns once. A named build is loaded as asked, or an Error says why it cannot run here.
+// `fail(message)` throws; `env` lets tests stand in for this engine's features.
+export function chooseBuild(threads, build, fail, env = { simd: simdSupported(), threads: threadsSupported() }) {
+  const needsOneThread = (name) => {
+    if (threads !== 1) fail(`the '${name}' build runs on one thread, but threads is ${threads}`);
+  };
+  if (build === 'plain') {
+    needsOneThread('plain');
+    return { build, threads: 1 };
+  }
+  if (build === 'simd' || build === 'simd-threads') {
+    if (!env.simd) fail(`the '${build}' build needs WebAssembly SIMD128, which this JavaScript engine lacks (use build: 'auto' or 'plain')`);
+    if (build === 'simd') {
+      needsOneThread('simd');
+    } else if (!env.threads) {
+      fail("the 'simd-threads' build needs WebAssembly threads: serve the page with the headers " +
+        '"Cross-Origin-Opener-Policy: same-origin" and "Cross-Origin-Embedder-Policy: require-corp"');
+    }
+    return { build, threads };
+  }
+  let wanted = threads;
+  if (threads > 1 && !(env.simd && env.threads)) {
+    wanted = 1;
+    if (!warnedThreadFallback) {
+      warnedThreadFallback = true;
+      const why = env.simd
+        ? 'this page is not cross-origin isolated, so WebAssembly threads cannot be used; running on 1 thread. ' +
+          'Serve the page with the headers "Cross-Origin-Opener-Policy: same-origin" and ' +
+          '"Cross-Origin-Embedder-Policy: require-corp" to enable them.'
+        : 'this JavaScript engine has no WebAssembly SIMD128, and the plain build runs on 1 thread.';
+      console.warn(`hairmatte: ${threads} threads were asked for, but ${why}`);
+    }
+  }
+  if (!env.simd) return { build: 'plain', threads: 1 };
+  return wanted > 1 ? { build: 'simd-threads', threads: wanted } : { build: 'simd', threads: 1 };
 }
 
 // Returns the Emscripten module with two helpers: copyInto(view, bytes) and shutdown().

@@ -9,4 +9,5 @@ export async function wrong(): Promise<void> {
   hm.segment({ data: new Float32Array(4), width: 1, height: 1 });  // error 4: float pixels
   hm.recolor({ data: new Uint8Array(4), width: 1, height: 1 }, { mode: 'solid' });  // error 5: no color
   new HairMatte();                                      // error 6: private constructor
+  await HairMatte.create({ build: 'wasm64' });          // error 7: unknown build
 }

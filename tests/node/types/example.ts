@@ -1,7 +1,7 @@
 // Compiled by tests/node/types.test.mjs with `tsc --noEmit`: every option and method of the public API,
 // imported the way users do (the package name, resolved through package.json "exports").
 import { HairMatte, BUNDLED_MODELS, VERSION } from 'hairmatte';
-import type { HairMatteOptions, Matte, RecolorLook, RecoloredImage, HairMatteInfo, Frame } from 'hairmatte';
+import type { HairMatteOptions, Matte, RecolorLook, RecoloredImage, HairMatteInfo, Frame, WasmBuild } from 'hairmatte';
 
 export async function everything(bytes: Uint8Array, buffer: ArrayBuffer, video: HTMLVideoElement): Promise<void> {
   const options: HairMatteOptions = {
@@ -13,6 +13,7 @@ export async function everything(bytes: Uint8Array, buffer: ArrayBuffer, video: 
     inputSize: 224,
     wasmPath: '/static/hairmatte/',
     locateFile: (fileName: string) => new URL(fileName, 'https://cdn.example/hairmatte/'),
+    build: 'auto',
   };
   const hm = await HairMatte.create(options);
   await HairMatte.create({ model: bytes });
@@ -20,6 +21,7 @@ export async function everything(bytes: Uint8Array, buffer: ArrayBuffer, video: 
   await HairMatte.create({ model: new URL('https://example.com/m.hmm') });
   await HairMatte.create({ model: { random: 'hairsegnet', decoderDepth: 16, widthPermille: 250, inputSize: 64, seed: 3 } });
   await HairMatte.create();
+  await HairMatte.create({ build: 'plain' });
 
   const raw: Frame = { data: new Uint8Array(16), width: 2, height: 2 };
   const matte: Matte = hm.segment(raw);
@@ -32,7 +34,7 @@ export async function everything(bytes: Uint8Array, buffer: ArrayBuffer, video: 
 
   const info: HairMatteInfo = hm.info;
   const n: number = info.inputSize + info.threads + matte.data.length + image.width;
-  const build: 'simd' | 'simd-threads' = info.build;
+  const build: WasmBuild = info.build;
   hm.reset();
   hm.dispose();
   const gone: boolean = hm.disposed;

@@ -1,0 +1,156 @@
+// The plain (no-SIMD128) build and the loader's choice of build (bindings/js/loader.mjs chooseBuild).
+// The plain build must contain no SIMD instruction (engines without SIMD128 reject such a module), must run
+// the scalar reference kernels (bindings/scalar_redirect.h), and must give the SIMD build's matte.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import fs from 'node:fs';
+import path from 'node:path';
+import { HairMatte } from '../../bindings/js/index.mjs';
+import { chooseBuild, BUILDS } from '../../bindings/js/loader.mjs';
+import { REPO_ROOT, DIST, SMALL, randomFrame, smoothFrame, randomModelBytes, referenceMatte, diffStats } from './helpers.mjs';
+
+const fail = (message) => { throw new Error(`hairmatte: ${message}`); };
+
+// wasm-dis (binaryen, installed with Emscripten) prints the module as text; SIMD128 instructions and types
+// all name a vector shape.
+const SIMD_TEXT = /\b(v128|i8x16|i16x8|i32x4|i64x2|f32x4|f64x2)[.\s)]/;
+const wasmDis = spawnSync('wasm-dis', ['--version'], { encoding: 'utf8' });
+const noWasmDis = wasmDis.error ? 'wasm-dis (binaryen, with emscripten) is not installed' : false;
+
+function simdLines(wasmFile) {
+  const run = spawnSync('wasm-dis', [path.join(DIST, wasmFile)], { encoding: 'utf8', maxBuffer: 256 << 20 });
+  assert.equal(run.status, 0, run.stderr);
+  return run.stdout.split('\n').filter((line) => SIMD_TEXT.test(line));
+}
+
+test('the plain build has no SIMD128 instruction; the SIMD build has many', { skip: noWasmDis }, () => {
+  const plain = simdLines('hairmatte-plain.wasm');
+  assert.deepEqual(plain.slice(0, 5), [], `${plain.length} SIMD lines in hairmatte-plain.wasm`);
+  assert.ok(simdLines('hairmatte-simd.wasm').length > 100, 'the check finds SIMD in the SIMD build');
+});
+
+// The symbol maps written beside each build (bindings/CMakeLists.txt --emit-symbol-map, not installed).
+function symbols(build) {
+  const file = path.join(REPO_ROOT, 'build', `wasm-${build}`, 'bindings', `hairmatte-${build}.mjs.symbols`);
+  return fs.readFileSync(file, 'utf8');
+}
+const noSymbols = !fs.existsSync(path.join(REPO_ROOT, 'build', 'wasm-plain')) && 'build/wasm-plain is absent (dist/ built elsewhere)';
+
+test('the plain build links the scalar reference kernels, not the SIMD micro-kernels', { skip: noSymbols }, () => {
+  const plain = symbols('plain');
+  const simd = symbols('simd');
+  // The SIMD micro-kernels (named *__wasmsimd*) are linked by the SIMD build and by no plain one.
+  assert.match(simd, /__wasmsimd/);
+  assert.doesNotMatch(plain, /__wasmsimd/);
+  // The large scalar references are called, not inlined, so their names show (small ones may be inlined).
+  for (const name of ['conv1x1_scalar', 'dwconv3x3_scalar', 'conv3x3s2_rgb_scalar']) {
+    assert.match(plain, new RegExp(`hm::${name}\\\\28`), name);
+    assert.doesNotMatch(simd, new RegExp(`hm::${name}\\\\28`), `${name} in the SIMD build`);
+  }
+});
+
+test("build: 'plain' loads in Node, and info says so", async () => {
+  const hm = await HairMatte.create({ model: { random: 'hairsegnet', ...SMALL }, build: 'plain' });
+  try {
+    assert.equal(hm.info.build, 'plain');
+    assert.equal(hm.info.simd, false);
+    assert.equal(hm.info.threads, 1);
+  } finally {
+    hm.dispose();
+  }
+  const auto = await HairMatte.create({ model: { random: 'hairsegnet', ...SMALL } });
+  try {
+    assert.equal(auto.info.build, 'simd');  // Node 20 has SIMD128
+    assert.equal(auto.info.simd, true);
+  } finally {
+    auto.dispose();
+  }
+});
+
+test('plain build: a random network matches the float64 reference to 2/255', async () => {
+  const bytes = await randomModelBytes('hairmattenet');
+  const hm = await HairMatte.create({ model: bytes, refine: 'none', trackHead: false, build: 'plain' });
+  try {
+    const frame = randomFrame(SMALL.inputSize, SMALL.inputSize, 3);
+    const got = hm.segment(frame).data;
+    const { max } = diffStats(got, await referenceMatte(bytes, frame, undefined, hm.info.matteLevelLow));
+    assert.ok(max <= 2, `max |plain - reference| = ${max}/255`);
+    assert.ok(new Set(got).size > 8, `only ${new Set(got).size} distinct alpha values`);
+  } finally {
+    hm.dispose();
+  }
+});
+
+test('plain build == SIMD build within 2/255 on the bundled HairMatteNet (matte and recolour)', async () => {
+  const options = { model: 'hairmattenet', refine: 'guided' };
+  const plain = await HairMatte.create({ ...options, build: 'plain' });
+  const simd = await HairMatte.create({ ...options, build: 'simd' });
+  try {
+    assert.equal(plain.info.build, 'plain');
+    assert.equal(simd.info.build, 'simd');
+    for (const frame of [smoothFrame(320, 240), randomFrame(160, 200, 9)]) {
+      const a = plain.segment(frame).data;
+      const b = simd.segment(frame).data;
+      const { max, over1Fraction } = diffStats(a, b);
+      assert.ok(max <= 2 && over1Fraction < 0.01,
+        `${frame.width}x${frame.height}: max |plain - simd| = ${max}/255, ${(over1Fraction * 100).toFixed(2)}% > 1`);
+      assert.ok(new Set(b).size > 8, `only ${new Set(b).size} distinct alpha values`);
+      const look = { color: '#8b2252', mode: 'ombre', colorEnd: '#c9a16b' };
+      const matte = { width: frame.width, height: frame.height, data: b };
+      const recolored = diffStats(plain.recolor(frame, look, matte).data, simd.recolor(frame, look, matte).data);
+      // The SIMD recolour is held within one 8-bit step of the scalar formula (tests/native).
+      assert.ok(recolored.max <= 1, `recolour: max |plain - simd| = ${recolored.max}`);
+    }
+  } finally {
+    plain.dispose();
+    simd.dispose();
+  }
+});
+
+test('chooseBuild: auto picks SIMD+threads, SIMD or plain from the engine features', () => {
+  const env = (simd, threads) => ({ simd, threads });
+  assert.deepEqual(chooseBuild(1, 'auto', fail, env(true, true)), { build: 'simd', threads: 1 });
+  assert.deepEqual(chooseBuild(4, 'auto', fail, env(true, true)), { build: 'simd-threads', threads: 4 });
+  assert.deepEqual(chooseBuild(1, 'auto', fail, env(false, true)), { build: 'plain', threads: 1 });
+  assert.deepEqual(chooseBuild(1, 'auto', fail, env(false, false)), { build: 'plain', threads: 1 });
+  // Threads that cannot work fall back to one thread with one warning for the whole process.
+  const warnings = [];
+  const warn = console.warn;
+  console.warn = (message) => warnings.push(message);
+  try {
+    assert.deepEqual(chooseBuild(2, 'auto', fail, env(true, false)), { build: 'simd', threads: 1 });
+    assert.deepEqual(chooseBuild(2, 'auto', fail, env(false, true)), { build: 'plain', threads: 1 });
+  } finally {
+    console.warn = warn;
+  }
+  assert.equal(warnings.length, 1);
+  assert.match(warnings[0], /Cross-Origin-Opener-Policy: same-origin.*Cross-Origin-Embedder-Policy: require-corp/);
+});
+
+test('chooseBuild: a named build loads as asked or says why it cannot run here', () => {
+  const env = { simd: true, threads: true };
+  assert.deepEqual(BUILDS, ['auto', 'simd', 'simd-threads', 'plain']);
+  assert.deepEqual(chooseBuild(1, 'plain', fail, env), { build: 'plain', threads: 1 });
+  assert.deepEqual(chooseBuild(1, 'simd-threads', fail, env), { build: 'simd-threads', threads: 1 });
+  assert.deepEqual(chooseBuild(3, 'simd-threads', fail, env), { build: 'simd-threads', threads: 3 });
+  assert.throws(() => chooseBuild(2, 'plain', fail, env), /'plain' build runs on one thread, but threads is 2/);
+  assert.throws(() => chooseBuild(2, 'simd', fail, env), /'simd' build runs on one thread/);
+  assert.throws(() => chooseBuild(1, 'simd', fail, { simd: false, threads: true }), /needs WebAssembly SIMD128/);
+  assert.throws(() => chooseBuild(2, 'simd-threads', fail, { simd: true, threads: false }),
+    /needs WebAssembly threads.*Cross-Origin-Embedder-Policy: require-corp/);
+});
+
+test('create() rejects an unknown or contradictory build and stays usable', async () => {
+  const model = { random: 'hairsegnet', ...SMALL };
+  await assert.rejects(HairMatte.create({ model, build: 'wasm64' }),
+    /build must be one of 'auto', 'simd', 'simd-threads', 'plain', got 'wasm64'/);
+  await assert.rejects(HairMatte.create({ model, build: 1 }), /build must be one of/);
+  await assert.rejects(HairMatte.create({ model, build: 'plain', threads: 2 }), /'plain' build runs on one thread/);
+  const hm = await HairMatte.create({ model, build: 'plain' });
+  try {
+    assert.equal(hm.segment(smoothFrame(40, 30)).data.length, 40 * 30);
+  } finally {
+    hm.dispose();
+  }
+});
