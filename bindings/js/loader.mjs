@@ -8,6 +8,13 @@ export const isNode = typeof process === 'object' && !!(process.versions && proc
 
 const DIST = new URL('../../dist/', import.meta.url);
 
+// Node's built-in modules, imported only in Node. The specifier is built at run time so that bundlers
+// targeting browsers neither fail to resolve it nor try to bundle it (tests/browser/bundler.test.mjs).
+export function importNode(name) {
+  const specifier = `node:${name}`;
+  return import(/* webpackIgnore: true */ /* @vite-ignore */ specifier);
+}
+
 // The glue modules, named literally so that bundlers can see and copy them.
 const GLUE = {
   'simd': () => import('../../dist/hairmatte-simd.mjs'),
@@ -52,7 +59,7 @@ function baseUrl() {
 
 export async function readUrlBytes(url) {
   if (isNode && url.protocol === 'file:') {
-    const fs = await import('node:fs/promises');
+    const fs = await importNode('fs/promises');
     return new Uint8Array(await fs.readFile(url));
   }
   const response = await fetch(url);

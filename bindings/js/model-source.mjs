@@ -1,6 +1,6 @@
 // Turns the `model` option into the bytes of a .hmm file: a bundled name, a URL (or path in Node),
 // an ArrayBuffer or a Uint8Array. The bytes are validated by the engine (docs/model-format.md).
-import { readUrlBytes, isNode } from './loader.mjs';
+import { readUrlBytes, isNode, importNode } from './loader.mjs';
 
 export const BUNDLED_MODELS = Object.freeze(['hairmattenet', 'hairsegnet']);
 const MAX_MODEL_BYTES = 512 * 1024 * 1024;
@@ -42,7 +42,7 @@ export async function readModelBytes(model, resolve) {
       what = `bundled model '${model}' (${url.href})`;
     } else if (model.length > 0 && looksLikeLocation(model)) {
       url = isNode && !/^[a-z][a-z0-9+.-]*:/i.test(model)
-        ? (await import('node:url')).pathToFileURL(model)
+        ? (await importNode('url')).pathToFileURL(model)
         : new URL(model, globalThis.location ? globalThis.location.href : undefined);
       what = `model file ${url.href}`;
     } else {

@@ -1,0 +1,146 @@
+// The package through an npm bundler: `npm pack` the package, unpack it as an app's node_modules/hairmatte,
+// bundle a tiny app that imports 'hairmatte' with esbuild (a devDependency), copy dist/'s runtime files
+// next to the bundle as the README's "Bundlers" paragraph says, serve the output and run it in headless
+// Chromium. The page must find every file (no 404, no failed request) and its matte must equal, byte for
+// byte, what Node computes with the same wasm build on the same pixels.
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import fs from 'node:fs';
+import http from 'node:http';
+import os from 'node:os';
+import path from 'node:path';
+import { browserSkipReason, launchChromium, recordConsole, REPO_ROOT } from './helpers/browser.mjs';
+import { engineSkipReason } from './helpers/engine.mjs';
+import { drawSyntheticHead } from './helpers/synthetic-head.mjs';
+
+const ESBUILD = path.join(REPO_ROOT, 'node_modules', 'esbuild');
+const skip = (await browserSkipReason()) || engineSkipReason() ||
+  (!fs.existsSync(path.join(REPO_ROOT, 'dist', 'hairmatte-plain.wasm')) && 'dist/hairmatte-plain.wasm is missing: npm run build') ||
+  (!fs.existsSync(ESBUILD) && 'esbuild is not installed (npm install)');
+
+const WIDTH = 160;
+const HEIGHT = 120;
+
+// The app: what a user writes, importing the package by name. The frame comes from the test (a
+// synthetic head) so that Node can compute the expected matte on the same pixels.
+const APP = `import { HairMatte } from 'hairmatte';
+window.runMatte = async (build, pixels, width, height) => {
+  const hm = await HairMatte.create({ model: 'hairmattenet', build, wasmPath: './hairmatte/' });
+  try {
+    const matte = hm.segment({ data: new Uint8Array(pixels), width, height });
+    return { info: { build: hm.info.build, simd: hm.info.simd, model: hm.info.model }, alpha: Array.from(matte.data) };
+  } finally {
+    hm.dispose();
+  }
+};
+window.appReady = true;
+`;
+const HTML = '<!doctype html><meta charset="utf-8"><title>bundled app</title><link rel="icon" href="data:,"><script type="module" src="./main.js"></script>\n';
+
+const TYPES = { '.html': 'text/html; charset=utf-8', '.js': 'text/javascript', '.wasm': 'application/wasm' };
+let tmp, out, server, origin, browser, bundleReport;
+const requests = [];  // [status, path] of every request the page made
+
+before(async () => {
+  if (skip) return;
+  tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'hm-bundler-'));
+  // npm pack: the app gets exactly the files the package publishes.
+  const pack = spawnSync('npm', ['pack', '--json', '--pack-destination', tmp], { cwd: REPO_ROOT, encoding: 'utf8', timeout: 120000 });
+  assert.equal(pack.status, 0, pack.stderr);
+  const tarball = path.join(tmp, JSON.parse(pack.stdout)[0].filename);
+  const app = path.join(tmp, 'app');
+  const pkgDir = path.join(app, 'node_modules', 'hairmatte');
+  fs.mkdirSync(pkgDir, { recursive: true });
+  const untar = spawnSync('tar', ['-xzf', tarball, '-C', pkgDir, '--strip-components=1'], { encoding: 'utf8' });
+  assert.equal(untar.status, 0, untar.stderr);
+  fs.writeFileSync(path.join(app, 'package.json'), JSON.stringify({ name: 'app', private: true, type: 'module' }));
+  fs.writeFileSync(path.join(app, 'main.mjs'), APP);
+
+  // The bundle, as a user's build script would make it.
+  const esbuild = await import('esbuild');
+  out = path.join(app, 'public');
+  bundleReport = await esbuild.build({
+    absWorkingDir: app, entryPoints: ['main.mjs'], bundle: true, format: 'esm', splitting: true,
+    platform: 'browser', outdir: out, entryNames: 'main', logLevel: 'silent',
+  });
+  fs.writeFileSync(path.join(out, 'index.html'), HTML);
+  // The README's recipe: the runtime files of dist/ next to the bundle, found through wasmPath.
+  const runtime = path.join(out, 'hairmatte');
+  fs.mkdirSync(path.join(runtime, 'models'), { recursive: true });
+  const dist = path.join(pkgDir, 'dist');
+  for (const file of fs.readdirSync(dist)) {
+    if (/\.(wasm|worker\.js)$/.test(file)) fs.copyFileSync(path.join(dist, file), path.join(runtime, file));
+  }
+  for (const file of fs.readdirSync(path.join(dist, 'models'))) {
+    fs.copyFileSync(path.join(dist, 'models', file), path.join(runtime, 'models', file));
+  }
+
+  server = http.createServer((req, res) => {
+    const url = new URL(req.url, 'http://x');
+    const file = path.join(out, decodeURIComponent(url.pathname === '/' ? '/index.html' : url.pathname));
+    const ok = file.startsWith(out + path.sep) && fs.existsSync(file) && fs.statSync(file).isFile();
+    requests.push([ok ? 200 : 404, url.pathname]);
+    if (!ok) { res.writeHead(404); res.end('not found'); return; }
+    res.writeHead(200, { 'Content-Type': TYPES[path.extname(file)] || 'application/octet-stream', 'Cache-Control': 'no-store' });
+    res.end(fs.readFileSync(file));
+  });
+  await new Promise((resolve) => server.listen(0, '127.0.0.1', resolve));
+  origin = `http://127.0.0.1:${server.address().port}`;
+  browser = await launchChromium();
+});
+
+after(async () => {
+  if (browser) await browser.close();
+  if (server) await new Promise((resolve) => server.close(resolve));
+  if (tmp) fs.rmSync(tmp, { recursive: true, force: true });
+});
+
+test('esbuild bundles an app importing hairmatte without errors or warnings', { skip }, () => {
+  assert.deepEqual(bundleReport.errors, []);
+  assert.deepEqual(bundleReport.warnings.map((w) => w.text), []);
+  // The glue of each build became a chunk of its own (loaded only when that build is chosen).
+  const chunks = fs.readdirSync(out).filter((f) => f.endsWith('.js'));
+  assert.ok(chunks.length >= 4, `chunks: ${chunks.join(', ')}`);
+});
+
+for (const build of ['auto', 'plain']) {
+  test(`bundled app in Chromium, build '${build}': segment() works, every file found, matte == Node's`, { skip }, async () => {
+    const head = drawSyntheticHead(WIDTH, HEIGHT);
+    const page = await browser.context.newPage();
+    const consoleLines = recordConsole(page);
+    const failed = [];
+    page.on('requestfailed', (r) => failed.push(r.url()));
+    page.on('response', (r) => { if (r.status() >= 400) failed.push(`${r.status()} ${r.url()}`); });
+    requests.length = 0;
+    await page.goto(`${origin}/`);
+    await page.waitForFunction(() => window.appReady === true, null, { timeout: 30000 });
+    const result = await page.evaluate(({ build, pixels, w, h }) => window.runMatte(build, pixels, w, h),
+      { build, pixels: Array.from(head.data), w: WIDTH, h: HEIGHT });
+    await page.close();
+
+    assert.deepEqual(failed, [], consoleLines.join('\n'));
+    assert.deepEqual(requests.filter(([status]) => status !== 200), []);
+    const expectedBuild = build === 'auto' ? 'simd' : build;
+    assert.deepEqual(result.info, { build: expectedBuild, simd: expectedBuild !== 'plain', model: 'hairmattenet' });
+    const paths = requests.map(([, p]) => p);
+    assert.ok(paths.includes(`/hairmatte/hairmatte-${expectedBuild}.wasm`), paths.join(' '));
+    assert.ok(paths.includes('/hairmatte/models/hairmattenet.hmm'), paths.join(' '));
+
+    // Node, the same wasm build of this checkout, the same pixels: the same bytes.
+    const { HairMatte } = await import('../../bindings/js/index.mjs');
+    const hm = await HairMatte.create({ model: 'hairmattenet', build });
+    let want;
+    try {
+      want = hm.segment({ data: head.data, width: WIDTH, height: HEIGHT }).data;
+    } finally {
+      hm.dispose();
+    }
+    assert.equal(result.alpha.length, WIDTH * HEIGHT);
+    let differing = 0;
+    for (let i = 0; i < want.length; i++) if (result.alpha[i] !== want[i]) differing++;
+    assert.equal(differing, 0, `${differing} of ${want.length} alpha values differ from Node's`);
+    // Not a degenerate matte: the synthetic head's hair is found.
+    assert.ok(want.filter((a) => a > 128).length > 200, 'the matte finds hair');
+  });
+}
