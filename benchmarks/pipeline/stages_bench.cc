@@ -13,7 +13,7 @@
 // Timing: every round runs every stage once, in turn (interleaved, so all rows share the same machine
 // noise); after the warm-up rounds, per stage: the median, 10th and 90th percentile of CPU time per call
 // (CPU time, not wall time: the machine is shared, and time spent descheduled must not count).
-//   stages_bench [--rounds 60] [--warmup 5]
+//   stages_bench [--rounds 60] [--warmup 5] [--detail]   (--detail: the guided path's parts too)
 #include <algorithm>
 #include <cmath>
 #include <cstdint>
@@ -26,6 +26,8 @@
 
 #include "color/recolor.h"
 #include "matting/crop_square.h"
+#include "matting/fast_guided_upsample.h"
+#include "matting/guided_filter.h"
 #include "matting/matte_pipeline.h"
 #include "matting/temporal_smoother.h"
 
@@ -116,13 +118,18 @@ void check(const hm::Status& st) {
 
 int main(int argc, char** argv) {
   int rounds = 60, warmup = 5;
-  for (int i = 1; i + 1 < argc; i += 2) {
+  bool detail = false;
+  for (int i = 1; i < argc; ++i) {
+    if (!std::strcmp(argv[i], "--detail")) detail = true;
+  }
+  for (int i = 1; i + 1 < argc; ++i) {
     if (!std::strcmp(argv[i], "--rounds")) rounds = std::max(5, std::atoi(argv[i + 1]));
     else if (!std::strcmp(argv[i], "--warmup")) warmup = std::max(0, std::atoi(argv[i + 1]));
   }
   const Scene s;
   const size_t stride = kW * 4;
   std::vector<uint8_t> net(kN * kN * 4), alpha(kW * kH), out(kW * kH * 4), work(kW * kH);
+  std::vector<float> fullp(kW * kH);
 
   hm::MattePipeline crop_pipe(kN), none_pipe(kN), guided_pipe(kN), frame_pipe(kN);
   hm::MatteOptions none_options;
@@ -182,6 +189,36 @@ int main(int argc, char** argv) {
                       check(hm::recolor(s.frame.data(), kW, kH, stride, alpha.data(), looks[0], st, out.data(),
                                         stride));
                     }});
+
+  // --detail: the parts of the guided path (s = 4 for this frame's 480-pixel square).
+  hm::FastGuidedUpsampler upsampler;
+  hm::GuidedFilterColor low_filter;
+  const int gs = guided_pipe.guided_subsample_for(s.crop.size);
+  const int lw = hm::subsampled_size(kW, gs), lh = hm::subsampled_size(kH, gs);
+  std::vector<float> low(lw * lh), low_guide[3];
+  hm::sample_crop_probability(s.prob.data(), kN, s.crop, static_cast<float>(gs), lw, lh, low.data());
+  for (int c = 0; c < 3; ++c) {
+    low_guide[c].resize(lw * lh);
+    for (int j = 0; j < lh; ++j)
+      for (int i = 0; i < lw; ++i) low_guide[c][j * lw + i] = s.frame[((j * gs) * kW + i * gs) * 4 + c] / 255.0f;
+  }
+  if (detail) {
+    stages.push_back({"  guided: P on the low grid", [&] {
+                        hm::sample_crop_probability(s.prob.data(), kN, s.crop, static_cast<float>(gs), lw, lh,
+                                                    low.data());
+                      }});
+    stages.push_back({"  guided: coefficients on the low grid", [&] {
+                        check(low_filter.compute_coefficients(low_guide[0].data(), low_guide[1].data(),
+                                                              low_guide[2].data(), low.data(), lw, lh,
+                                                              {std::max(1, 8 / gs), 1e-3f}));
+                      }});
+    stages.push_back({"  guided: upsampler.run (guide, coefficients, apply)", [&] {
+                        check(upsampler.run(s.frame.data(), kW, kH, stride, low.data(), {8, 1e-3f, gs}, alpha.data()));
+                      }});
+    stages.push_back({"  P -> frame, refine none, alone", [&] {
+                        hm::sample_crop_probability(s.prob.data(), kN, s.crop, 1.0f, kW, kH, fullp.data());
+                      }});
+  }
 
   for (int round = 0; round < warmup + rounds; ++round) {
     for (size_t k = 0; k < stages.size(); ++k) {

@@ -36,7 +36,7 @@ Status crop_to_network_input(const uint8_t* frame, int frame_width, int frame_he
 void sample_crop_probability(const float* prob, int n, CropSquare crop, float cell, int out_width,
                              int out_height, float* out) {
   const float scale = static_cast<float>(n) / static_cast<float>(crop.size);  // network pixels per frame pixel
-  // Per column: the two taps and weight, or -1 when the centre is outside the square.
+  // The two taps and weight of a cell, or -1 when its centre is outside the square.
   struct Tap {
     int i0, i1;
     float w1;
@@ -48,24 +48,35 @@ void sample_crop_probability(const float* prob, int n, CropSquare crop, float ce
     const int i0 = std::min(static_cast<int>(s), n - 1);
     return Tap{i0, std::min(i0 + 1, n - 1), s - static_cast<float>(i0)};
   };
-  for (int j = 0; j < out_height; ++j) {
-    const Tap ty = tap_for(j, crop.y);
-    float* dst = out + static_cast<size_t>(j) * out_width;
-    if (ty.i0 < 0) {
-      std::fill(dst, dst + out_width, 0.0f);
-      continue;
+  // The column taps are computed once per block of kColumns columns, on the stack (nothing allocates);
+  // the columns inside the square form one run [inside_begin, inside_end) of each block.
+  constexpr int kColumns = 256;
+  Tap column[kColumns];
+  for (int x0 = 0; x0 < out_width; x0 += kColumns) {
+    const int columns = std::min(kColumns, out_width - x0);
+    int inside_begin = columns, inside_end = columns;
+    for (int k = 0; k < columns; ++k) {
+      column[k] = tap_for(x0 + k, crop.x);
+      if (column[k].i0 >= 0 && inside_begin == columns) inside_begin = k;
+      if (column[k].i0 < 0 && inside_begin < columns && inside_end == columns) inside_end = k;
     }
-    const float* row0 = prob + static_cast<size_t>(ty.i0) * n;
-    const float* row1 = prob + static_cast<size_t>(ty.i1) * n;
-    for (int i = 0; i < out_width; ++i) {
-      const Tap tx = tap_for(i, crop.x);
-      if (tx.i0 < 0) {
-        dst[i] = 0.0f;
+    for (int j = 0; j < out_height; ++j) {
+      const Tap ty = tap_for(j, crop.y);
+      float* dst = out + static_cast<size_t>(j) * out_width + x0;
+      if (ty.i0 < 0) {
+        std::fill(dst, dst + columns, 0.0f);
         continue;
       }
-      const float top = row0[tx.i0] + (row0[tx.i1] - row0[tx.i0]) * tx.w1;
-      const float bottom = row1[tx.i0] + (row1[tx.i1] - row1[tx.i0]) * tx.w1;
-      dst[i] = top + (bottom - top) * ty.w1;
+      const float* row0 = prob + static_cast<size_t>(ty.i0) * n;
+      const float* row1 = prob + static_cast<size_t>(ty.i1) * n;
+      std::fill(dst, dst + inside_begin, 0.0f);
+      for (int k = inside_begin; k < inside_end; ++k) {
+        const Tap tx = column[k];
+        const float top = row0[tx.i0] + (row0[tx.i1] - row0[tx.i0]) * tx.w1;
+        const float bottom = row1[tx.i0] + (row1[tx.i1] - row1[tx.i0]) * tx.w1;
+        dst[k] = top + (bottom - top) * ty.w1;
+      }
+      std::fill(dst + inside_end, dst + columns, 0.0f);
     }
   }
 }

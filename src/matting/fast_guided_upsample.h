@@ -23,7 +23,7 @@ namespace hm {
 struct FastGuidedParams {
   int radius = 8;     // in full-resolution pixels; the low-resolution radius is max(1, round(radius / s))
   float eps = 1e-3f;  // guide in [0, 1] units squared
-  int subsample = 2;  // s >= 1
+  int subsample = 2;  // 1 <= s <= 256
 };
 
 inline int subsampled_size(int full, int s) { return (full + s - 1) / s; }
@@ -42,7 +42,12 @@ class FastGuidedUpsampler {
  private:
   GuidedFilterColor filter_;
   std::vector<float> guide_[3];       // low-resolution guide planes
-  std::vector<float> row_coeffs_[4];  // mean_a r/g/b and mean_b interpolated to one full-resolution row
+  std::vector<uint16_t> column_sums_;  // one block row of the frame summed over its s rows, per byte
+  struct WideRow {
+    int low_row = -1;           // the low-resolution row held, -1 = none
+    std::vector<float> values;  // mean_a r/g/b and mean_b of that row interpolated to the frame's width
+  };
+  WideRow wide_rows_[2];
   struct ColumnTap {
     int i0, i1;
     float w1;

@@ -3,6 +3,8 @@
 #include <cmath>
 #include <cstdlib>
 
+#include "image/pixel_simd128.h"
+
 namespace hm {
 
 Status TemporalSmoother::set_strength(float strength) {
@@ -30,7 +32,28 @@ void TemporalSmoother::apply(uint8_t* alpha, int width, int height) {
   }
   const float k = 0.9f * strength_;
   float* m = state_.data();
-  for (size_t i = 0; i < n; ++i) {
+  size_t i = 0;
+  // Sixteen pixels at a time with SIMD128: the same float operations, in the same order, as the loop below.
+  const v128_t inv255 = wasm_f32x4_splat(1.0f / 255.0f), two = wasm_f32x4_splat(2.0f), one = wasm_f32x4_splat(1.0f),
+               kk = wasm_f32x4_splat(k), scale = wasm_f32x4_splat(255.0f), half = wasm_f32x4_splat(0.5f);
+  for (; i + 16 <= n; i += 16) {
+    const v128_t bytes = wasm_v128_load(alpha + i);
+    const v128_t lo = wasm_u16x8_extend_low_u8x16(bytes), hi = wasm_u16x8_extend_high_u8x16(bytes);
+    const v128_t words[4] = {wasm_u32x4_extend_low_u16x8(lo), wasm_u32x4_extend_high_u16x8(lo),
+                             wasm_u32x4_extend_low_u16x8(hi), wasm_u32x4_extend_high_u16x8(hi)};
+    v128_t rounded[4];
+    for (int q = 0; q < 4; ++q) {
+      const v128_t p = wasm_f32x4_mul(wasm_f32x4_convert_i32x4(words[q]), inv255);
+      const v128_t c = wasm_f32x4_sub(wasm_f32x4_mul(two, p), one);
+      const v128_t w = wasm_f32x4_mul(kk, wasm_f32x4_sub(one, wasm_f32x4_mul(c, c)));
+      const v128_t prev = wasm_v128_load(m + i + 4 * q);
+      const v128_t v = wasm_f32x4_add(p, wasm_f32x4_mul(w, wasm_f32x4_sub(prev, p)));
+      wasm_v128_store(m + i + 4 * q, v);
+      rounded[q] = wasm_f32x4_add(wasm_f32x4_mul(v, scale), half);
+    }
+    simd::store_16_f32_u8x16(rounded[0], rounded[1], rounded[2], rounded[3], alpha + i);
+  }
+  for (; i < n; ++i) {
     const float p = alpha[i] * (1.0f / 255.0f);
     const float c = 2.0f * p - 1.0f;
     const float w = k * (1.0f - c * c);

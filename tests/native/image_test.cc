@@ -44,7 +44,8 @@ struct Shape {
 
 // Downscale (camera frame -> network input), upscale, identity, odd sizes, 1-pixel edges.
 const Shape kShapes[] = {{160, 120, 24, 20}, {17, 9, 32, 32}, {32, 32, 32, 32}, {5, 7, 13, 3},
-                         {1, 1, 4, 3},       {3, 1, 7, 2},    {64, 64, 31, 45}};
+                         {1, 1, 4, 3},       {3, 1, 7, 2},    {64, 64, 31, 45},
+                         {300, 7, 290, 3}};  // wider than one block of 256 column taps
 
 TEST(ResizeBilinearRgba8, MatchesBruteForceTentFilter) {
   for (const Shape& s : kShapes) {

@@ -2,7 +2,9 @@
 // and the crop <-> network mapping.
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <cmath>
+#include <cstdint>
 #include <vector>
 
 #include "matting/crop_square.h"
@@ -160,6 +162,51 @@ TEST(CropSquare, NetworkInputAndMappingBackLineUp) {
   std::vector<float> half((w / 2) * (h / 2));
   sample_crop_probability(prob.data(), n, crop, 2.0f, w / 2, h / 2, half.data());
   EXPECT_NEAR(half[10 * (w / 2) + 10], (21.0f - crop.x) / crop.size, 1e-5);
+}
+
+// sample_crop_probability (column taps in blocks of 256, the inside run of each block) against its
+// definition written per pixel in double: a frame wider than one block, squares touching either side, cells
+// of 1 and 3 frame pixels, a random map.
+TEST(CropSquare, SamplingMatchesAPerPixelReferenceAcrossColumnBlocks) {
+  const int n = 24;
+  std::vector<float> prob(n * n);
+  uint32_t seed = 5;
+  for (float& p : prob) {
+    seed = seed * 1664525u + 1013904223u;
+    p = (seed >> 8) * (1.0f / 16777216.0f);
+  }
+  struct Case {
+    int w, h;
+    CropSquare crop;
+    int cell;
+  };
+  for (const Case c : {Case{600, 310, {150, 3, 300}, 1}, Case{700, 300, {0, 0, 300}, 1},
+                       Case{517, 260, {257, 0, 260}, 1}, Case{640, 480, {80, 0, 480}, 3}}) {
+    const int ow = (c.w + c.cell - 1) / c.cell, oh = (c.h + c.cell - 1) / c.cell;
+    std::vector<float> out(static_cast<size_t>(ow) * oh, -1.0f);
+    sample_crop_probability(prob.data(), n, c.crop, static_cast<float>(c.cell), ow, oh, out.data());
+    const auto tap = [&](int i, int origin, int* i0, int* i1, double* w1) {
+      const double centre = (i + 0.5) * c.cell - origin;
+      if (centre < 0 || centre >= c.crop.size) return false;
+      const double s = std::max(centre * n / c.crop.size - 0.5, 0.0);
+      *i0 = std::min(static_cast<int>(s), n - 1);
+      *i1 = std::min(*i0 + 1, n - 1);
+      *w1 = s - *i0;
+      return true;
+    };
+    double worst = 0;
+    for (int j = 0; j < oh; ++j)
+      for (int i = 0; i < ow; ++i) {
+        int x0, x1, y0, y1;
+        double wx, wy, want = 0;
+        if (tap(i, c.crop.x, &x0, &x1, &wx) && tap(j, c.crop.y, &y0, &y1, &wy)) {
+          want = (1 - wy) * ((1 - wx) * prob[y0 * n + x0] + wx * prob[y0 * n + x1]) +
+                 wy * ((1 - wx) * prob[y1 * n + x0] + wx * prob[y1 * n + x1]);
+        }
+        worst = std::max(worst, std::abs(out[static_cast<size_t>(j) * ow + i] - want));
+      }
+    EXPECT_LT(worst, 1e-5) << c.w << "x" << c.h << " cell " << c.cell;
+  }
 }
 
 TEST(CropSquare, RejectsSquaresOutsideTheFrame) {

@@ -190,6 +190,36 @@ TEST(MattePipeline, ChoosesTheSubsamplingFromTheSquareSide) {
   EXPECT_EQ(pipe.guided_subsample_for(480), 3);
 }
 
+// refine 'none' converts the map to bytes and applies the levels 16 pixels at a time (and skips the table
+// where 16 values are all at an end): every pixel must equal the scalar composition
+// matte_level(unit_to_byte(P sampled at the pixel)), on a map that holds every level, flat runs at both
+// ends, and a width that is not a multiple of 16.
+TEST(MattePipeline, NoneEqualsLevelsOfTheRoundedMapAtEveryPixel) {
+  const int w = 301, h = 203, n = 32;
+  MattePipeline pipe(n);
+  ASSERT_TRUE(pipe.set_options({Refine::kNone, 0.0f, false}).ok);
+  std::vector<float> prob(n * n);
+  std::mt19937 rng(3);
+  for (int i = 0; i < n * n; ++i) {
+    const int kind = static_cast<int>(rng() % 4);
+    prob[i] = kind == 0 ? 0.0f : kind == 1 ? 1.0f : (rng() % 1001) / 1000.0f;
+  }
+  std::vector<uint8_t> frame(static_cast<size_t>(w) * h * 4, 90), alpha(static_cast<size_t>(w) * h);
+  const CropSquare crop{40, 0, 203};
+  ASSERT_TRUE(pipe.finish(frame.data(), w, h, w * 4, prob.data(), crop, alpha.data()).ok);
+  std::vector<float> sampled(static_cast<size_t>(w) * h);
+  sample_crop_probability(prob.data(), n, crop, 1.0f, w, h, sampled.data());
+  int mismatches = 0, middle = 0;
+  for (size_t i = 0; i < alpha.size(); ++i) {
+    const float c = std::min(std::max(sampled[i], 0.0f), 1.0f);
+    const uint8_t want = MattePipeline::matte_level(static_cast<uint8_t>(c * 255.0f + 0.5f));
+    mismatches += alpha[i] != want;
+    middle += want > 0 && want < 255;
+  }
+  EXPECT_EQ(mismatches, 0);
+  EXPECT_GT(middle, w * h / 4);  // the map's soft values are exercised, not only its ends
+}
+
 TEST(MattePipeline, MatteLevelsSnapTheEndsAndStretchTheMiddle) {
   EXPECT_EQ(MattePipeline::matte_level(0), 0);
   EXPECT_EQ(MattePipeline::matte_level(10), 0);
