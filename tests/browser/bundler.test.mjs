@@ -1,7 +1,7 @@
 // The package through an npm bundler: `npm pack` the package, unpack it as an app's node_modules/hairmatte,
-// bundle a tiny app that imports 'hairmatte' with esbuild (a devDependency), copy dist/'s runtime files
+// bundle a tiny app that imports 'hairmatte' with esbuild (a devDependency), copy the package's dist/
 // next to the bundle as the README's "Bundlers" paragraph says, serve the output and run it in headless
-// Chromium. The page must find every file (no 404, no failed request) and its matte must equal, byte for
+// Chromium (single thread, the plain build, and two threads on a cross-origin isolated page). The page must find every file (no 404, no failed request) and its matte must equal, byte for
 // byte, what Node computes with the same wasm build on the same pixels.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
@@ -25,11 +25,12 @@ const HEIGHT = 120;
 // The app: what a user writes, importing the package by name. The frame comes from the test (a
 // synthetic head) so that Node can compute the expected matte on the same pixels.
 const APP = `import { HairMatte } from 'hairmatte';
-window.runMatte = async (build, pixels, width, height) => {
-  const hm = await HairMatte.create({ model: 'hairmattenet', build, wasmPath: './hairmatte/' });
+window.runMatte = async (build, threads, pixels, width, height) => {
+  const hm = await HairMatte.create({ model: 'hairmattenet', build, threads, wasmPath: './hairmatte/' });
   try {
     const matte = hm.segment({ data: new Uint8Array(pixels), width, height });
-    return { info: { build: hm.info.build, simd: hm.info.simd, model: hm.info.model }, alpha: Array.from(matte.data) };
+    const { build, simd, model, threads } = hm.info;
+    return { info: { build, simd, model, threads }, alpha: Array.from(matte.data) };
   } finally {
     hm.dispose();
   }
@@ -38,8 +39,9 @@ window.appReady = true;
 `;
 const HTML = '<!doctype html><meta charset="utf-8"><title>bundled app</title><link rel="icon" href="data:,"><script type="module" src="./main.js"></script>\n';
 
-const TYPES = { '.html': 'text/html; charset=utf-8', '.js': 'text/javascript', '.wasm': 'application/wasm' };
+const TYPES = { '.html': 'text/html; charset=utf-8', '.js': 'text/javascript', '.mjs': 'text/javascript', '.wasm': 'application/wasm' };
 let tmp, out, server, origin, browser, bundleReport;
+let isolated = false;  // serve with COOP/COEP (cross-origin isolation, for wasm threads)
 const requests = [];  // [status, path] of every request the page made
 
 before(async () => {
@@ -65,16 +67,8 @@ before(async () => {
     platform: 'browser', outdir: out, entryNames: 'main', logLevel: 'silent',
   });
   fs.writeFileSync(path.join(out, 'index.html'), HTML);
-  // The README's recipe: the runtime files of dist/ next to the bundle, found through wasmPath.
-  const runtime = path.join(out, 'hairmatte');
-  fs.mkdirSync(path.join(runtime, 'models'), { recursive: true });
-  const dist = path.join(pkgDir, 'dist');
-  for (const file of fs.readdirSync(dist)) {
-    if (/\.(wasm|worker\.js)$/.test(file)) fs.copyFileSync(path.join(dist, file), path.join(runtime, file));
-  }
-  for (const file of fs.readdirSync(path.join(dist, 'models'))) {
-    fs.copyFileSync(path.join(dist, 'models', file), path.join(runtime, 'models', file));
-  }
+  // The README's recipe: the package's dist/ next to the bundle, found through wasmPath.
+  fs.cpSync(path.join(pkgDir, 'dist'), path.join(out, 'hairmatte'), { recursive: true });
 
   server = http.createServer((req, res) => {
     const url = new URL(req.url, 'http://x');
@@ -82,7 +76,12 @@ before(async () => {
     const ok = file.startsWith(out + path.sep) && fs.existsSync(file) && fs.statSync(file).isFile();
     requests.push([ok ? 200 : 404, url.pathname]);
     if (!ok) { res.writeHead(404); res.end('not found'); return; }
-    res.writeHead(200, { 'Content-Type': TYPES[path.extname(file)] || 'application/octet-stream', 'Cache-Control': 'no-store' });
+    const headers = { 'Content-Type': TYPES[path.extname(file)] || 'application/octet-stream', 'Cache-Control': 'no-store' };
+    if (isolated) {
+      headers['Cross-Origin-Opener-Policy'] = 'same-origin';
+      headers['Cross-Origin-Embedder-Policy'] = 'require-corp';
+    }
+    res.writeHead(200, headers);
     res.end(fs.readFileSync(file));
   });
   await new Promise((resolve) => server.listen(0, '127.0.0.1', resolve));
@@ -104,8 +103,15 @@ test('esbuild bundles an app importing hairmatte without errors or warnings', { 
   assert.ok(chunks.length >= 4, `chunks: ${chunks.join(', ')}`);
 });
 
-for (const build of ['auto', 'plain']) {
-  test(`bundled app in Chromium, build '${build}': segment() works, every file found, matte == Node's`, { skip }, async () => {
+const CASES = [
+  { build: 'auto', threads: 1, expected: 'simd' },
+  { build: 'plain', threads: 1, expected: 'plain' },
+  { build: 'auto', threads: 2, expected: 'simd-threads', isolated: true },
+];
+for (const { build, threads, expected: expectedBuild, isolated: isolatedPage = false } of CASES) {
+  test(`bundled app in Chromium, build '${build}', ${threads} thread(s)${isolatedPage ? ', isolated page' : ''}: ` +
+    `segment() works, every file found, matte == Node's`, { skip }, async () => {
+    isolated = isolatedPage;
     const head = drawSyntheticHead(WIDTH, HEIGHT);
     const page = await browser.context.newPage();
     const consoleLines = recordConsole(page);
@@ -115,21 +121,25 @@ for (const build of ['auto', 'plain']) {
     requests.length = 0;
     await page.goto(`${origin}/`);
     await page.waitForFunction(() => window.appReady === true, null, { timeout: 30000 });
-    const result = await page.evaluate(({ build, pixels, w, h }) => window.runMatte(build, pixels, w, h),
-      { build, pixels: Array.from(head.data), w: WIDTH, h: HEIGHT });
+    const result = await page.evaluate(({ build, threads, pixels, w, h }) => window.runMatte(build, threads, pixels, w, h),
+      { build, threads, pixels: Array.from(head.data), w: WIDTH, h: HEIGHT });
     await page.close();
 
     assert.deepEqual(failed, [], consoleLines.join('\n'));
     assert.deepEqual(requests.filter(([status]) => status !== 200), []);
-    const expectedBuild = build === 'auto' ? 'simd' : build;
-    assert.deepEqual(result.info, { build: expectedBuild, simd: expectedBuild !== 'plain', model: 'hairmattenet' });
+    assert.deepEqual(result.info, { build: expectedBuild, simd: expectedBuild !== 'plain', model: 'hairmattenet', threads });
     const paths = requests.map(([, p]) => p);
     assert.ok(paths.includes(`/hairmatte/hairmatte-${expectedBuild}.wasm`), paths.join(' '));
     assert.ok(paths.includes('/hairmatte/models/hairmattenet.hmm'), paths.join(' '));
+    if (expectedBuild === 'simd-threads') {
+      // The pthread workers: the worker script, which imports the build's glue from beside itself.
+      assert.ok(paths.includes('/hairmatte/hairmatte-simd-threads.worker.js'), paths.join(' '));
+      assert.ok(paths.includes('/hairmatte/hairmatte-simd-threads.mjs'), paths.join(' '));
+    }
 
     // Node, the same wasm build of this checkout, the same pixels: the same bytes.
     const { HairMatte } = await import('../../bindings/js/index.mjs');
-    const hm = await HairMatte.create({ model: 'hairmattenet', build });
+    const hm = await HairMatte.create({ model: 'hairmattenet', build, threads });
     let want;
     try {
       want = hm.segment({ data: head.data, width: WIDTH, height: HEIGHT }).data;
