@@ -6,6 +6,7 @@
 
 #include "color/oklab.h"
 #include "color/recolor_formula.h"
+#include "kernels/simd128.h"
 
 namespace hm {
 
@@ -38,6 +39,22 @@ void recolor_row_scalar(const uint8_t* src, const uint8_t* matte, int width, con
 
 }  // namespace recolor_detail
 
+namespace {
+
+// Whether any matte value of the row is >= 128 (the sign bit of the byte), 16 at a time.
+bool row_has_hair(const uint8_t* m, int width) {
+  int x = 0;
+  for (; x + 16 <= width; x += 16) {
+    if (wasm_i8x16_bitmask(wasm_v128_load(m + x))) return true;
+  }
+  for (; x < width; ++x) {
+    if (m[x] >= 128) return true;
+  }
+  return false;
+}
+
+}  // namespace
+
 HairStats compute_hair_stats(const uint8_t* rgba, int width, int height, size_t stride, const uint8_t* matte) {
   HairStats stats;
   if (!rgba || !matte || width <= 0 || height <= 0) return stats;
@@ -46,9 +63,7 @@ HairStats compute_hair_stats(const uint8_t* rgba, int width, int height, size_t 
   int top = -1, bottom = -1;
   for (int y = 0; y < height; ++y) {
     const uint8_t* m = matte + static_cast<size_t>(y) * width;
-    bool row_has_hair = false;
-    for (int x = 0; x < width; ++x) row_has_hair |= m[x] >= 128;
-    if (row_has_hair) {
+    if (row_has_hair(m, width)) {
       if (top < 0) top = y;
       bottom = y + 1;
     }

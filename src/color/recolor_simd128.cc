@@ -4,6 +4,7 @@
 #include <cstring>
 
 #include "color/recolor_formula.h"
+#include "image/pixel_simd128.h"
 #include "kernels/simd128.h"
 
 namespace hm {
@@ -95,27 +96,28 @@ void recolor_row_simd128(const uint8_t* src, const uint8_t* matte, int width, co
     const v128_t l3 = wasm_f32x4_mul(wasm_f32x4_mul(l1, l1), l1);
     const v128_t m3 = wasm_f32x4_mul(wasm_f32x4_mul(m1, m1), m1);
     const v128_t s3 = wasm_f32x4_mul(wasm_f32x4_mul(s1, s1), s1);
-    float rec[3][4];
+    alignas(16) float rec[3][4];
     encode_x4(encode, dot3(4.0767416621f, -3.3077115913f, 0.2309699292f, l3, m3, s3), rec[0]);
     encode_x4(encode, dot3(-1.2684380046f, 2.6097574011f, -0.3413193965f, l3, m3, s3), rec[1]);
     encode_x4(encode, dot3(-0.0041960863f, -0.7034186147f, 1.7076147010f, l3, m3, s3), rec[2]);
 
-    // mix(in, recoloured, matte); matte-0 lanes copied unchanged.
-    for (int k = 0; k < 4; ++k) {
-      const uint8_t* pk = p + 4 * k;
-      uint8_t* qk = q + 4 * k;
-      const uint8_t m = matte[x + k];
-      if (m == 0) {
-        if (qk != pk) std::memcpy(qk, pk, 4);
-        continue;
-      }
-      const float alpha = m * kInv255;
-      for (int c = 0; c < 3; ++c) {
-        const float in = pk[c] * kInv255;
-        qk[c] = to_byte(in + (rec[c][k] - in) * alpha);
-      }
-      qk[3] = pk[3];
+    // mix(in, recoloured, matte) per channel, to bytes, and back into RGBA with the input's alpha channel;
+    // matte-0 lanes keep the input pixel bit for bit.
+    const v128_t px = wasm_v128_load(p);
+    const v128_t mattes = wasm_u32x4_extend_low_u16x8(wasm_u16x8_extend_low_u8x16(wasm_i32x4_splat(static_cast<int32_t>(four_mattes))));
+    const v128_t alpha = wasm_f32x4_mul(wasm_f32x4_convert_i32x4(mattes), splat(kInv255));
+    v128_t in[3];
+    simd::load_4_rgba8_planar(p, &in[0], &in[1], &in[2]);
+    v128_t packed = wasm_v128_and(px, wasm_i32x4_splat(static_cast<int32_t>(0xff000000u)));
+    for (int c = 0; c < 3; ++c) {
+      const v128_t v = wasm_f32x4_mul(in[c], splat(kInv255));
+      const v128_t mixed = madd(wasm_f32x4_sub(wasm_v128_load(rec[c]), v), alpha, v);
+      const v128_t byte = wasm_i32x4_trunc_sat_f32x4(
+          wasm_f32x4_add(wasm_f32x4_mul(clamp01x4(mixed), splat(255.0f)), splat(0.5f)));
+      packed = wasm_v128_or(packed, wasm_i32x4_shl(byte, 8 * c));
     }
+    const v128_t untouched = wasm_i32x4_eq(mattes, wasm_i32x4_splat(0));
+    wasm_v128_store(q, wasm_v128_bitselect(px, packed, untouched));
   }
   recolor_row_scalar(src + 4 * x, matte + x, width - x, rc, u, dst + 4 * x);  // the last 0-3 pixels
 }

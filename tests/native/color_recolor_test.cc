@@ -332,5 +332,23 @@ TEST(RecolorSimd128, MatchesTheScalarReference) {
   }
 }
 
+// The hair's vertical extent (rows scanned 16 matte values at a time) against the definition: a single
+// matte value >= 128 anywhere in a row, in the vectorised part or the tail, makes the row hair; 127 does not.
+TEST(RecolorSimd128, HairExtentSeesASingleHairPixelAnywhereInARow) {
+  const int w = 37, h = 12;
+  std::vector<uint8_t> rgba(w * h * 4, 100);
+  for (int x = 0; x < w; ++x) {
+    std::vector<uint8_t> matte(w * h, 0);
+    matte[2 * w + (x + 5) % w] = 127;  // not hair on its own
+    matte[4 * w + x] = 128;
+    matte[9 * w + (w - 1 - x)] = 255;
+    matte[6 * w] = 100;  // a sampled pixel (even row and column) for the lightness, below 128
+    const HairStats s = compute_hair_stats(rgba.data(), w, h, w * 4, matte.data());
+    ASSERT_TRUE(s.found) << x;
+    EXPECT_EQ(s.top, 4.0f) << x;
+    EXPECT_EQ(s.bottom, 10.0f) << x;
+  }
+}
+
 }  // namespace
 }  // namespace hm
