@@ -1,7 +1,7 @@
 // Figures for docs/: made only from shippable images. The astronaut portrait (Eileen Collins, NASA,
 // public domain) comes from Debian's python3-skimage package: `apt-get download` + `dpkg -x` into
-// test-artifacts/results/skimage (the package is not installed). Panels: photo | HairSegNet matte |
-// HairMatteNet matte | HairMatteNet + guided filter | recoloured, each 256x256.
+// test-artifacts/results/skimage (the package is not installed). The figures show the portrait's head
+// (makeFigures below lists them); run alone: `npm run figures`.
 import fs from 'node:fs';
 import path from 'node:path';
 import { spawnSync } from 'node:child_process';
@@ -12,7 +12,7 @@ import { REPO_ROOT } from './browser/server.mjs';
 const WORK = path.join(REPO_ROOT, 'test-artifacts', 'results', 'skimage');
 const ASTRONAUT = path.join(WORK, 'x', 'usr', 'lib', 'python3', 'dist-packages', 'skimage', 'data', 'astronaut.png');
 const FIGURES = path.join(REPO_ROOT, 'docs', 'figures');
-const PANEL = 256;
+const PANEL = 192;
 
 export function astronautFile() {
   if (fs.existsSync(ASTRONAUT)) return ASTRONAUT;
@@ -31,6 +31,19 @@ const grey = (alpha, w, h) => {
   return rgba;
 };
 
+// The head of the portrait (the photo is 512 x 512): a CROP x CROP square at native resolution, resized to
+// PANEL x PANEL, so the hair's edge is visible and the PNGs stay small.
+const HEAD = { x: 100, y: 0, size: 256 };
+
+function headPanel(rgba, width, height) {
+  const crop = new Uint8Array(HEAD.size * HEAD.size * 4);
+  for (let y = 0; y < HEAD.size; y++) {
+    const row = (HEAD.y + y) * width + HEAD.x;
+    crop.set(rgba.subarray(row * 4, (row + HEAD.size) * 4), y * HEAD.size * 4);
+  }
+  return resizeBilinear(crop, HEAD.size, HEAD.size, 4, PANEL, PANEL, Uint8Array);
+}
+
 // Panels side by side, each PANEL x PANEL RGBA.
 function strip(panels) {
   const w = PANEL * panels.length, out = new Uint8Array(w * PANEL * 4);
@@ -40,30 +53,61 @@ function strip(panels) {
   return { width: w, height: PANEL, data: out };
 }
 
-// models: { hairmattenet, hairsegnet } files (or null: that panel is left out).
+export const RECOLOR_LOOKS = [
+  ['solid', { color: '#8b2252', mode: 'solid', strength: 0.8 }, 'solid #8b2252'],
+  ['ombre', { color: '#5a2a1a', colorEnd: '#e6c27a', mode: 'ombre', strength: 0.9 }, 'ombre #5a2a1a to #e6c27a'],
+  ['highlights', { color: '#f0d890', mode: 'highlights', strength: 1 }, 'highlights #f0d890'],
+];
+
+// models: { hairmattenet, hairsegnet } files (or null: that panel is left out). Writes
+//   docs/figures/astronaut-mattes.png   photo | HairSegNet | HairSegNet + guided filter | HairMatteNet |
+//                                       HairMatteNet + guided filter (the paper's Table I rows)
+//   docs/figures/astronaut-recolor.png  before | solid | ombre | highlights (RECOLOR_LOOKS, on the
+//                                       HairMatteNet + guided filter matte)
 export async function makeFigures(models) {
   const file = astronautFile();
   const codec = await HairMatte.create({ model: { random: 'hairsegnet', inputSize: 64 } });
   const photo = codec.decodeImage(new Uint8Array(fs.readFileSync(file)));
-  const small = (rgba) => resizeBilinear(rgba, photo.width, photo.height, 4, PANEL, PANEL, Uint8Array);
-  const panels = [small(photo.data)], captions = ['photo'];
-  let recolored = null;
-  for (const [arch, refine, caption] of [['hairsegnet', 'none', 'HairSegNet'], ['hairmattenet', 'none', 'HairMatteNet'],
-    ['hairmattenet', 'guided', 'HairMatteNet + guided filter']]) {
+  const before = headPanel(photo.data, photo.width, photo.height);
+  const panels = [before], captions = ['photo'];
+  let recolorMatte = null, recolorEngine = null;
+  for (const [arch, refine, caption] of [['hairsegnet', 'none', 'HairSegNet'], ['hairsegnet', 'guided', 'HairSegNet + guided filter'],
+    ['hairmattenet', 'none', 'HairMatteNet'], ['hairmattenet', 'guided', 'HairMatteNet + guided filter']]) {
     if (!models[arch] || !fs.existsSync(models[arch])) continue;
     const hm = await HairMatte.create({ model: models[arch], refine, temporal: 0, trackHead: false });
     const matte = hm.segment(photo);
-    panels.push(small(grey(matte.data, photo.width, photo.height)));
+    panels.push(headPanel(grey(matte.data, photo.width, photo.height), photo.width, photo.height));
     captions.push(caption);
     if (arch === 'hairmattenet' && refine === 'guided') {
-      recolored = hm.recolor(photo, { color: '#8b2252', mode: 'solid', strength: 0.8 }, matte);
+      recolorMatte = matte;
+      recolorEngine = hm;
+    } else {
+      hm.dispose();
     }
-    hm.dispose();
   }
-  if (recolored) { panels.push(small(recolored.data)); captions.push('recoloured #8b2252 (solid, 0.8)'); }
   fs.mkdirSync(FIGURES, { recursive: true });
   const out = path.join(FIGURES, 'astronaut-mattes.png');
   fs.writeFileSync(out, codec.encodePng(strip(panels)));
+  const recolor = { file: null, captions: ['before'] };
+  if (recolorEngine) {
+    const afters = RECOLOR_LOOKS.map(([, look, caption]) => {
+      recolor.captions.push(caption);
+      const after = recolorEngine.recolor(photo, look, recolorMatte);
+      return headPanel(after.data, after.width, after.height);
+    });
+    const name = path.join(FIGURES, 'astronaut-recolor.png');
+    fs.writeFileSync(name, codec.encodePng(strip([before, ...afters])));
+    recolor.file = path.relative(REPO_ROOT, name);
+    recolor.looks = RECOLOR_LOOKS.map(([, look]) => look);
+    recolorEngine.dispose();
+  }
   codec.dispose();
-  return { file: path.relative(REPO_ROOT, out), source: 'astronaut.png of Debian python3-skimage (NASA, public domain)', captions };
+  return { file: path.relative(REPO_ROOT, out), source: 'astronaut.png of Debian python3-skimage (NASA, public domain)', captions, recolor };
+}
+
+// `npm run figures` (node evaluation/figures.mjs): the figures from the shipped models in models/.
+if (process.argv[1] && path.resolve(process.argv[1]) === path.join(REPO_ROOT, 'evaluation', 'figures.mjs')) {
+  const models = { hairmattenet: path.join(REPO_ROOT, 'models', 'hairmattenet.hmm'), hairsegnet: path.join(REPO_ROOT, 'models', 'hairsegnet.hmm') };
+  const result = await makeFigures(models);
+  console.log(JSON.stringify(result, null, 2));
 }
