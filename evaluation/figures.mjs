@@ -25,6 +25,21 @@ export function astronautFile() {
   return ASTRONAUT;
 }
 
+// Re-encodes a PNG smaller with PIL (Debian's python3-pil, /usr/bin/python3) when it is there: losslessly
+// (optimize), or with palette: true as an adaptive palette of 256 colours (for screenshots). Without PIL the file is
+// left as the engine's encoder wrote it.
+export function shrinkPng(file, { palette = false } = {}) {
+  const script = [
+    'import sys', 'from PIL import Image',
+    'im = Image.open(sys.argv[1]).convert("RGB")',
+    'adaptive = getattr(Image, "Palette", Image).ADAPTIVE',
+    'im = im.convert("P", palette=adaptive, colors=256) if sys.argv[2] == "1" else im',
+    'im.save(sys.argv[1], optimize=True)',
+  ].join('\n');
+  const r = spawnSync('/usr/bin/python3', ['-c', script, file, palette ? '1' : '0'], { encoding: 'utf8' });
+  return r.status === 0;
+}
+
 const grey = (alpha, w, h) => {
   const rgba = new Uint8Array(w * h * 4);
   for (let i = 0; i < w * h; i++) { rgba.fill(alpha[i], 4 * i, 4 * i + 3); rgba[4 * i + 3] = 255; }
@@ -88,6 +103,7 @@ export async function makeFigures(models) {
   fs.mkdirSync(FIGURES, { recursive: true });
   const out = path.join(FIGURES, 'astronaut-mattes.png');
   fs.writeFileSync(out, codec.encodePng(strip(panels)));
+  shrinkPng(out);
   const recolor = { file: null, captions: ['before'] };
   if (recolorEngine) {
     const afters = RECOLOR_LOOKS.map(([, look, caption]) => {
@@ -97,6 +113,7 @@ export async function makeFigures(models) {
     });
     const name = path.join(FIGURES, 'astronaut-recolor.png');
     fs.writeFileSync(name, codec.encodePng(strip([before, ...afters])));
+    shrinkPng(name);
     recolor.file = path.relative(REPO_ROOT, name);
     recolor.looks = RECOLOR_LOOKS.map(([, look]) => look);
     recolorEngine.dispose();
