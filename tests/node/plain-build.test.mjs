@@ -5,9 +5,10 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
 import { HairMatte } from '../../bindings/js/index.mjs';
-import { chooseBuild, BUILDS } from '../../bindings/js/loader.mjs';
+import { chooseBuild, BUILDS, SIMD_PROBE, simdSupported } from '../../bindings/js/loader.mjs';
 import { REPO_ROOT, DIST, SMALL, randomFrame, smoothFrame, randomModelBytes, referenceMatte, diffStats } from './helpers.mjs';
 
 const fail = (message) => { throw new Error(`hairmatte: ${message}`); };
@@ -28,6 +29,21 @@ test('the plain build has no SIMD128 instruction; the SIMD build has many', { sk
   const plain = simdLines('hairmatte-plain.wasm');
   assert.deepEqual(plain.slice(0, 5), [], `${plain.length} SIMD lines in hairmatte-plain.wasm`);
   assert.ok(simdLines('hairmatte-simd.wasm').length > 100, 'the check finds SIMD in the SIMD build');
+});
+
+test("the loader's SIMD probe is a valid module whose code is SIMD128 instructions", { skip: noWasmDis }, () => {
+  assert.equal(WebAssembly.validate(SIMD_PROBE), true);
+  assert.equal(simdSupported(), true);  // Node 20
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'hm-probe-'));
+  try {
+    fs.writeFileSync(path.join(dir, 'probe.wasm'), SIMD_PROBE);
+    const run = spawnSync('wasm-dis', [path.join(dir, 'probe.wasm')], { encoding: 'utf8' });
+    assert.equal(run.status, 0, run.stderr);
+    assert.match(run.stdout, /\(result v128\)/);
+    assert.match(run.stdout, /i8x16\.splat/);
+  } finally {
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
 });
 
 // The symbol maps written beside each build (bindings/CMakeLists.txt --emit-symbol-map, not installed).
@@ -106,6 +122,37 @@ test('plain build == SIMD build within 2/255 on the bundled HairMatteNet (matte 
   } finally {
     plain.dispose();
     simd.dispose();
+  }
+});
+
+// V8 gives up wasm SIMD128 when it may not use SSE4.1 (--no-enable-sse4-1): a real engine without SIMD128.
+test('in an engine without SIMD128, create() picks the plain build by itself and it runs', async () => {
+  const script = `
+    import fs from 'node:fs';
+    import { HairMatte } from ${JSON.stringify(path.join(REPO_ROOT, 'bindings/js/index.mjs'))};
+    const compiles = (f) => { try { new WebAssembly.Module(fs.readFileSync(f)); return true; } catch { return false; } };
+    const hm = await HairMatte.create({ model: ${JSON.stringify({ random: 'hairmattenet', ...SMALL })} });
+    const frame = { data: new Uint8Array(${JSON.stringify(Array.from(smoothFrame(48, 40).data))}), width: 48, height: 40 };
+    console.log(JSON.stringify({
+      simdCompiles: compiles(${JSON.stringify(path.join(DIST, 'hairmatte-simd.wasm'))}),
+      plainCompiles: compiles(${JSON.stringify(path.join(DIST, 'hairmatte-plain.wasm'))}),
+      build: hm.info.build, simd: hm.info.simd, alpha: Array.from(hm.segment(frame).data),
+    }));
+    hm.dispose();`;
+  const run = spawnSync(process.execPath, ['--no-enable-sse4-1', '--input-type=module', '-e', script],
+    { encoding: 'utf8', timeout: 120000 });
+  assert.equal(run.status, 0, run.stderr);
+  const got = JSON.parse(run.stdout);
+  assert.equal(got.simdCompiles, false, 'the engine still compiles SIMD128: the flag no longer works');
+  assert.equal(got.plainCompiles, true);
+  assert.equal(got.build, 'plain');
+  assert.equal(got.simd, false);
+  // The same matte as the plain build in this (SIMD-capable) process.
+  const hm = await HairMatte.create({ model: { random: 'hairmattenet', ...SMALL }, build: 'plain' });
+  try {
+    assert.deepEqual(got.alpha, Array.from(hm.segment(smoothFrame(48, 40)).data));
+  } finally {
+    hm.dispose();
   }
 });
 

@@ -29,10 +29,12 @@ export async function browserSkipReason() {
 
 // camera: undefined = no fake camera flags; { y4m: FILE } = fake camera fed by FILE;
 // { refuse: true } = a fake device exists but the permission prompt is denied.
-export async function launchChromium({ camera } = {}) {
+// jsFlags: V8 flags (--js-flags), e.g. '--no-enable-sse4-1' for an engine without wasm SIMD128.
+export async function launchChromium({ camera, jsFlags } = {}) {
   const { chromium } = await import('playwright-core');
   const userDataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'hm-chromium-'));
   const args = [...BASE_ARGS];
+  if (jsFlags) args.push(`--js-flags=${jsFlags}`);
   if (camera) {
     args.push('--use-fake-device-for-media-stream');
     if (!camera.refuse) args.push('--use-fake-ui-for-media-stream');
