@@ -6,11 +6,10 @@
 // writes a symbol map and tests/node/plain-build.test.mjs checks that no SIMD function was linked.
 #pragma once
 
-// Function-like: only calls are redirected (comments and enum names such as kPointwise are untouched).
-#define conv3x3s2_rgb(...) conv3x3s2_rgb_scalar(__VA_ARGS__)
-#define dwconv3x3(...) dwconv3x3_scalar(__VA_ARGS__)
-#define conv1x1(...) conv1x1_scalar(__VA_ARGS__)
-#define conv1x1_softmax2(...) conv1x1_softmax2_scalar(__VA_ARGS__)
-#define upsample2x_add(...) upsample2x_add_scalar(__VA_ARGS__)
+// Function-like macros, `#define conv1x1(...) conv1x1_scalar(__VA_ARGS__)` and so on for every operator
+// with a `*_scalar` twin in src/kernels/kernels.h, generated at configure time (CMakeLists.txt): only calls
+// are redirected (comments and enum names such as kPointwise are untouched).
+#include "hm_scalar_kernels.h"
+
 // recolor.cc passes the row function as a pointer, so this one is a plain name.
 #define recolor_row_simd128 recolor_row_scalar
