@@ -11,10 +11,11 @@ import { readImageFile, progress } from './images.mjs';
 
 export const EVAL_SPEC = {
   data: 'string', model: 'string', 'random-weights': 'boolean', refine: 'string', threads: 'int-list', size: 'int',
-  split: 'string', part: 'string', limit: 'int', json: 'boolean', help: 'boolean',
+  split: 'string', part: 'string', limit: 'int', json: 'boolean', progress: 'boolean', help: 'boolean',
 };
 export const EVAL_HELP = `usage: hairmatte eval --data DIR [--model NAME|FILE] [--refine guided|none] [--json]
                       [--size S] [--split FILE] [--part val|train] [--limit N] [--random-weights] [--threads N]
+                      [--progress]
 
   DIR/images/*.jpg with DIR/masks/<same name>.png (hair where >= 128), or the shared hair set
   (DIR/manifest.csv, DIR/<source>/images|masks; its validation split by default).
@@ -26,7 +27,8 @@ export const EVAL_HELP = `usage: hairmatte eval --data DIR [--model NAME|FILE] [
   --split FILE        split file for a manifest folder (default training/splits/hair_split.json)
   --part P            val (default) or train
   --limit N           at most N images per source
-  --json              print the results as JSON`;
+  --json              print the results as JSON
+  --progress          show the progress bar on stderr even when it is not a terminal`;
 
 // ---------------------------------------------------------------------------------------------------
 // Measures of one image (training/hairmatte_train/metrics.py and losses.py):
@@ -294,7 +296,7 @@ export async function runEval(args) {
   const create = { model, refine, threads, temporal: 0, trackHead: false };
   if (args.size && !args['random-weights']) create.inputSize = args.size;
   const hm = await HairMatte.create(create);
-  const bar = progress(samples.length);
+  const bar = progress(samples.length, { force: args.progress === true });
   let result;
   const t0 = performance.now();
   try {

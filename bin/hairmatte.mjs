@@ -18,14 +18,16 @@ commands:
 
 hairmatte <command> --help shows the options of a command.`,
   matte: `usage: hairmatte matte <image|dir>... --out DIR [--model NAME|FILE] [--refine guided|none]
-                       [--random-weights] [--threads N]
+                       [--random-weights] [--threads N] [--progress]
 
   writes DIR/<path relative to the input folder (or the file name), extension .png>: the 8-bit alpha
   matte at the image's resolution. Folders are searched recursively for .jpg, .jpeg and .png files.
   --model NAME|FILE   'hairmattenet' (default) or 'hairsegnet' (bundled), or a .hmm file
   --refine MODE       guided (default) or none
   --random-weights    the named architecture with random weights (for trying the tool out)
-  --threads N         threads (default 1)`,
+  --threads N         threads (default 1)
+  --progress          show the progress bar on stderr even when it is not a terminal (it shows on a
+                      terminal anyway, for more than one image); stdout gets one summary line`,
   recolor: `usage: hairmatte recolor <image> --color '#RRGGBB' [--mode solid|ombre|highlights]
                          [--color-end '#RRGGBB'] [--strength 0..1] --out FILE.png
                          [--model NAME|FILE] [--refine guided|none] [--random-weights] [--threads N]
@@ -49,7 +51,7 @@ hairmatte <command> --help shows the options of a command.`,
 
 const ENGINE_OPTIONS = { model: 'string', 'random-weights': 'boolean', refine: 'string', threads: 'int-list', help: 'boolean' };
 const SPECS = {
-  matte: { ...ENGINE_OPTIONS, out: 'string' },
+  matte: { ...ENGINE_OPTIONS, out: 'string', progress: 'boolean' },
   eval: EVAL_SPEC,
   recolor: { ...ENGINE_OPTIONS, out: 'string', color: 'string', mode: 'string', 'color-end': 'string', strength: 'string' },
   bench: {

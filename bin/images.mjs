@@ -64,9 +64,11 @@ export function writePng(hm, file, image) {
   fs.writeFileSync(file, hm.encodePng(image));
 }
 
-// A progress bar on stderr, only when it is a terminal.
-export function progress(total) {
-  const tty = process.stderr.isTTY && total > 1;
+// A progress bar on stderr for more than one image: shown when stderr is a terminal, or anywhere with
+// `force` (the --progress flag: logs, tests); a pipe or file otherwise gets nothing, so scripts see only
+// the summary line on stdout. Each step redraws the line with '\r'; end() closes it with a newline.
+export function progress(total, { force = false } = {}) {
+  const tty = (force || process.stderr.isTTY) && total > 1;
   return {
     step(done, label) {
       if (!tty) return;

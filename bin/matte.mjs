@@ -10,7 +10,7 @@ export async function runMatte(args) {
   const jobs = planOutputs(args._, args.out);
   // Still photos are independent: no temporal smoothing, and the head square is re-centred per image.
   const hm = await HairMatte.create({ model, refine, threads, temporal: 0 });
-  const bar = progress(jobs.length);
+  const bar = progress(jobs.length, { force: args.progress === true });
   try {
     jobs.forEach((job, i) => {
       bar.step(i, job.input);

@@ -82,6 +82,73 @@ test('matte: a folder tree of images -> one grey PNG per image at the same relat
   }
 });
 
+// One redraw of the bar: `\r[####------...] DONE/TOTAL LABEL` (bin/images.mjs progress()).
+const BAR_FRAME = /^\[([#-]{30})\] (\d+)\/(\d+) (.*?)\s*$/;
+
+function barFrames(text) {
+  return text.split('\r').filter((part) => part.trim() !== '').map((part) => {
+    const m = BAR_FRAME.exec(part.trim());
+    assert.ok(m, `not a progress-bar frame: ${JSON.stringify(part)}`);
+    return { filled: m[1].split('#').length - 1, done: Number(m[2]), total: Number(m[3]), label: m[4] };
+  });
+}
+
+const shellQuote = (arg) => `'${arg.replace(/'/g, `'\\''`)}'`;
+
+test('matte: a folder gets a progress bar (terminal or --progress) that counts its images, then a summary line; piped output stays clean', async () => {
+  const { HairMatte } = await import('../../bindings/js/index.mjs');
+  const hm = await HairMatte.create({ model: { random: 'hairsegnet', decoderDepth: 16, widthPermille: 250, inputSize: 64 } });
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'hairmatte-progress-'));
+  try {
+    const input = path.join(dir, 'in'), out = path.join(dir, 'out');
+    fs.mkdirSync(path.join(input, 'sub'), { recursive: true });
+    const files = [path.join(input, 'a.png'), path.join(input, 'b.png'), path.join(input, 'sub', 'c.png')];
+    files.forEach((file, i) => fs.writeFileSync(file, hm.encodePng(randomFrame(24 + i, 20, i + 1))));
+    fs.writeFileSync(path.join(input, 'readme.txt'), 'not an image: not counted');
+    const args = ['matte', input, '--out', out, '--random-weights', '--refine', 'none'];
+    const summary = `wrote 3 mattes to ${out}\n`;
+
+    // Piped (not a terminal): no bar, stdout is exactly the summary line.
+    const piped = cli(...args);
+    assert.equal(piped.status, 0, piped.stderr);
+    assert.equal(piped.stderr, '');
+    assert.equal(piped.stdout, summary);
+
+    // --progress: one frame before each image and a final 3/3, filled in proportion, closed by a newline.
+    const forced = cli(...args, '--progress');
+    assert.equal(forced.status, 0, forced.stderr);
+    assert.equal(forced.stdout, summary);
+    assert.ok(forced.stderr.endsWith('\n'), 'the bar ends its line');
+    const frames = barFrames(forced.stderr);
+    assert.deepEqual(frames.map((f) => f.done), [0, 1, 2, 3]);
+    assert.ok(frames.every((f) => f.total === 3), 'the total counts the three images, not readme.txt');
+    assert.deepEqual(frames.map((f) => f.label), [...files, 'done']);
+    assert.deepEqual(frames.map((f) => f.filled), [0, 10, 20, 30]);
+
+    // One image: no bar even when forced (nothing to count).
+    const single = cli('matte', files[0], '--out', out, '--random-weights', '--progress');
+    assert.equal(single.status, 0, single.stderr);
+    assert.equal(single.stderr, '');
+    assert.equal(single.stdout, `wrote 1 matte to ${out}\n`);
+
+    // A real terminal (util-linux `script` gives the command a pseudo-terminal): the bar shows unasked.
+    if (fs.existsSync('/usr/bin/script')) {
+      const command = [process.execPath, CLI, ...args].map(shellQuote).join(' ');
+      const tty = spawnSync('/usr/bin/script', ['-qec', command, '/dev/null'], { cwd: REPO_ROOT, encoding: 'utf8', timeout: 120000 });
+      assert.equal(tty.status, 0, tty.stdout);
+      const text = tty.stdout.replace(/\r\n/g, '\n');
+      assert.ok(text.endsWith(summary), `the summary line comes last: ${JSON.stringify(text.slice(-200))}`);
+      const bar = text.slice(0, text.length - summary.length);
+      assert.deepEqual(barFrames(bar).map((f) => `${f.done}/${f.total}`), ['0/3', '1/3', '2/3', '3/3']);
+    } else {
+      console.log('# /usr/bin/script is absent: the pseudo-terminal case is not run');
+    }
+  } finally {
+    hm.dispose();
+    fs.rmSync(dir, { recursive: true });
+  }
+});
+
 test('recolor: writes the recoloured photo as a PNG of the same size', async () => {
   const { HairMatte } = await import('../../bindings/js/index.mjs');
   const hm = await HairMatte.create({ model: { random: 'hairsegnet', decoderDepth: 16, widthPermille: 250, inputSize: 64 } });
