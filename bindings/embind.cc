@@ -84,6 +84,25 @@ class EngineBinding {
 
   val alphaView() { return val(typed_memory_view(alpha_.size(), alpha_.data())); }
 
+  // The network's P(hair) for the frame last written into frameBuffer(width, height), at the frame's
+  // resolution (FrameSegmenter::probability); then probabilityView() and probabilitySquare().
+  std::string probability(uint32_t width, uint32_t height) {
+    if (!segmenter_) return "no model loaded";
+    if (frame_.size() != static_cast<size_t>(width) * height * 4)
+      return "frame size does not match the last frameBuffer() call";
+    probability_.resize(static_cast<size_t>(width) * height);
+    return segmenter_
+        ->probability(frame_.data(), width, height, static_cast<size_t>(width) * 4, probability_.data(), &square_)
+        .message;
+  }
+  val probabilityView() { return val(typed_memory_view(probability_.size(), probability_.data())); }
+  // [x, y, size] of the square the last probability() call ran the network on, in frame pixels.
+  val probabilitySquare() const {
+    val square = val::array();
+    square.call<void>("push", square_.x, square_.y, square_.size);
+    return square;
+  }
+
   // --- recolour (docs/recolor.md; the same formula as the page's shader) ---
   // A view of width * height writable bytes for a matte to recolour with.
   val matteBuffer(uint32_t width, uint32_t height) {
@@ -174,6 +193,7 @@ class EngineBinding {
     std::vector<uint8_t>().swap(model_bytes_);
     std::vector<uint8_t>().swap(frame_);
     std::vector<uint8_t>().swap(alpha_);
+    std::vector<float>().swap(probability_);
     std::vector<uint8_t>().swap(matte_);
     std::vector<uint8_t>().swap(recolored_);
     std::vector<uint8_t>().swap(file_);
@@ -207,6 +227,8 @@ class EngineBinding {
 
   std::unique_ptr<FrameSegmenter> segmenter_;
   std::vector<uint8_t> model_bytes_, frame_, alpha_, matte_, recolored_, file_, decoded_, encoded_;
+  std::vector<float> probability_;
+  CropSquare square_;
   uint32_t decoded_width_ = 0, decoded_height_ = 0;
 };
 
@@ -232,6 +254,9 @@ EMSCRIPTEN_BINDINGS(hairmatte) {
       .function("frameBuffer", &EngineBinding::frameBuffer)
       .function("segment", &EngineBinding::segment)
       .function("alphaView", &EngineBinding::alphaView)
+      .function("probability", &EngineBinding::probability)
+      .function("probabilityView", &EngineBinding::probabilityView)
+      .function("probabilitySquare", &EngineBinding::probabilitySquare)
       .function("matteBuffer", &EngineBinding::matteBuffer)
       .function("recolor", &EngineBinding::recolor)
       .function("recoloredView", &EngineBinding::recoloredView)

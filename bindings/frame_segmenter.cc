@@ -28,21 +28,39 @@ std::unique_ptr<FrameSegmenter> FrameSegmenter::create(std::shared_ptr<const Mod
   return segmenter;
 }
 
-Status FrameSegmenter::segment(const uint8_t* rgba, size_t width, size_t height, size_t row_stride,
-                               uint8_t* alpha) {
+Status FrameSegmenter::run_network(const uint8_t* rgba, size_t width, size_t height, size_t row_stride,
+                                   CropSquare* crop) {
   if (width == 0 || height == 0 || width > kMaxFrameSide || height > kMaxFrameSide)
     return Status::error("frame size " + std::to_string(width) + "x" + std::to_string(height) +
                          " is outside 1.." + std::to_string(kMaxFrameSide) + " per side");
   if (row_stride < width * 4) return Status::error("row stride is smaller than width * 4");
-  if (!rgba || !alpha) return Status::error("null frame or alpha buffer");
-
-  const int w = static_cast<int>(width), h = static_cast<int>(height);
+  if (!rgba) return Status::error("null frame");
   const size_t s = network_->input_size();
-  CropSquare crop;
-  Status st = pipeline_.prepare_input(rgba, w, h, row_stride, input_.data(), &crop);
+  Status st = pipeline_.prepare_input(rgba, static_cast<int>(width), static_cast<int>(height), row_stride,
+                                      input_.data(), crop);
   if (!st.ok) return st;
   network_->run(input_.data(), s * 4, probability_.data());
-  return pipeline_.finish(rgba, w, h, row_stride, probability_.data(), crop, alpha);
+  return st;
+}
+
+Status FrameSegmenter::segment(const uint8_t* rgba, size_t width, size_t height, size_t row_stride,
+                               uint8_t* alpha) {
+  if (!alpha) return Status::error("null alpha buffer");
+  CropSquare crop;
+  Status st = run_network(rgba, width, height, row_stride, &crop);
+  if (!st.ok) return st;
+  return pipeline_.finish(rgba, static_cast<int>(width), static_cast<int>(height), row_stride,
+                          probability_.data(), crop, alpha);
+}
+
+Status FrameSegmenter::probability(const uint8_t* rgba, size_t width, size_t height, size_t row_stride,
+                                   float* probability, CropSquare* square) {
+  if (!probability || !square) return Status::error("null probability buffer");
+  Status st = run_network(rgba, width, height, row_stride, square);
+  if (!st.ok) return st;
+  sample_crop_probability(probability_.data(), static_cast<int>(network_->input_size()), *square, 1.0f,
+                          static_cast<int>(width), static_cast<int>(height), probability);
+  return st;
 }
 
 }  // namespace hm

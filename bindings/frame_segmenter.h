@@ -27,6 +27,13 @@ class FrameSegmenter {
   // rgba: width x height pixels of 4 bytes, rows `row_stride` bytes apart; alpha: width * height bytes.
   Status segment(const uint8_t* rgba, size_t width, size_t height, size_t row_stride, uint8_t* alpha);
 
+  // The network's P(hair) at the frame's resolution, as floats: the probability map of the square that
+  // segment() would use for this frame, mapped bilinearly onto the frame's pixels (0 outside the square).
+  // No refinement, temporal smoothing or matte levels, and no change of state (the next segment() is
+  // unaffected). probability: width * height floats; square: where the network looked.
+  Status probability(const uint8_t* rgba, size_t width, size_t height, size_t row_stride, float* probability,
+                     CropSquare* square);
+
   Status set_options(const MatteOptions& options) { return pipeline_.set_options(options); }
   const MatteOptions& options() const { return pipeline_.options(); }
   void reset() { pipeline_.reset(); }  // forget the previous frames (new video, new person)
@@ -35,6 +42,9 @@ class FrameSegmenter {
 
  private:
   explicit FrameSegmenter(int input_size) : pipeline_(input_size) {}
+
+  // Checks the frame, picks its square and runs the network on it (into probability_).
+  Status run_network(const uint8_t* rgba, size_t width, size_t height, size_t row_stride, CropSquare* crop);
 
   std::unique_ptr<Network> network_;
   MattePipeline pipeline_;

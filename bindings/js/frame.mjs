@@ -1,6 +1,9 @@
-// Turns segment()'s `frame` argument into validated RGBA pixels: {data, width, height}.
-// Raw frames are used in place (no copy here); browser image sources are drawn into a canvas kept in
-// `scratch` between calls and read back with getImageData.
+// Validates segment()'s `frame` argument and writes its RGBA pixels into the engine's frame buffer.
+// Raw frames are copied from the caller's buffer; browser image sources (video, canvas, image,
+// ImageBitmap, VideoFrame) are read by a SourceReader straight into the wasm heap: with WebGL2, the source
+// is uploaded into one texture and read back with readPixels into the heap view, so a steady stream of
+// frames allocates nothing per frame (no ImageData); without WebGL2, one 2D canvas is reused and read with
+// getImageData (which the browser allocates anew each call; there is no 2D API that reads into a buffer).
 export const MAX_FRAME_SIDE = 16384;            // the engine's limit per side (frame_segmenter.h)
 export const MAX_FRAME_PIXELS = 16 * 1024 * 1024;  // 64 MiB of RGBA (e.g. 4096 x 4096): the pipeline's
 // float planes at that size stay far below the 2 GiB wasm memory cap
@@ -69,7 +72,9 @@ function browserSourceSize(frame) {
   return null;
 }
 
-export function toPixels(frame, scratch) {
+// Size and validity of segment()'s `frame`: { width, height, data } for raw RGBA (data: the caller's
+// bytes) or { width, height, source } for a browser image source. Throws a clear Error on bad input.
+export function describeFrame(frame) {
   if (frame === null || typeof frame !== 'object') {
     fail(`segment() takes a frame (ImageData, {data, width, height}, or a video/canvas/image), got ${
       frame === null ? 'null' : typeof frame}`);
@@ -84,13 +89,131 @@ export function toPixels(frame, scratch) {
   }
   const [width, height] = size;
   checkSize(width, height, 'image source');
-  if (!scratch.context || scratch.canvas.width !== width || scratch.canvas.height !== height) {
-    scratch.canvas = typeof OffscreenCanvas === 'function'
-      ? new OffscreenCanvas(width, height)
-      : Object.assign(document.createElement('canvas'), { width, height });
-    scratch.context = scratch.canvas.getContext('2d', { willReadFrequently: true });
+  return { width, height, source: frame };
+}
+
+function makeCanvas(width, height) {
+  if (typeof OffscreenCanvas === 'function') return new OffscreenCanvas(width, height);
+  if (typeof document !== 'undefined') return Object.assign(document.createElement('canvas'), { width, height });
+  return null;
+}
+
+function securityError(e) {
+  if (e && e.name === 'SecurityError') {
+    fail('the image source is cross-origin and taints the canvas: serve it with CORS headers and set ' +
+      'crossOrigin = "anonymous" on the <img>/<video> before loading it');
   }
-  scratch.context.drawImage(frame, 0, 0, width, height);
-  const image = scratch.context.getImageData(0, 0, width, height);
-  return { data: image.data, width, height };
+  throw e;
+}
+
+// WebGL2 reader: one RGBA8 texture (re-made only when the frame size changes) attached to a framebuffer;
+// texSubImage2D uploads the source (rows top first, alpha not premultiplied, the browser's colour
+// conversion to sRGB, as the 2D canvas does) and readPixels writes it into `out`, the heap view.
+class GlSourceReader {
+  static create() {
+    let gl = null;
+    try {
+      const canvas = makeCanvas(1, 1);
+      gl = canvas && canvas.getContext('webgl2', { antialias: false, depth: false, stencil: false, alpha: true,
+        premultipliedAlpha: false, preserveDrawingBuffer: false });
+    } catch {
+      gl = null;
+    }
+    return gl ? new GlSourceReader(gl) : null;
+  }
+
+  constructor(gl) {
+    this.gl = gl;
+    this.maxSide = gl.getParameter(gl.MAX_TEXTURE_SIZE);
+    this.texture = null;
+    this.framebuffer = gl.createFramebuffer();
+    this.width = 0;
+    this.height = 0;
+    this.broken = false;  // set on any failure of the GPU path: the 2D path takes over for good
+  }
+
+  // False when this reader did not take the frame (size above the GPU's limit, or `broken`): the caller
+  // then reads it through the 2D canvas.
+  read(source, width, height, out) {
+    const gl = this.gl;
+    if (gl.isContextLost()) this.broken = true;
+    if (this.broken || width > this.maxSide || height > this.maxSide) return false;
+    const resized = width !== this.width || height !== this.height;
+    if (resized) {
+      if (this.texture) gl.deleteTexture(this.texture);
+      this.texture = gl.createTexture();
+      gl.bindTexture(gl.TEXTURE_2D, this.texture);
+      gl.texStorage2D(gl.TEXTURE_2D, 1, gl.RGBA8, width, height);
+      gl.bindFramebuffer(gl.FRAMEBUFFER, this.framebuffer);
+      gl.framebufferTexture2D(gl.FRAMEBUFFER, gl.COLOR_ATTACHMENT0, gl.TEXTURE_2D, this.texture, 0);
+      if (gl.checkFramebufferStatus(gl.FRAMEBUFFER) !== gl.FRAMEBUFFER_COMPLETE) {
+        this.broken = true;
+        return false;
+      }
+      gl.pixelStorei(gl.UNPACK_FLIP_Y_WEBGL, false);
+      gl.pixelStorei(gl.UNPACK_PREMULTIPLY_ALPHA_WEBGL, false);
+      gl.pixelStorei(gl.UNPACK_COLORSPACE_CONVERSION_WEBGL, gl.BROWSER_DEFAULT_WEBGL);
+      gl.pixelStorei(gl.PACK_ALIGNMENT, 4);
+      this.width = width;
+      this.height = height;
+    }
+    try {
+      gl.bindTexture(gl.TEXTURE_2D, this.texture);
+      gl.texSubImage2D(gl.TEXTURE_2D, 0, 0, 0, width, height, gl.RGBA, gl.UNSIGNED_BYTE, source);
+      gl.bindFramebuffer(gl.FRAMEBUFFER, this.framebuffer);
+      gl.readPixels(0, 0, width, height, gl.RGBA, gl.UNSIGNED_BYTE, out);
+    } catch (e) {
+      if (e && e.name === 'SecurityError') securityError(e);
+      this.broken = true;  // e.g. readPixels refusing a view of shared memory: use the 2D path
+      return false;
+    }
+    // A failure of the GPU path shows as a GL error; checked on the first frame of each size only, since
+    // getError() waits for the GPU.
+    if (resized && gl.getError() !== gl.NO_ERROR) {
+      this.broken = true;
+      return false;
+    }
+    return true;
+  }
+}
+
+// 2D-canvas reader: one canvas and context kept between frames (re-made when the size changes).
+class CanvasSourceReader {
+  read(source, width, height, out) {
+    if (!this.context || this.canvas.width !== width || this.canvas.height !== height) {
+      this.canvas = makeCanvas(width, height);
+      if (!this.canvas) fail('no canvas is available to read the image source from (pass ImageData instead)');
+      this.context = this.canvas.getContext('2d', { willReadFrequently: true });
+    }
+    let image;
+    try {
+      this.context.drawImage(source, 0, 0, width, height);
+      image = this.context.getImageData(0, 0, width, height);
+    } catch (e) {
+      securityError(e);
+    }
+    out.set(image.data);
+  }
+}
+
+// Reads browser image sources into the engine's frame buffer: WebGL2 when it works here, else 2D canvas.
+export class SourceReader {
+  #gl = undefined;  // undefined: not tried yet; null: WebGL2 unavailable or failed (2D from then on)
+  #canvas = new CanvasSourceReader();
+
+  // Which path read the last frame: 'webgl2' | '2d' (tests and diagnostics).
+  lastPath = null;
+
+  read(source, width, height, out) {
+    if (this.#gl === undefined) this.#gl = GlSourceReader.create();
+    if (this.#gl) {
+      if (this.#gl.read(source, width, height, out)) {
+        this.lastPath = 'webgl2';
+        return;
+      }
+      if (this.#gl.broken) this.#gl = null;
+    }
+    this.#canvas.read(source, width, height, out);
+    this.lastPath = '2d';
+  }
 }

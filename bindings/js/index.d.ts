@@ -73,13 +73,27 @@ export type Frame =
   | HTMLCanvasElement
   | HTMLImageElement
   | ImageBitmap
-  | OffscreenCanvas;
+  | OffscreenCanvas
+  | VideoFrame;
 
 /** An 8-bit alpha matte at the frame's resolution; 255 = hair. Owned by the caller. */
 export interface Matte {
   width: number;
   height: number;
   data: Uint8Array<ArrayBuffer>;
+}
+
+/**
+ * The network's hair probability at the frame's resolution (segmentProbability()): P(hair) in [0, 1] as
+ * floats, before any refinement, temporal smoothing, matte levels or 8-bit rounding. Owned by the caller.
+ */
+export interface HairProbability {
+  width: number;
+  height: number;
+  /** width * height floats, row-major; 0 outside `square`. */
+  data: Float32Array<ArrayBuffer>;
+  /** The square of the frame the network saw (frame pixels); its probability map is mapped onto the frame. */
+  square: { x: number; y: number; size: number };
 }
 
 export interface RecolorLook {
@@ -133,6 +147,12 @@ export declare class HairMatte {
   /** The alpha matte of one frame. Throws an Error on bad input; the instance stays usable. */
   segment(frame: Frame): Matte;
   /**
+   * The network's float P(hair) for one frame, at the frame's resolution (bilinear from the network's
+   * square; no refinement, smoothing or matte levels). Changes no state: the temporal smoothing and the
+   * head tracking of segment() go on as if it had not been called. For your own thresholds and metrics.
+   */
+  segmentProbability(frame: Frame): HairProbability;
+  /**
    * Recolours the hair of `frame` under `matte` (segment()'s result for this frame; computed when omitted).
    * Returns RGBA pixels: `new ImageData(out.data, out.width, out.height)` in a browser.
    */
@@ -149,4 +169,10 @@ export declare class HairMatte {
   readonly disposed: boolean;
   /** Bytes of WebAssembly memory this instance holds (memory only grows; for leak checks). */
   readonly memoryBytes: number;
+  /**
+   * How the last browser image source (video, canvas, image, ImageBitmap, VideoFrame) was read: 'webgl2'
+   * (uploaded to a texture and read straight into wasm memory: no per-frame allocation) or '2d' (a 2D
+   * canvas and getImageData, where WebGL2 is unavailable); null before the first such frame.
+   */
+  readonly sourcePath: 'webgl2' | '2d' | null;
 }

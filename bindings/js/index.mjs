@@ -10,7 +10,7 @@
 // dispose() releases all of its memory and (pthread build) terminates its workers.
 import { loadWasmModule, resolveAsset, chooseBuild, BUILDS } from './loader.mjs';
 import { readModelBytes, BUNDLED_MODELS } from './model-source.mjs';
-import { toPixels } from './frame.mjs';
+import { describeFrame, SourceReader } from './frame.mjs';
 
 export const VERSION = '0.1.0';
 export { BUNDLED_MODELS };
@@ -114,7 +114,7 @@ export class HairMatte {
   #module = null;
   #engine = null;
   #info = null;
-  #scratch = {};  // the canvas reused to read pixels from browser image sources
+  #reader = null;  // reads browser image sources into the frame buffer (made on first use)
 
   // Use HairMatte.create(); the constructor is not part of the API.
   constructor(token, module, engine, info) {
@@ -179,14 +179,49 @@ export class HairMatte {
   // Returns the alpha matte at the frame's resolution: { width, height, data: Uint8Array } (a copy).
   segment(frame) {
     this.#check();
-    const pixels = toPixels(frame, this.#scratch);
-    const { data, width, height } = pixels;
-    const view = this.#engine.frameBuffer(width, height);
-    if (view === null) fail(`frame size ${width}x${height} is not supported`);
-    this.#module.copyInto(view, data);
+    const { width, height } = this.#writeFrame(describeFrame(frame));
     const error = this.#engine.segment(width, height);
     if (error) fail(error);
     return { width, height, data: this.#engine.alphaView().slice() };
+  }
+
+  // The network's hair probability P(hair) in [0, 1] for `frame` (any segment() frame), as floats at the
+  // frame's resolution: the softmax output of the network on its square of the frame, mapped bilinearly
+  // onto the frame's pixels (0 outside the square). Unlike segment(), no guided refinement, no temporal
+  // smoothing, no matte levels, no 8-bit rounding, and no state change (the square is the one the next
+  // segment() would use; the temporal state and head tracking are left alone). For thresholding at your
+  // own level, metrics, or comparing with PyTorch. Returns { width, height, data: Float32Array, square:
+  // { x, y, size } } where square is the part of the frame the network saw.
+  segmentProbability(frame) {
+    this.#check();
+    const { width, height } = this.#writeFrame(describeFrame(frame));
+    const error = this.#engine.probability(width, height);
+    if (error) fail(error);
+    const data = this.#engine.probabilityView().slice();
+    const [x, y, size] = this.#engine.probabilitySquare();
+    return { width, height, data, square: { x, y, size } };
+  }
+
+  // Writes a described frame's RGBA pixels into the engine's frame buffer (no allocation in the steady
+  // state: the buffer is kept while the size stays, browser sources are read straight into it).
+  #writeFrame(frame) {
+    const { width, height } = frame;
+    const view = this.#engine.frameBuffer(width, height);
+    if (view === null) fail(`frame size ${width}x${height} is not supported`);
+    if (frame.source) {
+      if (!this.#reader) this.#reader = new SourceReader();
+      this.#reader.read(frame.source, width, height, view);
+    } else {
+      this.#module.copyInto(view, frame.data);
+    }
+    return frame;
+  }
+
+  // How the last browser image source was read: 'webgl2' (straight into wasm memory) or '2d' (canvas +
+  // getImageData); null before any. For diagnostics and tests.
+  get sourcePath() {
+    this.#check();
+    return this.#reader ? this.#reader.lastPath : null;
   }
 
   // Recolours the hair of `frame` (any segment() frame) under `matte` (a segment() result for this frame;
@@ -196,18 +231,20 @@ export class HairMatte {
   recolor(frame, look, matte) {
     this.#check();
     const { color, colorEnd, mode, strength } = normalizeLook(look);
-    const pixels = toPixels(frame, this.#scratch);
-    const { data, width, height } = pixels;
+    const described = describeFrame(frame);
+    const { width, height } = described;
+    if (matte !== undefined) checkMatte(matte, width, height);
+    this.#writeFrame(described);
+    let error;
     if (matte === undefined) {
-      matte = this.segment(pixels);
+      error = this.#engine.segment(width, height);
+      if (error) fail(error);
+      const matteView = this.#engine.matteBuffer(width, height);  // may grow memory: take views after it
+      matteView.set(this.#engine.alphaView());
     } else {
-      checkMatte(matte, width, height);
+      this.#module.copyInto(this.#engine.matteBuffer(width, height), matte.data);
     }
-    const frameView = this.#engine.frameBuffer(width, height);
-    if (frameView === null) fail(`frame size ${width}x${height} is not supported`);
-    this.#module.copyInto(frameView, data);
-    this.#module.copyInto(this.#engine.matteBuffer(width, height), matte.data);
-    const error = this.#engine.recolor(width, height, color, colorEnd, mode, strength);
+    error = this.#engine.recolor(width, height, color, colorEnd, mode, strength);
     if (error) fail(error);
     return { width, height, data: new Uint8ClampedArray(this.#engine.recoloredView()) };
   }
@@ -261,7 +298,7 @@ export class HairMatte {
     this.#engine = null;
     this.#module.shutdown();
     this.#module = null;
-    this.#scratch = {};
+    this.#reader = null;
   }
 
   // Bytes of WebAssembly memory this instance holds (it only grows; for leak checks).

@@ -1,7 +1,7 @@
 // Compiled by tests/node/types.test.mjs with `tsc --noEmit`: every option and method of the public API,
 // imported the way users do (the package name, resolved through package.json "exports").
 import { HairMatte, BUNDLED_MODELS, VERSION } from 'hairmatte';
-import type { HairMatteOptions, Matte, RecolorLook, RecoloredImage, HairMatteInfo, Frame, WasmBuild } from 'hairmatte';
+import type { HairMatteOptions, Matte, RecolorLook, RecoloredImage, HairMatteInfo, Frame, WasmBuild, HairProbability } from 'hairmatte';
 
 export async function everything(bytes: Uint8Array, buffer: ArrayBuffer, video: HTMLVideoElement): Promise<void> {
   const options: HairMatteOptions = {
@@ -27,6 +27,10 @@ export async function everything(bytes: Uint8Array, buffer: ArrayBuffer, video: 
   const matte: Matte = hm.segment(raw);
   hm.segment(new ImageData(2, 2));
   hm.segment(video);
+  const probability: HairProbability = hm.segmentProbability(video);
+  const p: Float32Array = probability.data;
+  const squareSide: number = probability.square.size + p.length;
+  const path: 'webgl2' | '2d' | null = hm.sourcePath;
   const look: RecolorLook = { color: '#8b2252', mode: 'ombre', colorEnd: '#c9a16b', strength: 0.8 };
   const out: RecoloredImage = hm.recolor(video, look, matte);
   const image = new ImageData(out.data, out.width, out.height);
@@ -38,5 +42,5 @@ export async function everything(bytes: Uint8Array, buffer: ArrayBuffer, video: 
   hm.reset();
   hm.dispose();
   const gone: boolean = hm.disposed;
-  console.log(n, build, gone, BUNDLED_MODELS.length, VERSION.length);
+  console.log(n, build, gone, squareSide, path, BUNDLED_MODELS.length, VERSION.length);
 }
