@@ -141,7 +141,7 @@ test('matte: a folder gets a progress bar (terminal or --progress) that counts i
       const bar = text.slice(0, text.length - summary.length);
       assert.deepEqual(barFrames(bar).map((f) => `${f.done}/${f.total}`), ['0/3', '1/3', '2/3', '3/3']);
     } else {
-      console.log('# /usr/bin/script is absent: the pseudo-terminal case is not run');
+      console.log('/usr/bin/script is absent: the pseudo-terminal case is not run');
     }
   } finally {
     hm.dispose();

@@ -53,7 +53,7 @@ for (const arch of ['hairmattenet', 'hairsegnet']) {
         assert.ok(p.data instanceof Float32Array);
         assert.deepEqual(p.square, { x: 0, y: 0, size: width });
         const diff = maxAbsDiff(p.data, fixture.probability);
-        console.log(`# ${arch}, ${threads} thread(s): max |wasm - PyTorch| = ${diff.toExponential(2)}`);
+        console.log(`${arch}, ${threads} thread(s): max |wasm - PyTorch| = ${diff.toExponential(2)}`);
         assert.ok(diff < TOLERANCE, `max |wasm - PyTorch| = ${diff}`);
       } finally {
         hm.dispose();
@@ -135,7 +135,7 @@ for (const arch of ['hairmattenet', 'hairsegnet']) {
           max = Math.max(max, v);
         }
         const diff = maxAbsDiff(p.data, expected);
-        console.log(`# trained ${arch} at ${size}, ${name}: max |wasm - PyTorch| = ${diff.toExponential(2)}, ` +
+        console.log(`trained ${arch} at ${size}, ${name}: max |wasm - PyTorch| = ${diff.toExponential(2)}, ` +
           `${hair} of ${size * size} pixels above 0.5 in PyTorch`);
         assert.ok(diff < TOLERANCE, `${name}: max |wasm - PyTorch| = ${diff}`);
       });
