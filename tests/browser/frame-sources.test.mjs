@@ -7,6 +7,10 @@ import assert from 'node:assert/strict';
 import { browserSkipReason, launchChromium, recordConsole } from './helpers/browser.mjs';
 import { engineSkipReason } from './helpers/engine.mjs';
 import { startStaticServer } from './helpers/static-server.mjs';
+import { makeCameraClip } from './helpers/camera-clip.mjs';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
 
 const skip = (await browserSkipReason()) || engineSkipReason();
 const FRAMES = 200;
@@ -157,5 +161,60 @@ test(`without WebGL2 the 2D-canvas path gives the same mattes, one getImageData 
     throw e;
   } finally {
     await page.close();
+  }
+});
+
+// A camera (the fake device fed a y4m clip of one repeated picture): YUV frames converted by the browser.
+// The reference is the same video frame drawn into a 2D canvas and read as ImageData.
+test(`${FRAMES} camera frames (YUV): the WebGL2 read gives the mattes of the 2D-canvas read of the same frame, no growth`, { skip }, async () => {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'hm-frame-sources-'));
+  const clip = await makeCameraClip(dir, { width: 320, height: 240, frames: 4, prefer: 'synthetic' });
+  const camera = await launchChromium({ camera: { y4m: clip.file } });
+  try {
+    const page = await camera.context.newPage();
+    consoleLines = recordConsole(page);
+    await page.goto(`${server.origin}/blank.html`);
+    const r = await page.evaluate(async (frames) => {
+      const { HairMatte } = await import('/bindings/js/index.mjs');
+      const hm = await HairMatte.create({
+        model: { random: 'hairsegnet', decoderDepth: 16, widthPermille: 250, inputSize: 64 },
+        trackHead: false, temporal: 0,
+      });
+      const video = document.createElement('video');
+      video.muted = true;
+      video.srcObject = await navigator.mediaDevices.getUserMedia({ video: { width: 320, height: 240 } });
+      await video.play();
+      while (video.readyState < 2 || !video.videoWidth) await new Promise((resolve) => setTimeout(resolve, 20));
+      const { videoWidth: width, videoHeight: height } = video;
+      const still = Object.assign(document.createElement('canvas'), { width, height }).getContext('2d', { willReadFrequently: true });
+      still.drawImage(video, 0, 0);
+      const reference = hm.segment(still.getImageData(0, 0, width, height)).data;
+      for (let i = 0; i < 5; i++) hm.segment(video);
+      const warm = hm.memoryBytes;
+      let mismatched = 0, worst = 0, referenceMax = 0;
+      for (let i = 0; i < frames; i++) {
+        const matte = hm.segment(video).data;
+        for (let p = 0; p < matte.length; p++) {
+          if (matte[p] !== reference[p]) { mismatched++; worst = Math.max(worst, Math.abs(matte[p] - reference[p])); }
+        }
+      }
+      for (const v of reference) referenceMax = Math.max(referenceMax, v);
+      const result = { width, height, grown: hm.memoryBytes - warm, mismatched, worst, path: hm.sourcePath, referenceMax };
+      video.srcObject.getTracks().forEach((t) => t.stop());
+      hm.dispose();
+      return result;
+    }, FRAMES);
+    console.log(`camera ${r.width}x${r.height}: path ${r.path}, memory growth ${r.grown} B, ` +
+      `mismatched alpha ${r.mismatched} of ${FRAMES * r.width * r.height} (worst ${r.worst})`);
+    assert.ok(r.referenceMax > 0, 'the reference matte is all zero');
+    assert.equal(r.path, 'webgl2');
+    assert.equal(r.grown, 0);
+    assert.equal(r.mismatched, 0, `worst difference ${r.worst}`);
+  } catch (e) {
+    console.log(consoleLines.join('\n'));
+    throw e;
+  } finally {
+    await camera.close();
+    fs.rmSync(dir, { recursive: true, force: true });
   }
 });
