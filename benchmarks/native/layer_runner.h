@@ -55,6 +55,15 @@ class LayerRunner {
         out_.resize(4 * l.h * l.w * l.in_c);
         out_h_ = 2 * l.h;
         break;
+      case Op::kUpsampleDwconv:
+        fill(in_, l.h * l.w * l.in_c);
+        fill(weight, l.in_c * 9);
+        fill(bias, l.in_c);
+        packed_.resize(hm::packed_dwconv3x3_size(l.in_c));
+        hm::pack_dwconv3x3(l.in_c, weight.data(), bias.data(), packed_.data());
+        out_.resize(4 * l.h * l.w * l.in_c);
+        out_h_ = 2 * l.h;
+        break;
       case Op::kHeadSoftmax2:
         fill(in_, l.h * l.w * l.in_c);
         fill(weight, 2 * l.in_c);
@@ -69,6 +78,7 @@ class LayerRunner {
   // One call over every output row; `scalar` picks the reference implementation.
   void run(bool scalar) {
     const hm::Clamp relu6{0.0f, 6.0f};
+    constexpr float kInf = std::numeric_limits<float>::infinity();
     const size_t y1 = out_h_;
     switch (l_.op) {
       case Op::kConv3x3s2Rgb:
@@ -88,6 +98,10 @@ class LayerRunner {
       case Op::kUpsampleAdd:
         (scalar ? hm::upsample2x_add_scalar : hm::upsample2x_add)(in_.data(), l_.h, l_.w, l_.in_c,
                                                                   skip_.data(), out_.data(), 0, y1);
+        break;
+      case Op::kUpsampleDwconv:
+        (scalar ? hm::upsample2x_dwconv3x3_scalar : hm::upsample2x_dwconv3x3)(
+            in_.data(), l_.h, l_.w, l_.in_c, packed_.data(), out_.data(), hm::Clamp{-kInf, kInf}, 0, y1);
         break;
       case Op::kHeadSoftmax2:
         (scalar ? hm::conv1x1_softmax2_scalar : hm::conv1x1_softmax2)(in_.data(), l_.w, l_.in_c,

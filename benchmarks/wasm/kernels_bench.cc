@@ -75,6 +75,7 @@ const char* op_name(hm_bench::Op op) {
     case hm_bench::Op::kDwconv: return "dwconv3x3";
     case hm_bench::Op::kConv1x1: return "conv1x1";
     case hm_bench::Op::kUpsampleAdd: return "upsample+add";
+    case hm_bench::Op::kUpsampleDwconv: return "upsample+dw";
     case hm_bench::Op::kHeadSoftmax2: return "head";
   }
   return "?";

@@ -60,6 +60,15 @@ void upsample2x_add(const float* in, size_t h, size_t w, size_t c, const float* 
 void upsample2x_add_scalar(const float* in, size_t h, size_t w, size_t c, const float* skip, float* out,
                            size_t y0, size_t y1);
 
+// ---- nearest 2x upsampling followed by the 3x3 depthwise convolution (stride 1, dilation 1) ----
+// = dwconv3x3(upsample2x_add(in, no skip)) without the upsampled tensor (the decoder stages that have no
+// skip). in: h x w x c; packed: pack_dwconv3x3's. Writes rows [y0, y1) of the 2h x 2w x c result
+// consecutively from `out` (row y0 at out[0]: a band buffer), unlike the operators above.
+void upsample2x_dwconv3x3(const float* in, size_t h, size_t w, size_t c, const float* packed, float* out,
+                          Clamp clamp, size_t y0, size_t y1);
+void upsample2x_dwconv3x3_scalar(const float* in, size_t h, size_t w, size_t c, const float* packed,
+                                 float* out, Clamp clamp, size_t y0, size_t y1);
+
 // ---- final 1x1 convolution to 2 channels with the 2-way softmax fused: hair probability ----
 // Packed: from PyTorch [2, c, 1, 1] weights and [2] bias. out: h x w floats, P(hair) = 1/(1+exp(z0-z1)).
 size_t packed_conv1x1_softmax2_size(size_t c);

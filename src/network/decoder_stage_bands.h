@@ -2,9 +2,11 @@
 //   nearest 2x upsample (+ skip) -> 3x3 depthwise -> 1x1 (ReLU) [-> 1x1 to two classes + softmax].
 // Run layer by layer, a stage writes and re-reads two full-resolution intermediates (at 224 x 224 x 64,
 // 12.8 MB each; HairSegNet's first stage, 56 x 56 x 1024, as much); per band they are a few hundred KB
-// that stay in cache, and the arena never holds them whole. The depthwise convolution needs one row
-// above and below each band: the band buffer holds upsampled rows [y0 - 2, y1 + 2) (even bounds, so
-// whole input rows map onto it), zeros outside the image (the convolution's padding).
+// that stay in cache, and the arena never holds them whole. With a skip, the depthwise convolution needs
+// one row above and below each band: the band buffer holds upsampled rows [y0 - 2, y1 + 2) (even bounds,
+// so whole input rows map onto it), zeros outside the image (the convolution's padding). Without a skip
+// the upsampling is folded into the depthwise convolution (upsample2x_dwconv3x3, reading the input
+// directly), so the band holds only its own depthwise output rows.
 #pragma once
 #include <cstddef>
 #include <cstdint>

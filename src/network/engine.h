@@ -64,6 +64,11 @@ class Network {
   // rgba: input_size x input_size pixels, 4 bytes each (alpha ignored), rows `row_stride` bytes apart.
   // probability: input_size * input_size floats in [0, 1], P(hair) per pixel, row-major.
   void run(const uint8_t* rgba, size_t row_stride, float* probability);
+  // run() that also writes the wall time of each planned op, in ms, to op_ms[0 .. op_count()) (for
+  // benchmarks/wasm/network_bench.cc: where a frame's time goes, op by op, in the real schedule).
+  void run_profiled(const uint8_t* rgba, size_t row_stride, float* probability, double* op_ms);
+  size_t op_count() const;
+  std::string op_label(size_t i) const;  // e.g. "dw 112x112x64 s2", "decoder 112->224 c64"
 
   uint32_t input_size() const;
   uint32_t threads() const;

@@ -1,5 +1,6 @@
 // Network: a model planned for one input size (engine.h). create() builds the plan and allocates the
 // arena and the thread pool; run() walks the ops, splitting every layer's output rows across threads.
+#include <chrono>
 #include <utility>
 
 #include "kernels/kernels.h"
@@ -74,6 +75,38 @@ std::unique_ptr<Network> Network::create(std::shared_ptr<const Model> model, uin
 
 void Network::run(const uint8_t* rgba, size_t row_stride, float* probability) {
   for (const Op& op : impl_->plan.ops) impl_->run_op(op, rgba, row_stride, probability);
+}
+
+void Network::run_profiled(const uint8_t* rgba, size_t row_stride, float* probability, double* op_ms) {
+  using Clock = std::chrono::steady_clock;
+  for (size_t i = 0; i < impl_->plan.ops.size(); ++i) {
+    const Clock::time_point t0 = Clock::now();
+    impl_->run_op(impl_->plan.ops[i], rgba, row_stride, probability);
+    op_ms[i] = std::chrono::duration<double, std::milli>(Clock::now() - t0).count();
+  }
+}
+
+size_t Network::op_count() const { return impl_->plan.ops.size(); }
+
+std::string Network::op_label(size_t i) const {
+  const Op& op = impl_->plan.ops.at(i);
+  const ActivationShape* in = op.in >= 0 ? &impl_->plan.activations[op.in] : nullptr;
+  const ActivationShape* out = op.out >= 0 ? &impl_->plan.activations[op.out] : nullptr;
+  auto shape = [](const ActivationShape& a) {
+    return std::to_string(a.h) + "x" + std::to_string(a.w) + "x" + std::to_string(a.c);
+  };
+  switch (op.kind) {
+    case OpKind::kInputConv:
+      return "conv0 -> " + shape(*out);
+    case OpKind::kDepthwise:
+      return "dw " + shape(*in) + " s" + std::to_string(op.stride) + " d" + std::to_string(op.dilation);
+    case OpKind::kPointwise:
+      return "pw " + shape(*in) + " -> " + std::to_string(out->c);
+    case OpKind::kDecoderStage:
+      return std::string("decoder ") + shape(*in) + (op.skip >= 0 ? " +skip" : "") + " -> " +
+             std::to_string(op.pw->out_c) + (op.head ? " +head" : "");
+  }
+  return "?";
 }
 
 void Network::Impl::run_op(const Op& op, const uint8_t* rgba, size_t row_stride, float* probability) {

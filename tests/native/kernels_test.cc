@@ -374,6 +374,67 @@ TEST(KernelUpsample2xAdd, MatchesScatterReference) {
 }
 
 // ---------------------------------------------------------------------------------------------------
+// Nearest 2x upsampling fused into the following 3x3 depthwise convolution
+
+// Reference: the upsampled tensor built explicitly (every output pixel reads input (y / 2, x / 2)), then
+// the literal 3x3 depthwise convolution with one row/column of zero padding on each side. The kernels
+// write rows [y0, y1) from the start of their buffer; one extra sentinel row after them must survive.
+void run_upsample_dw_case(std::mt19937& rng, size_t h, size_t w, size_t c, size_t y0, size_t y1,
+                          Clamp clamp) {
+  const std::string what = "upsample2x_dwconv3x3 h" + std::to_string(h) + " w" + std::to_string(w) +
+                           " c" + std::to_string(c) + " rows[" + std::to_string(y0) + "," +
+                           std::to_string(y1) + ") " + clamp_name(clamp);
+  const auto in = hm_test::random_floats(rng, h * w * c);
+  const auto weight = hm_test::random_floats(rng, c * 9);
+  const auto bias = hm_test::random_floats(rng, c);
+  std::vector<float> packed(hm::packed_dwconv3x3_size(c), -1.0f);
+  hm::pack_dwconv3x3(c, weight.data(), bias.data(), packed.data());
+  std::vector<double> up(4 * h * w * c);
+  for (size_t y = 0; y < 2 * h; ++y)
+    for (size_t x = 0; x < 2 * w; ++x)
+      for (size_t ch = 0; ch < c; ++ch) up[(y * 2 * w + x) * c + ch] = in[((y / 2) * w + x / 2) * c + ch];
+  const Ref full = hm_test::conv2d_naive(up, 2 * h, 2 * w, c, weight, bias, c, 3, 3, c, 1, 1, 1, 1,
+                                         2 * h, 2 * w);
+  const size_t per_row = 2 * w * c, rows = y1 - y0;
+  Ref ref;  // rows [y0, y1) of the full result, then the sentinel row
+  ref.value.assign(full.value.begin() + y0 * per_row, full.value.begin() + y1 * per_row);
+  ref.magnitude.assign(full.magnitude.begin() + y0 * per_row, full.magnitude.begin() + y1 * per_row);
+  ref.value.resize((rows + 1) * per_row, 0.0);
+  ref.magnitude.resize((rows + 1) * per_row, 0.0);
+  std::vector<float> scalar((rows + 1) * per_row, kSentinel), simd = scalar;
+  hm::upsample2x_dwconv3x3_scalar(in.data(), h, w, c, packed.data(), scalar.data(), clamp, y0, y1);
+  hm::upsample2x_dwconv3x3(in.data(), h, w, c, packed.data(), simd.data(), clamp, y0, y1);
+  expect_rows_match_ref(scalar, ref, clamp, per_row, 0, rows, what + " scalar");
+  expect_rows_match(simd, scalar, ref, per_row, 0, rows, what);
+}
+
+TEST(KernelUpsample2xDwconv3x3, MatchesUpsampleThenConvolution) {
+  std::mt19937 rng(41);
+  for (int i = 0; i < 300; ++i) {
+    const size_t h = hm_test::random_size(rng, 1, 9), w = hm_test::random_size(rng, 1, 9);
+    const size_t c = hm_test::random_size(rng, 1, 21);
+    size_t y0, y1;
+    random_rows(rng, 2 * h, &y0, &y1);
+    run_upsample_dw_case(rng, h, w, c, y0, y1, kClamps[i % 4]);
+  }
+}
+
+TEST(KernelUpsample2xDwconv3x3, OnePixelThinAndLongRows) {
+  // 1-pixel and 1-wide inputs (every output misses taps on both sides), and rows longer than the
+  // kernel's 32-column tiles with every kind of remainder.
+  std::mt19937 rng(42);
+  for (const auto& hw : kThinSizes)
+    for (size_t c : {1, 4, 7}) run_upsample_dw_case(rng, hw[0], hw[1], c, 0, 2 * hw[0], kClamps[0]);
+  for (size_t w : {31, 32, 33, 70}) run_upsample_dw_case(rng, 3, w, 8, 0, 6, kClamps[1]);
+}
+
+TEST(KernelUpsample2xDwconv3x3, NetworkShape) {
+  std::mt19937 rng(43);
+  run_upsample_dw_case(rng, 14, 14, 64, 0, 28, kClamps[0]);
+  run_upsample_dw_case(rng, 28, 28, 64, 9, 17, kClamps[0]);
+}
+
+// ---------------------------------------------------------------------------------------------------
 // Head: 1x1 to 2 logits + softmax
 
 void run_head_case(std::mt19937& rng, size_t h, size_t w, size_t c, size_t y0, size_t y1,
