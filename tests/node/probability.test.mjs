@@ -37,7 +37,7 @@ const IDENTITY_OPTIONS = { trackHead: false, refine: 'none' };
 for (const arch of ['hairmattenet', 'hairsegnet']) {
   const base = path.join(FIXTURES, `parity_${arch}`);
   const present = fs.existsSync(`${base}.hmm`) && fs.existsSync(`${base}.json`);
-  test(`${arch}: wasm probabilities equal PyTorch's on the parity fixture to ${TOLERANCE} (1 and 2 threads)`, {
+  test(`${arch}: wasm probabilities equal PyTorch's on the parity fixture to ${TOLERANCE} (SIMD on 1 and 2 threads, plain build)`, {
     skip: present ? false : `no parity fixture at ${base}.{hmm,json} (make it with /usr/bin/python3 training/make_parity_fixture.py)`,
   }, async () => {
     const fixture = JSON.parse(fs.readFileSync(`${base}.json`, 'utf8'));
@@ -45,15 +45,15 @@ for (const arch of ['hairmattenet', 'hairsegnet']) {
     const frame = { data: rgbToRgba(fixture.rgb, width * height), width, height };
     const spread = Math.max(...fixture.probability) - Math.min(...fixture.probability);
     assert.ok(spread > 0.5, `the fixture's probabilities span ${spread.toFixed(3)}: too narrow to test much`);
-    for (const threads of [1, 2]) {
-      const hm = await HairMatte.create({ model: new Uint8Array(fs.readFileSync(`${base}.hmm`)), threads, ...IDENTITY_OPTIONS });
+    for (const build of [{ threads: 1 }, { threads: 2 }, { build: 'plain' }]) {
+      const hm = await HairMatte.create({ model: new Uint8Array(fs.readFileSync(`${base}.hmm`)), ...build, ...IDENTITY_OPTIONS });
       try {
         assert.equal(hm.info.inputSize, width, 'the fixture is the network input size');
         const p = hm.segmentProbability(frame);
         assert.ok(p.data instanceof Float32Array);
         assert.deepEqual(p.square, { x: 0, y: 0, size: width });
         const diff = maxAbsDiff(p.data, fixture.probability);
-        console.log(`${arch}, ${threads} thread(s): max |wasm - PyTorch| = ${diff.toExponential(2)}`);
+        console.log(`${arch}, ${hm.info.build} build, ${hm.info.threads} thread(s): max |wasm - PyTorch| = ${diff.toExponential(2)}`);
         assert.ok(diff < TOLERANCE, `max |wasm - PyTorch| = ${diff}`);
       } finally {
         hm.dispose();
@@ -104,6 +104,9 @@ function rgbaToRgb(rgba, pixels) {
   return rgb;
 }
 
+// PyTorch runs the file's own (folded, fp16-stored) tensors: what the engine is asked to compute. The fp32
+// training checkpoint is not the reference: rounding its weights to fp16 moves probabilities by up to ~1e-2
+// (measured on the shipped HairMatteNet against its checkpoint, 2026-11-25), the exporter's choice.
 // The trained models are planned at 128 x 128 (the `inputSize` option; the network is fully convolutional,
 // so every layer and weight is exercised) to keep PyTorch's side to a few seconds on a busy 2-core CPU.
 const TRAINED_SIZE = 128;
