@@ -7,7 +7,7 @@
 // smoothing; hair statistics; recolour (solid, ombre, highlights). The last row, "one frame", runs the
 // whole chain of a real frame (crop, guided, temporal 0.5, stats, solid recolour) as one call.
 //
-// Frame: a synthetic portrait whose hair covers ~22% of the frame; the "network output" is its true mask
+// Frame: a synthetic portrait whose hair covers ~15% of the frame; the "network output" is its true mask
 // with a soft, noisy edge, so the matte has a band of uncertain pixels like a real one.
 //
 // Timing: every round runs every stage once, in turn (interleaved, so all rows share the same machine
