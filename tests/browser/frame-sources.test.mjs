@@ -8,6 +8,7 @@ import { browserSkipReason, launchChromium, recordConsole } from './helpers/brow
 import { engineSkipReason } from './helpers/engine.mjs';
 import { startStaticServer } from './helpers/static-server.mjs';
 import { makeCameraClip } from './helpers/camera-clip.mjs';
+import { encodePng } from './helpers/png.mjs';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -216,5 +217,41 @@ test(`${FRAMES} camera frames (YUV): the WebGL2 read gives the mattes of the 2D-
   } finally {
     await camera.close();
     fs.rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+// A picture from another origin without CORS taints what it is drawn into: segment() says so in a clear
+// Error (on both read paths) and the instance keeps working.
+test('a cross-origin image without CORS: a clear Error on both read paths, and the instance keeps working', { skip }, async () => {
+  const rgba = new Uint8Array(32 * 24 * 4).map((_, i) => (i % 4 === 3 ? 255 : (i * 37) & 255));
+  const other = await startStaticServer({ extra: { '/photo.png': encodePng(rgba, 32, 24) } });  // another port: another origin
+  try {
+    for (const withoutWebGl2 of [false, true]) {
+      const page = await newPage({ withoutWebGl2 });
+      try {
+        const r = await page.evaluate(async (url) => {
+          const { HairMatte } = await import('/bindings/js/index.mjs');
+          const hm = await HairMatte.create({ model: { random: 'hairsegnet', decoderDepth: 16, widthPermille: 250, inputSize: 64 } });
+          const img = new Image();
+          img.src = url;
+          await img.decode();
+          let message = null;
+          try {
+            hm.segment(img);
+          } catch (e) {
+            message = e.message;
+          }
+          const after = hm.segment(new ImageData(32, 24)).data.length;
+          hm.dispose();
+          return { message, after };
+        }, `${other.origin}/photo.png`);
+        assert.match(r.message ?? 'no error', /cross-origin and taints the canvas: serve it with CORS/, withoutWebGl2 ? '2d' : 'webgl2');
+        assert.equal(r.after, 32 * 24);
+      } finally {
+        await page.close();
+      }
+    }
+  } finally {
+    await other.close();
   }
 });
