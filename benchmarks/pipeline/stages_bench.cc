@@ -25,6 +25,7 @@
 #include <vector>
 
 #include "color/recolor.h"
+#include "matting/box_filter.h"
 #include "matting/crop_square.h"
 #include "matting/fast_guided_upsample.h"
 #include "matting/guided_filter.h"
@@ -193,9 +194,10 @@ int main(int argc, char** argv) {
   // --detail: the parts of the guided path (s = 4 for this frame's 480-pixel square).
   hm::FastGuidedUpsampler upsampler;
   hm::GuidedFilterColor low_filter;
+  hm::BoxMean box;
   const int gs = guided_pipe.guided_subsample_for(s.crop.size);
   const int lw = hm::subsampled_size(kW, gs), lh = hm::subsampled_size(kH, gs);
-  std::vector<float> low(lw * lh), low_guide[3];
+  std::vector<float> low(lw * lh), box_out(lw * lh), low_guide[3];
   hm::sample_crop_probability(s.prob.data(), kN, s.crop, static_cast<float>(gs), lw, lh, low.data());
   for (int c = 0; c < 3; ++c) {
     low_guide[c].resize(lw * lh);
@@ -211,6 +213,9 @@ int main(int argc, char** argv) {
                         check(low_filter.compute_coefficients(low_guide[0].data(), low_guide[1].data(),
                                                               low_guide[2].data(), low.data(), lw, lh,
                                                               {std::max(1, 8 / gs), 1e-3f}));
+                      }});
+    stages.push_back({"  guided: one box mean on the low grid (13 per frame)", [&] {
+                        box.apply(low.data(), lw, lh, std::max(1, 8 / gs), box_out.data());
                       }});
     stages.push_back({"  guided: upsampler.run (guide, coefficients, apply)", [&] {
                         check(upsampler.run(s.frame.data(), kW, kH, stride, low.data(), {8, 1e-3f, gs}, alpha.data()));
