@@ -214,7 +214,7 @@ int main(int argc, char** argv) {
                                                               low_guide[2].data(), low.data(), lw, lh,
                                                               {std::max(1, 8 / gs), 1e-3f}));
                       }});
-    stages.push_back({"  guided: one box mean on the low grid (13 per frame)", [&] {
+    stages.push_back({"  guided: one box mean on the low grid (17 per frame)", [&] {
                         box.apply(low.data(), lw, lh, std::max(1, 8 / gs), box_out.data());
                       }});
     stages.push_back({"  guided: upsampler.run (guide, coefficients, apply)", [&] {
