@@ -55,6 +55,9 @@ mkdir -p dist/models
 for model in models/*.hmm; do
   [ -e "$model" ] || continue
   cp "$model" dist/models/
+  # The model card travels with the weights: it carries the training data's licence terms.
+  card="${model%.hmm}.md"
+  if [ -e "$card" ]; then cp "$card" dist/models/; fi
   echo "[build-wasm] bundled $(basename "$model")"
 done
 ls -l dist | sed 's/^/[build-wasm] /'

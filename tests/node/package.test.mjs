@@ -27,7 +27,8 @@ test('the package holds every file users need', () => {
     'dist/hairmatte-simd-threads.mjs', 'dist/hairmatte-simd-threads.wasm', 'dist/hairmatte-simd-threads.worker.js',
     'dist/hairmatte-plain.mjs', 'dist/hairmatte-plain.wasm',
     'dist/package.json',  // { "type": "commonjs" } for the pthread worker script
-    'dist/models/hairmattenet.hmm', 'dist/models/hairsegnet.hmm',
+    'dist/models/hairmattenet.hmm', 'dist/models/hairsegnet.hmm', 'LICENSE',
+    'dist/models/hairmattenet.md', 'dist/models/hairsegnet.md',  // model cards: the data's licence terms
     'bindings/js/index.mjs', 'bindings/js/index.d.ts', 'bindings/js/loader.mjs', 'bindings/js/model-source.mjs',
     'web/widget.mjs', 'bin/hairmatte.mjs',
   ];
@@ -53,7 +54,7 @@ test('the package holds nothing else: no tests, training, sources, runs or share
     /^dist\/hairmatte-(simd|simd-threads|plain)\.(mjs|wasm)$/,
     /^dist\/hairmatte-simd-threads\.worker\.js$/,
     /^dist\/package\.json$/,
-    /^dist\/models\/[\w-]+\.hmm$/,
+    /^dist\/models\/[\w-]+\.(hmm|md)$/,
     /^web\/(widget|tryon-session|swatches)\.mjs$/,
     /^web\/(engine|renderer)\/[\w-]+\.mjs$/,
     /^web\/README\.md$/,
