@@ -141,7 +141,7 @@ int main(int argc, char** argv) {
               2e3 * gmac / run_median, gmac, minimum(run_ms));
   std::printf("FrameSegmenter::segment (none): %8.3f ms  (min %.3f ms)\n", seg_median, minimum(segment_ms));
   const double peak_median = median(peak);
-  std::printf("SIMD128 peak now: %.1f GFLOP/s (max %.1f; idle machine: ~49); network at %.0f%% of the median\n", peak_median,
+  std::printf("SIMD128 peak (f32x4 mul+add) now: %.1f GFLOP/s (max %.1f); Network::run at %.0f%% of it\n", peak_median,
               *std::max_element(peak.begin(), peak.end()),
               100 * 2e3 * gmac / run_median / peak_median);
   if (spec.arch == hm::Arch::kHairMatteNet && size == 224)
