@@ -1,0 +1,29 @@
+// The kernels' optimised/scalar agreement in real wasm SIMD128 (tests/wasm/kernels_check.cc), beside the
+// native tests that run the same sources through SIMDe. Builds the check with emcc (Emscripten, installed by
+// scripts/setup.sh) into build/wasm-kernels-check/ and runs it with Node.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import fs from 'node:fs';
+import path from 'node:path';
+import { REPO_ROOT } from './helpers.mjs';
+
+const emcc = spawnSync('emcc', ['--version'], { encoding: 'utf8' });
+const noEmcc = emcc.error ? 'emcc (Emscripten) is not installed' : false;
+
+test('every SIMD128 kernel matches its scalar reference in wasm on random shapes', { skip: noEmcc, timeout: 300000 }, () => {
+  const out = path.join(REPO_ROOT, 'build', 'wasm-kernels-check');
+  fs.mkdirSync(out, { recursive: true });
+  const kernels = fs.readdirSync(path.join(REPO_ROOT, 'src', 'kernels')).filter((f) => f.endsWith('.cc'))
+    .map((f) => path.join(REPO_ROOT, 'src', 'kernels', f));
+  const js = path.join(out, 'kernels_check.cjs');
+  const build = spawnSync('emcc', ['-O2', '-msimd128', '-fno-exceptions', '-std=c++17', `-I${path.join(REPO_ROOT, 'src')}`,
+    ...kernels, path.join(REPO_ROOT, 'tests', 'wasm', 'kernels_check.cc'),
+    '-sALLOW_MEMORY_GROWTH', '-sENVIRONMENT=node', '-sSINGLE_FILE', '-o', js],
+  { encoding: 'utf8', env: { ...process.env, NODE_PATH: '/usr/share/nodejs' } });  // emcc's acorn (TOOLCHAIN.md)
+  assert.equal(build.status, 0, build.stderr);
+  // kernels_check.cc refuses to compile without -msimd128, so the optimised kernels run real SIMD128 here.
+  const run = spawnSync(process.execPath, [js], { encoding: 'utf8' });
+  assert.equal(run.status, 0, run.stdout + run.stderr);
+  assert.match(run.stdout, /checked \d+ cases, 0 failed/);
+});
