@@ -34,6 +34,11 @@ class LayerRunner {
         out_.resize(out_h_ * out_w_ * l.out_c);
         break;
       case Op::kDwconv:
+      case Op::kUpsampleDwconv:  // the same weights; its output is the upsampled size
+        if (l.op == Op::kUpsampleDwconv) {
+          out_h_ = 2 * l.h;
+          out_w_ = 2 * l.w;
+        }
         fill(in_, l.h * l.w * l.in_c);
         fill(weight, l.in_c * 9);
         fill(bias, l.in_c);
@@ -52,15 +57,6 @@ class LayerRunner {
       case Op::kUpsampleAdd:
         fill(in_, l.h * l.w * l.in_c);
         fill(skip_, 4 * l.h * l.w * l.in_c);
-        out_.resize(4 * l.h * l.w * l.in_c);
-        out_h_ = 2 * l.h;
-        break;
-      case Op::kUpsampleDwconv:
-        fill(in_, l.h * l.w * l.in_c);
-        fill(weight, l.in_c * 9);
-        fill(bias, l.in_c);
-        packed_.resize(hm::packed_dwconv3x3_size(l.in_c));
-        hm::pack_dwconv3x3(l.in_c, weight.data(), bias.data(), packed_.data());
         out_.resize(4 * l.h * l.w * l.in_c);
         out_h_ = 2 * l.h;
         break;
