@@ -5,9 +5,11 @@
 //
 //   hm::ThreadPool pool(3);
 //   pool.parallel_for(rows, [&](size_t y0, size_t y1) { kernel(..., y0, y1); });
+//   pool.parallel_for_dynamic(pixels, 64, [&](size_t p0, size_t p1) { kernel(..., p0, p1); });
 //
 // Tasks are passed by reference (no std::function), so dispatching allocates nothing.
 #pragma once
+#include <atomic>
 #include <cstddef>
 #include <cstdint>
 #include <memory>
@@ -47,6 +49,32 @@ class ThreadPool {
       const size_t begin = n * t / threads_;
       const size_t end = n * (t + 1) / threads_;
       if (begin < end) body(begin, end);
+    });
+  }
+
+  // Splits [0, n) into chunks [k * grain, min(n, (k + 1) * grain)) (grain 0 counts as 1) and calls
+  // body(begin, end) once for each, concurrently: every thread claims the next chunk from a shared
+  // counter until none is left. When a thread is descheduled (the browser's GPU process, the camera and
+  // the compositor share the cores), the others take its chunks instead of waiting at the end of the
+  // layer for a fixed share. Which thread runs a chunk varies from call to call, so body must give the
+  // same result whatever thread computes it. n <= grain, or one thread, is a single inline call.
+  template <class Body>
+  void parallel_for_dynamic(size_t n, size_t grain, Body&& body) {
+    if (grain == 0) grain = 1;
+    if (threads_ == 1 || n <= grain) {
+      if (n > 0) body(size_t{0}, n);
+      return;
+    }
+    // Relaxed is enough: the counter only hands out disjoint ranges; run() orders the writes made in
+    // body before its return. A claim past n (at most threads() of them) ends that thread's loop; the
+    // counter stays below n + threads() * grain, far from overflow for any tensor size.
+    std::atomic<size_t> next{0};
+    run([&](uint32_t) {
+      for (;;) {
+        const size_t begin = next.fetch_add(grain, std::memory_order_relaxed);
+        if (begin >= n) return;
+        body(begin, n - begin < grain ? n : begin + grain);
+      }
     });
   }
 

@@ -6,6 +6,7 @@
 #include <chrono>
 #include <random>
 #include <thread>
+#include <utility>
 #include <vector>
 
 #include "runtime/arena.h"
@@ -25,6 +26,63 @@ TEST(NetworkThreadPool, ParallelForCoversEveryIndexOnce) {
       });
       for (size_t i = 0; i < n; ++i) ASSERT_EQ(hits[i].load(), 1) << "threads " << threads << " n " << n << " i " << i;
     }
+  }
+}
+
+TEST(NetworkThreadPool, ParallelForDynamicCoversEveryIndexOnceInGrainAlignedChunks) {
+  std::mt19937 rng(7);
+  for (uint32_t threads : {1u, 2u, 3u, 4u}) {
+    hm::ThreadPool pool(threads);
+    std::vector<std::pair<size_t, size_t>> cases = {{0, 1}, {0, 5}, {1, 1}, {1, 4}, {3, 8}, {8, 8},
+                                                     {9, 8}, {100, 0}, {100, 1}, {1001, 64}};
+    for (int trial = 0; trial < 40; ++trial) {
+      cases.emplace_back(rng() % 3000, 1 + rng() % (trial < 20 ? 40 : 4000));
+    }
+    for (auto [n, grain] : cases) {
+      const size_t g = grain == 0 ? 1 : grain;
+      std::vector<std::atomic<int>> hits(n);
+      std::atomic<size_t> calls{0};
+      pool.parallel_for_dynamic(n, grain, [&](size_t begin, size_t end) {
+        calls.fetch_add(1);
+        ASSERT_LT(begin, end);
+        ASSERT_LE(end, n);
+        // One thread, or n <= grain: a single call over everything; otherwise chunk k is [k g, (k+1) g).
+        if (threads > 1 && n > g) {
+          ASSERT_EQ(begin % g, 0u);
+          ASSERT_EQ(end, std::min(n, begin + g));
+        }
+        for (size_t i = begin; i < end; ++i) hits[i].fetch_add(1);
+      });
+      for (size_t i = 0; i < n; ++i) {
+        ASSERT_EQ(hits[i].load(), 1) << "threads " << threads << " n " << n << " grain " << grain << " i " << i;
+      }
+      const size_t expected_calls = n == 0 ? 0 : (threads == 1 || n <= g ? 1 : (n + g - 1) / g);
+      EXPECT_EQ(calls.load(), expected_calls) << "threads " << threads << " n " << n << " grain " << grain;
+    }
+  }
+}
+
+// The point of the dynamic split: a thread held up in one chunk does not hold back the rest. The chunk
+// claimed first waits until every other chunk is done, which only the other threads can do; a split
+// into fixed shares would leave that thread's later chunks undone (the wait then times out and fails).
+TEST(NetworkThreadPool, ParallelForDynamicLetsOtherThreadsTakeAStalledThreadsChunks) {
+  for (uint32_t threads : {2u, 3u, 4u}) {
+    hm::ThreadPool pool(threads);
+    const size_t n = 40;
+    std::atomic<size_t> done{0};
+    std::atomic<bool> first_claimed{false};
+    std::atomic<bool> stalled_chunk_saw_all{false};
+    pool.parallel_for_dynamic(n, 1, [&](size_t begin, size_t) {
+      (void)begin;
+      if (!first_claimed.exchange(true)) {
+        const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(20);
+        while (done.load() < n - 1 && std::chrono::steady_clock::now() < deadline) std::this_thread::yield();
+        stalled_chunk_saw_all = done.load() == n - 1;
+      }
+      done.fetch_add(1);
+    });
+    EXPECT_EQ(done.load(), n);
+    EXPECT_TRUE(stalled_chunk_saw_all.load()) << "threads " << threads;
   }
 }
 
