@@ -152,14 +152,17 @@ void conv1x1_scalar(const float* in, size_t w, size_t in_c, const float* packed,
   }
 }
 
+// Block rows so that a block of A (reused across every panel) stays in L2 (with the panel being
+// streamed, 64 KiB at K = 1024) while the block's tiles run over one panel.
+size_t conv1x1_block_pixels(size_t in_c) {
+  return std::max<size_t>(kMr, (64 * 1024 / sizeof(float)) / std::max<size_t>(in_c, 1) / kMr * kMr);
+}
+
 void conv1x1(const float* in, size_t w, size_t in_c, const float* packed, size_t out_c, float* out,
              Clamp clamp, size_t y0, size_t y1) {
   const size_t m_begin = y0 * w, m_end = y1 * w;
   const size_t panel_size = panel_floats(in_c);
-  // Block rows so that a block of A (reused across every panel) stays in L2 (with the panel being
-  // streamed, 64 KiB at K = 1024) while the block's tiles run over one panel.
-  const size_t block_rows =
-      std::max<size_t>(kMr, (64 * 1024 / sizeof(float)) / std::max<size_t>(in_c, 1) / kMr * kMr);
+  const size_t block_rows = conv1x1_block_pixels(in_c);
   for (size_t mb = m_begin; mb < m_end; mb += block_rows) {
     const size_t mb_end = std::min(m_end, mb + block_rows);
     for (size_t n = 0; n < out_c; n += kNr) {

@@ -52,6 +52,10 @@ void conv1x1(const float* in, size_t w, size_t in_c, const float* packed, size_t
              Clamp clamp, size_t y0, size_t y1);
 void conv1x1_scalar(const float* in, size_t w, size_t in_c, const float* packed, size_t out_c,
                     float* out, Clamp clamp, size_t y0, size_t y1);
+// conv1x1 streams every weight panel once per block of this many pixels (a multiple of the micro-kernel's
+// 2 rows). A caller splitting the pixels across threads uses chunks of a multiple of it where it can, so
+// that the split streams the weights no more often than one call over all pixels would.
+size_t conv1x1_block_pixels(size_t in_c);
 
 // ---- nearest 2x upsampling, optionally fused with the addition of a skip tensor ----
 // in: h x w x c; out and skip (may be null): 2h x 2w x c; out = up(in) + skip. Rows are output rows.

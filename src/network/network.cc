@@ -1,5 +1,6 @@
 // Network: a model planned for one input size (engine.h). create() builds the plan and allocates the
 // arena and the thread pool; run() walks the ops, splitting every layer's output rows across threads.
+#include <algorithm>
 #include <chrono>
 #include <utility>
 
@@ -14,6 +15,14 @@ namespace hm {
 
 namespace {
 constexpr uint32_t kMaxInputSize = 4096;  // 4096^2 x 32 channels is already 2 GB of activations
+
+// Rows per chunk of the row-split layers (input conv, depthwise): about 8 chunks per thread, so a thread
+// that is descheduled for a while leaves the others its remaining chunks rather than a fixed share to
+// wait for. A chunk of rows is far more work than the shared atomic increment that claims it.
+size_t row_grain(size_t rows, uint32_t threads) {
+  if (threads <= 1) return rows;
+  return std::max<size_t>(1, rows / (size_t{8} * threads));
+}
 }  // namespace
 
 struct Network::Impl {
@@ -117,21 +126,23 @@ void Network::Impl::run_op(const Op& op, const uint8_t* rgba, size_t row_stride,
   float* out_data = op.out >= 0 ? activation_data[op.out] : nullptr;
   switch (op.kind) {
     case OpKind::kInputConv:
-      threads.parallel_for(out->h, [&](size_t y0, size_t y1) {
+      threads.parallel_for_dynamic(out->h, row_grain(out->h, threads.threads()), [&](size_t y0, size_t y1) {
         conv3x3s2_rgb(rgba, input_size, input_size, row_stride, op.conv->packed.data(), out->c, out_data,
                       op.clamp, y0, y1);
       });
       break;
     case OpKind::kDepthwise:
-      threads.parallel_for(out->h, [&](size_t y0, size_t y1) {
+      threads.parallel_for_dynamic(out->h, row_grain(out->h, threads.threads()), [&](size_t y0, size_t y1) {
         dwconv3x3(in_data, in->h, in->w, in->c, op.stride, op.dilation, op.conv->packed.data(), out_data,
                   op.clamp, y0, y1);
       });
       break;
     case OpKind::kPointwise:
-      // Split by pixels, not rows (the tensor read as (h * w) rows of 1 pixel): a 7 x 7 layer then splits
-      // 25 / 24 pixels between two threads instead of 4 / 3 rows.
-      threads.parallel_for(size_t{out->h} * out->w, [&](size_t p0, size_t p1) {
+      // Split by pixels, not rows (the tensor read as (h * w) rows of 1 pixel), in chunks of conv1x1's own
+      // block: no chunk streams the weights more often than one call would, and a 7 x 7 layer at
+      // 1024 input channels still makes 4 chunks (blocks of 16 pixels).
+      threads.parallel_for_dynamic(size_t{out->h} * out->w, conv1x1_block_pixels(in->c),
+                                   [&](size_t p0, size_t p1) {
         conv1x1(in_data, 1, in->c, op.conv->packed.data(), out->c, out_data, op.clamp, p0, p1);
       });
       break;
