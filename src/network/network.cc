@@ -23,6 +23,18 @@ size_t row_grain(size_t rows, uint32_t threads) {
   if (threads <= 1) return rows;
   return std::max<size_t>(1, rows / (size_t{8} * threads));
 }
+
+// Pixels per chunk of a 1x1 layer: about 8 chunks per thread, but never more than conv1x1's own block
+// (the 112 x 112 and 56 x 56 layers, 12-49 blocks) and never under 8 pixels = 4 micro-kernel tiles. The
+// 14 x 14 layers, about 30% of the network's time, are only 3 blocks of 32 pixels per thread at 512
+// channels: there a chunk of 12-14 pixels still reuses each 16-column weight panel over 6-7 tiles.
+// Chunks start at multiples of the grain, an even number: tiles never straddle two chunks.
+size_t pixel_grain(size_t pixels, size_t in_c, uint32_t threads) {
+  const size_t block = conv1x1_block_pixels(in_c);
+  if (threads <= 1) return block;
+  const size_t per_chunk = (pixels + size_t{8} * threads - 1) / (size_t{8} * threads);
+  return std::min(block, std::max<size_t>(8, (per_chunk + 1) / 2 * 2));
+}
 }  // namespace
 
 struct Network::Impl {
@@ -138,10 +150,10 @@ void Network::Impl::run_op(const Op& op, const uint8_t* rgba, size_t row_stride,
       });
       break;
     case OpKind::kPointwise:
-      // Split by pixels, not rows (the tensor read as (h * w) rows of 1 pixel), in chunks of conv1x1's own
-      // block: no chunk streams the weights more often than one call would, and a 7 x 7 layer at
-      // 1024 input channels still makes 4 chunks (blocks of 16 pixels).
-      threads.parallel_for_dynamic(size_t{out->h} * out->w, conv1x1_block_pixels(in->c),
+      // Split by pixels, not rows (the tensor read as (h * w) rows of 1 pixel): a 7 x 7 layer still makes
+      // several chunks.
+      threads.parallel_for_dynamic(size_t{out->h} * out->w,
+                                   pixel_grain(size_t{out->h} * out->w, in->c, threads.threads()),
                                    [&](size_t p0, size_t p1) {
         conv1x1(in_data, 1, in->c, op.conv->packed.data(), out->c, out_data, op.clamp, p0, p1);
       });
