@@ -169,6 +169,8 @@ export class TryOnSession {
     const result = await this.engine.segment(bitmap);
     if (!this.stream) return;  // the camera was stopped while the frame was in the engine
     this.present(result, t0);
+    // Keeps the frame pump busy until this frame is drawn (see TryOnRenderer.whenDrawn).
+    await this.renderer.whenDrawn();
   }
 
   present({ rgba, matte, hairStats, segmentMs }, t0) {

@@ -93,3 +93,32 @@ test('renderer: a matte of the wrong size is rejected with a clear message', { s
   });
   assert.match(message, /matte is 4x4 but the frame is 8x8/);
 });
+
+// The frame loop waits on whenDrawn() before starting the next frame's network; it must resolve because the
+// GPU finished (the fence signalled), well before its time-out, and must still resolve on a lost context.
+test('renderer: whenDrawn() resolves on the fence, before its time-out, and after a lost context', { skip }, async () => {
+  const r = await page.evaluate(async () => {
+    const { TryOnRenderer } = await import('/web/renderer/tryon-renderer.mjs');
+    const canvas = document.createElement('canvas');
+    const renderer = new TryOnRenderer(canvas);
+    const width = 640, height = 480;
+    renderer.setFrame({ data: new Uint8Array(width * height * 4).fill(90), width, height },
+      { data: new Uint8Array(width * height).fill(200), width, height });
+    const waits = [];
+    for (let i = 0; i < 5; i++) {
+      renderer.render({ color: '#8b2252', mode: 'solid', strength: 0.8 }, 0);
+      const t0 = performance.now();
+      await renderer.whenDrawn(2000);
+      waits.push(performance.now() - t0);
+    }
+    renderer.render({ color: '#8b2252', mode: 'solid', strength: 0.8 }, 0);
+    const pixel = renderer.readPixels().data.slice(0, 4);
+    renderer.gl.getExtension('WEBGL_lose_context').loseContext();
+    const t1 = performance.now();
+    await renderer.whenDrawn(2000);
+    return { waits, lostWait: performance.now() - t1, pixel: Array.from(pixel) };
+  });
+  assert.ok(Math.max(...r.waits) < 1500, `whenDrawn must resolve on the fence, not the 2000 ms time-out: ${r.waits.map((w) => w.toFixed(1))}`);
+  assert.notDeepEqual(r.pixel.slice(0, 3), [90, 90, 90], 'the draw before whenDrawn must have recoloured the frame');
+  assert.ok(r.lostWait < 1500, `whenDrawn must resolve at once on a lost context (took ${r.lostWait.toFixed(1)} ms)`);
+});

@@ -97,6 +97,30 @@ export class TryOnRenderer {
     gl.bindVertexArray(null);
   }
 
+  // Resolves once the GPU has finished the draws issued so far (a WebGL2 fence, polled between tasks, as
+  // the spec only updates its status then), or after `timeoutMs` whichever is first. The frame loop waits
+  // on it so that the next frame's network does not run beside this frame's draw: on a machine with few
+  // cores and a software GPU (SwiftShader) the two would share the cores the engine's threads need.
+  whenDrawn(timeoutMs = 50) {
+    const gl = this.gl;
+    const sync = gl.fenceSync(gl.SYNC_GPU_COMMANDS_COMPLETE, 0);
+    if (!sync) return Promise.resolve();
+    gl.flush();
+    const deadline = performance.now() + timeoutMs;
+    return new Promise((resolve) => {
+      const poll = () => {
+        const done = gl.getSyncParameter(sync, gl.SYNC_STATUS) === gl.SIGNALED;
+        if (done || gl.isContextLost() || performance.now() >= deadline) {
+          gl.deleteSync(sync);
+          resolve();
+        } else {
+          setTimeout(poll, 1);
+        }
+      };
+      setTimeout(poll, 0);
+    });
+  }
+
   // The rendered pixels as RGBA rows top to bottom (for tests and the shader-vs-C++ check).
   readPixels() {
     const { width, height } = this.size;
