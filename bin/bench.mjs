@@ -4,6 +4,7 @@ import { UsageError } from './args.mjs';
 import { engineOptions } from './model-option.mjs';
 
 const MIN_RUNS = 30;
+const BUILDS = ['auto', 'simd-threads', 'simd', 'plain'];
 
 function quantile(sorted, q) {
   return sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))];
@@ -28,12 +29,14 @@ export async function runBench(args) {
   const warmup = args.warmup ?? 5;
   if (size < 32 || size % 32 !== 0) throw new UsageError(`--size must be a positive multiple of 32, got ${size}`);
   if (runs < MIN_RUNS) throw new UsageError(`--runs must be at least ${MIN_RUNS}, got ${runs}`);
+  const build = args.build ?? 'auto';
+  if (!BUILDS.includes(build)) throw new UsageError(`--build must be one of ${BUILDS.join(', ')}, got '${build}'`);
   const { model, refine, threadList } = engineOptions({ ...args, allowThreadList: true }, { size });
 
   const frame = syntheticFrame(size);
   const rows = [];
   for (const threads of threadList) {
-    const hm = await HairMatte.create({ model, threads, refine, inputSize: args['random-weights'] ? 0 : size });
+    const hm = await HairMatte.create({ model, threads, refine, build, inputSize: args['random-weights'] ? 0 : size });
     try {
       for (let i = 0; i < warmup; i++) hm.segment(frame);
       const times = [];

@@ -37,13 +37,16 @@ hairmatte <command> --help shows the options of a command.`,
   --strength    0..1 (default 0.8)`,
   eval: EVAL_HELP,
   bench: `usage: hairmatte bench [--model NAME|FILE] [--random-weights] [--size 224] [--threads N[,N...]]
-                       [--refine guided|none] [--runs 30] [--warmup 5] [--json]
+                       [--refine guided|none] [--build auto|simd-threads|simd|plain] [--runs 30]
+                       [--warmup 5] [--json]
 
   --model NAME|FILE   'hairmattenet' (default) or 'hairsegnet' (bundled), or a .hmm file
   --random-weights    build the named architecture with random weights (no trained file needed)
   --size S            frame and network input size, a multiple of 32 (default 224)
   --threads N         threads; a comma list (1,2) benchmarks each in turn (default 1)
   --refine MODE       the matte refinement segment() runs: guided (default, as the API) or none
+  --build B           the wasm build: auto (default, as the API), simd-threads, simd or plain
+                      (plain, no SIMD128, is ~16x slower: use a small --size)
   --runs R            timed runs per row, at least 30 (default 30)
   --warmup W          untimed runs first (default 5)
   --json              print the rows as JSON instead of a table`,
@@ -56,7 +59,7 @@ const SPECS = {
   recolor: { ...ENGINE_OPTIONS, out: 'string', color: 'string', mode: 'string', 'color-end': 'string', strength: 'string' },
   bench: {
     model: 'string', 'random-weights': 'boolean', size: 'int', threads: 'int-list', refine: 'string', runs: 'int',
-    warmup: 'int', json: 'boolean', help: 'boolean',
+    warmup: 'int', json: 'boolean', build: 'string', help: 'boolean',
   },
 };
 

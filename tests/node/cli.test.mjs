@@ -43,6 +43,15 @@ test('bench --random-weights --json: one row per thread count with plausible num
   }
 });
 
+test('bench --build picks the wasm build each row runs (plain: the no-SIMD reference kernels)', () => {
+  const run = cli('bench', '--random-weights', '--size', '32', '--build', 'plain', '--runs', '30', '--warmup', '1', '--json');
+  assert.equal(run.status, 0, run.stderr);
+  assert.deepEqual(JSON.parse(run.stdout).map((r) => [r.build, r.threads]), [['plain', 1]]);
+  const threaded = cli('bench', '--random-weights', '--size', '32', '--build', 'simd-threads', '--threads', '1', '--warmup', '1', '--json');
+  assert.equal(threaded.status, 0, threaded.stderr);
+  assert.deepEqual(JSON.parse(threaded.stdout).map((r) => [r.build, r.threads]), [['simd-threads', 1]]);
+});
+
 test('bench prints a table; a model file can be benchmarked', () => {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'hairmatte-cli-'));
   return randomModelBytes('hairmattenet', { decoderDepth: 16, widthPermille: 250, inputSize: 64 }).then((bytes) => {
@@ -188,6 +197,8 @@ const FAILURES = [
   [['bench', '--runs', '5', '--random-weights'], 2, /--runs must be at least 30/],
   [['bench', '--bogus'], 2, /unknown option --bogus/],
   [['bench', '--refine', 'sharp', '--random-weights'], 2, /--refine must be guided or none/],
+  [['bench', '--build', 'fast', '--random-weights'], 2, /--build must be one of auto, simd-threads, simd, plain, got 'fast'/],
+  [['bench', '--build', 'simd', '--threads', '2', '--random-weights'], 1, /the 'simd' build runs on one thread, but threads is 2/],
   [['bench', '--json=yes'], 2, /--json takes no value/],
   [['bench', 'extra'], 2, /no positional arguments/],
   [['bench', '--random-weights', '--model', 'resnet'], 2, /needs an architecture name/],
