@@ -98,12 +98,12 @@ function makeCanvas(width, height) {
   return null;
 }
 
-function securityError(e) {
+// A tainted (cross-origin) source becomes an Error that says how to fix it; other errors are left to the caller.
+function failIfCrossOrigin(e) {
   if (e && e.name === 'SecurityError') {
     fail('the image source is cross-origin and taints the canvas: serve it with CORS headers and set ' +
       'crossOrigin = "anonymous" on the <img>/<video> before loading it');
   }
-  throw e;
 }
 
 // WebGL2 reader: one RGBA8 texture (re-made only when the frame size changes) attached to a framebuffer;
@@ -163,7 +163,7 @@ class GlSourceReader {
       gl.bindFramebuffer(gl.FRAMEBUFFER, this.framebuffer);
       gl.readPixels(0, 0, width, height, gl.RGBA, gl.UNSIGNED_BYTE, out);
     } catch (e) {
-      if (e && e.name === 'SecurityError') securityError(e);
+      failIfCrossOrigin(e);
       this.broken = true;  // e.g. readPixels refusing a view of shared memory: use the 2D path
       return false;
     }
@@ -190,7 +190,8 @@ class CanvasSourceReader {
       this.context.drawImage(source, 0, 0, width, height);
       image = this.context.getImageData(0, 0, width, height);
     } catch (e) {
-      securityError(e);
+      failIfCrossOrigin(e);
+      throw e;
     }
     out.set(image.data);
   }

@@ -23,6 +23,7 @@ test('README: the Node snippet segments and recolours a photo from an empty fold
   const lines = snippet.split('\n').filter((l) => l.trim());
   assert.ok(lines.length <= 5, `the README promises 5 lines; the snippet has ${lines.length}`);
 
+  let encoder = null;
   const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'hm-quickstart-'));
   try {
     const pack = spawnSync('npm', ['pack', '--json', '--pack-destination', tmp], { cwd: REPO_ROOT, encoding: 'utf8', timeout: 180000 });
@@ -45,7 +46,7 @@ test('README: the Node snippet segments and recolours a photo from an empty fold
         rgba.set(hair ? [70 + x % 7, 45, 30, 255] : [200 - y, 160, 140 + x % 50, 255], i);
       }
     }
-    const encoder = await HairMatte.create({ model: { random: 'hairsegnet', inputSize: 64 } });
+    encoder = await HairMatte.create({ model: { random: 'hairsegnet', inputSize: 64 } });
     fs.writeFileSync(path.join(app, 'me.jpg'), encoder.encodePng({ data: rgba, width, height }));
 
     fs.writeFileSync(path.join(app, 'quick.mjs'), snippet);
@@ -64,8 +65,8 @@ test('README: the Node snippet segments and recolours a photo from an empty fold
     let differ = 0;
     for (let i = 0; i < expected.data.length; i++) if (expected.data[i] !== result.data[i]) differ++;
     assert.equal(differ, 0, 'the installed package and this checkout must recolour the photo identically');
-    encoder.dispose();
   } finally {
+    if (encoder) encoder.dispose();
     fs.rmSync(tmp, { recursive: true, force: true });
   }
 });
