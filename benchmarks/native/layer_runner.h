@@ -68,6 +68,11 @@ class LayerRunner {
         hm::pack_conv1x1_softmax2(l.in_c, weight.data(), bias.data(), packed_.data());
         out_.resize(l.h * l.w);
         break;
+      case Op::kIm2col:
+        fill(in_, l.h * l.w * l.in_c);
+        fill(skip_, l.h * l.w * l.out_c);  // the prefix
+        out_.resize(l.h * l.w * hm::im2col3x3_row_floats(l.out_c, l.in_c));
+        break;
     }
   }
 
@@ -102,6 +107,9 @@ class LayerRunner {
       case Op::kHeadSoftmax2:
         (scalar ? hm::conv1x1_softmax2_scalar : hm::conv1x1_softmax2)(in_.data(), l_.w, l_.in_c,
                                                                       packed_.data(), out_.data(), 0, y1);
+        break;
+      case Op::kIm2col:  // one implementation (a copy): `scalar` does not apply
+        hm::im2col3x3(skip_.data(), l_.out_c, in_.data(), l_.h, l_.w, l_.in_c, out_.data(), 0, y1);
         break;
     }
   }

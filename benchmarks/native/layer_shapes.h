@@ -6,13 +6,13 @@
 
 namespace hm_bench {
 
-enum class Op { kConv3x3s2Rgb, kDwconv, kConv1x1, kUpsampleAdd, kUpsampleDwconv, kHeadSoftmax2 };
+enum class Op { kConv3x3s2Rgb, kDwconv, kConv1x1, kUpsampleAdd, kUpsampleDwconv, kHeadSoftmax2, kIm2col };
 
 struct Layer {
   const char* name;
   Op op;
   size_t h, w;    // input height and width
-  size_t in_c, out_c;
+  size_t in_c, out_c;  // kIm2col: in_c = the taps' channels, out_c = the prefix's channels
   size_t stride, dilation;
   bool hairmattenet;  // part of one HairMatteNet 224 run (false: HairSegNet-only dilated layers)
 };
@@ -30,6 +30,7 @@ inline double layer_flops(const Layer& l) {
     // those multiply-adds), so its GFLOP/s compare with the unfused dwconv row.
     case Op::kUpsampleDwconv: return 2.0 * 9 * 4 * l.h * l.w * l.in_c;
     case Op::kHeadSoftmax2: return 2.0 * oh * ow * l.in_c * 2;
+    case Op::kIm2col: return 0.0;  // data movement only
   }
   return 0.0;
 }
@@ -56,10 +57,12 @@ inline constexpr Layer kLayers[] = {
     {"enc.dw13", Op::kDwconv, 7, 7, 1024, 1024, 1, 1, true},
     {"enc.pw13", Op::kConv1x1, 7, 7, 1024, 1024, 1, 1, true},
     // Decoder (HairMatteNet, D = 64): up + skip, dw (no activation), pw (ReLU).
-    {"dec1.skip", Op::kConv1x1, 14, 14, 512, 1024, 1, 1, true},
-    {"dec1.up", Op::kUpsampleAdd, 7, 7, 1024, 1024, 1, 1, true},
-    {"dec1.dw", Op::kDwconv, 14, 14, 1024, 1024, 1, 1, true},
-    {"dec1.pw", Op::kConv1x1, 14, 14, 1024, 64, 1, 1, true},
+    // Stage 1's skip (14x14x512 -> 1024) is folded into its pointwise convolution (model_weights.cc):
+    // up+dw of the 7x7x1024 input, im2col rows [dw | 3x3 taps of the skip source | flags] of
+    // 1024 + 9 * 512 + 9 -> 5644 floats, one 1x1 convolution to 64.
+    {"dec1.up+dw", Op::kUpsampleDwconv, 7, 7, 1024, 1024, 1, 1, true},
+    {"dec1.im2col", Op::kIm2col, 14, 14, 512, 1024, 1, 1, true},
+    {"dec1.pw folded", Op::kConv1x1, 14, 14, 5644, 64, 1, 1, true},
     {"dec2.skip", Op::kConv1x1, 28, 28, 256, 64, 1, 1, true},
     {"dec2.up", Op::kUpsampleAdd, 14, 14, 64, 64, 1, 1, true},
     {"dec2.dw", Op::kDwconv, 28, 28, 64, 64, 1, 1, true},

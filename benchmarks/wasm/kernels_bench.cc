@@ -77,6 +77,7 @@ const char* op_name(hm_bench::Op op) {
     case hm_bench::Op::kUpsampleAdd: return "upsample+add";
     case hm_bench::Op::kUpsampleDwconv: return "upsample+dw";
     case hm_bench::Op::kHeadSoftmax2: return "head";
+    case hm_bench::Op::kIm2col: return "im2col (copy)";
   }
   return "?";
 }

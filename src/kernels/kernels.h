@@ -73,6 +73,16 @@ void upsample2x_dwconv3x3(const float* in, size_t h, size_t w, size_t c, const f
 void upsample2x_dwconv3x3_scalar(const float* in, size_t h, size_t w, size_t c, const float* packed,
                                  float* out, Clamp clamp, size_t y0, size_t y1);
 
+// ---- 3x3 "same" convolution rows for a GEMM (im2col), with validity flags ----
+// Pure data movement, so one implementation (no _scalar twin). Each output pixel's row of
+// im2col3x3_row_floats(prefix_c, c) floats: prefix[pixel] (prefix_c floats, prefix may be null when
+// prefix_c is 0), in's 9 neighbours (ky, kx = -1..1 row-major; zeros outside), 9 flags (1 inside, 0
+// outside), zeros to a multiple of 4. in: h x w x c. Writes rows [y0, y1) of the h x w x row result
+// consecutively from `out` (row y0 at out[0]: a band buffer), like upsample2x_dwconv3x3.
+size_t im2col3x3_row_floats(size_t prefix_c, size_t c);
+void im2col3x3(const float* prefix, size_t prefix_c, const float* in, size_t h, size_t w, size_t c, float* out,
+               size_t y0, size_t y1);
+
 // ---- final 1x1 convolution to 2 channels with the 2-way softmax fused: hair probability ----
 // Packed: from PyTorch [2, c, 1, 1] weights and [2] bias. out: h x w floats, P(hair) = 1/(1+exp(z0-z1)).
 size_t packed_conv1x1_softmax2_size(size_t c);

@@ -29,6 +29,10 @@ class ModelWeights {
   PackedConv decoder_dw[6];                    // dec{s}.dw, s = 1..stages
   PackedConv decoder_pw[6];                    // dec{s}.pw
   PackedConv head;                             // 1x1 to two classes, softmax fused
+  // dec{s} with its skip convolution folded into the pointwise one (fold_skip_into_pointwise in
+  // model_weights.cc): a 1x1 convolution over im2col3x3 rows of [dw(upsampled input) | skip source].
+  // Empty (in_c 0) for the stages where folding would not save work (all but the 1024-wide inner one).
+  PackedConv decoder_folded_pw[6];
 };
 
 }  // namespace hm

@@ -126,6 +126,11 @@ std::string Network::op_label(size_t i) const {
     case OpKind::kDecoderStage:
       return std::string("decoder ") + shape(*in) + (op.skip >= 0 ? " +skip" : "") + " -> " +
              std::to_string(op.pw->out_c) + (op.head ? " +head" : "");
+    case OpKind::kUpsampleDepthwise:
+      return "up+dw " + shape(*in) + " -> " + shape(*out);
+    case OpKind::kFoldedPointwise:
+      return "im2col+pw " + shape(*in) + " + 3x3 of " + shape(impl_->plan.activations[op.skip]) + " -> " +
+             std::to_string(out->c);
   }
   return "?";
 }
@@ -158,6 +163,29 @@ void Network::Impl::run_op(const Op& op, const uint8_t* rgba, size_t row_stride,
         conv1x1(in_data, 1, in->c, op.conv->packed.data(), out->c, out_data, op.clamp, p0, p1);
       });
       break;
+    case OpKind::kUpsampleDepthwise:
+      // Writes rows [y0, y1) from its `out` argument onwards (a band buffer): point it at row y0.
+      threads.parallel_for_dynamic(out->h, row_grain(out->h, threads.threads()), [&](size_t y0, size_t y1) {
+        upsample2x_dwconv3x3(in_data, in->h, in->w, in->c, op.conv->packed.data(),
+                             out_data + y0 * out->w * out->c, op.clamp, y0, y1);
+      });
+      break;
+    case OpKind::kFoldedPointwise: {
+      const ActivationShape& taps = plan.activations[op.skip];
+      const float* taps_data = activation_data[op.skip];
+      const size_t row = op.conv->in_c;
+      threads.parallel_for_dynamic_indexed(out->h, op.band_rows, [&](uint32_t t, size_t y0, size_t y1) {
+        float* rows = band_scratch[op.band_scratch + t];
+        // One thread gets all rows in one call: still one band (the scratch's size) at a time.
+        for (size_t b0 = y0; b0 < y1; b0 += op.band_rows) {
+          const size_t b1 = std::min<size_t>(y1, b0 + op.band_rows);
+          im2col3x3(in_data, in->c, taps_data, taps.h, taps.w, taps.c, rows, b0, b1);
+          conv1x1(rows, out->w, row, op.conv->packed.data(), out->c, out_data + b0 * out->w * out->c, op.clamp,
+                  0, b1 - b0);
+        }
+      });
+      break;
+    }
     case OpKind::kDecoderStage: {
       DecoderStageBands stage;
       stage.in = in_data;

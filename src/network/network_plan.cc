@@ -12,6 +12,7 @@ namespace {
 constexpr float kInf = std::numeric_limits<float>::infinity();
 constexpr Clamp kReLU6{0.f, 6.f};
 constexpr Clamp kNoClamp{-kInf, kInf};
+constexpr Clamp kReLU{0.f, kInf};
 
 // Size of one band buffer of a fused decoder stage: a band's two buffers should stay in a core's L2
 // (256 KB..1 MB on the phones and laptops this runs on) with room for the weights streaming through.
@@ -30,6 +31,15 @@ class PlanBuilder {
     return static_cast<int>(plan_.activations.size() - 1);
   }
   const ActivationShape& shape(int id) const { return plan_.activations[id]; }
+
+  static Op simple_op(OpKind kind, int in, int out, const PackedConv* conv, Clamp clamp) {
+    Op op{kind};
+    op.in = in;
+    op.out = out;
+    op.conv = conv;
+    op.clamp = clamp;
+    return op;
+  }
 
   // Appends `op`, extending the lifetimes of the activations it reads and writes to this step.
   void emit(const Op& op) {
@@ -116,6 +126,33 @@ class PlanBuilder {
     return out;
   }
 
+  // A decoder stage whose skip convolution is folded into its pointwise one (model_weights.cc):
+  // t = dw(upsample(in)), then per band of rows: im2col3x3 rows [t | taps of skip_source | flags] in a
+  // per-thread buffer (about kBandTargetBytes: never the whole 4.4 MB of rows at 224x224) and
+  // ReLU(folded_pw(rows)). conv1x1 streams its weights per 2-pixel block at this width anyway, so bands
+  // cost no extra weight traffic.
+  int folded_decoder_stage(int in, int skip_source, const PackedConv& dw, const PackedConv& folded_pw,
+                           const PackedConv& skip, const PackedConv& pw) {
+    const ActivationShape s = shape(in), e = shape(skip_source);
+    const uint32_t out_h = 2 * s.h, out_w = 2 * s.w;
+    const int upsampled = activation(out_h, out_w, s.c);
+    emit(simple_op(OpKind::kUpsampleDepthwise, in, upsampled, &dw, kNoClamp));
+    const int out = activation(out_h, out_w, folded_pw.out_c);
+    Op op = simple_op(OpKind::kFoldedPointwise, upsampled, out, &folded_pw, kReLU);
+    op.skip = skip_source;
+    const size_t row_bytes = size_t{out_w} * folded_pw.in_c * sizeof(float);
+    op.band_rows = static_cast<uint32_t>(std::max<size_t>(1, kBandTargetBytes / row_bytes));
+    emit(op);
+    const int step = static_cast<int>(plan_.ops.size()) - 1;
+    plan_.ops.back().band_scratch = plan_.band_scratch.size();
+    for (uint32_t t = 0; t < threads_; ++t) {
+      plan_.band_scratch.push_back(plan_.planner.add(op.band_rows * row_bytes, step, step));
+    }
+    // Counted as the layers it replaces: skip 1x1, depthwise, pointwise.
+    plan_.multiply_adds += double(out_h) * out_w * (double(e.c) * skip.out_c + s.c * 9 + double(pw.in_c) * pw.out_c);
+    return out;
+  }
+
  private:
   NetworkPlan& plan_;
   uint32_t threads_;
@@ -139,8 +176,14 @@ NetworkPlan build_network_plan(const ArchSpec& spec, const ModelWeights& weights
   for (int s = 1; s <= stages; ++s) {
     // The skip's 1x1 convolution runs right before its stage, so its output lives only briefly.
     const int skip_block = decoder_skip_block(spec, s);
+    const bool last = s == stages;
+    if (skip_block && !last && weights.decoder_folded_pw[s].in_c) {
+      x = b.folded_decoder_stage(x, block_output[skip_block], weights.decoder_dw[s], weights.decoder_folded_pw[s],
+                                 weights.decoder_skip[s], weights.decoder_pw[s]);
+      continue;
+    }
     const int skip = skip_block ? b.pointwise(block_output[skip_block], weights.decoder_skip[s], kNoClamp) : -1;
-    x = b.decoder_stage(x, skip, weights.decoder_dw[s], weights.decoder_pw[s], s == stages ? &weights.head : nullptr);
+    x = b.decoder_stage(x, skip, weights.decoder_dw[s], weights.decoder_pw[s], last ? &weights.head : nullptr);
   }
   plan.arena_bytes = plan.planner.plan();
   return plan;

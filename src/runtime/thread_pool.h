@@ -60,20 +60,27 @@ class ThreadPool {
   // same result whatever thread computes it. n <= grain, or one thread, is a single inline call.
   template <class Body>
   void parallel_for_dynamic(size_t n, size_t grain, Body&& body) {
+    parallel_for_dynamic_indexed(n, grain, [&](uint32_t, size_t begin, size_t end) { body(begin, end); });
+  }
+
+  // parallel_for_dynamic whose body also gets the index t in [0, threads()) of the thread running the
+  // chunk, for per-thread scratch buffers: body(t, begin, end).
+  template <class Body>
+  void parallel_for_dynamic_indexed(size_t n, size_t grain, Body&& body) {
     if (grain == 0) grain = 1;
     if (threads_ == 1 || n <= grain) {
-      if (n > 0) body(size_t{0}, n);
+      if (n > 0) body(uint32_t{0}, size_t{0}, n);
       return;
     }
     // Relaxed is enough: the counter only hands out disjoint ranges; run() orders the writes made in
     // body before its return. A claim past n (at most threads() of them) ends that thread's loop; the
     // counter stays below n + threads() * grain, far from overflow for any tensor size.
     std::atomic<size_t> next{0};
-    run([&](uint32_t) {
+    run([&](uint32_t t) {
       for (;;) {
         const size_t begin = next.fetch_add(grain, std::memory_order_relaxed);
         if (begin >= n) return;
-        body(begin, n - begin < grain ? n : begin + grain);
+        body(t, begin, n - begin < grain ? n : begin + grain);
       }
     });
   }

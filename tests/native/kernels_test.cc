@@ -435,6 +435,111 @@ TEST(KernelUpsample2xDwconv3x3, NetworkShape) {
 }
 
 // ---------------------------------------------------------------------------------------------------
+// im2col3x3: rows that turn a 3x3 "same" convolution into a 1x1 convolution (GEMM)
+
+// Brute force: each element of each written row from its definition; rows outside [y0, y1) untouched.
+void run_im2col_case(std::mt19937& rng, size_t h, size_t w, size_t c, size_t prefix_c, size_t y0, size_t y1) {
+  const std::string what = "im2col3x3 h" + std::to_string(h) + " w" + std::to_string(w) + " c" +
+                           std::to_string(c) + " prefix " + std::to_string(prefix_c) + " rows[" +
+                           std::to_string(y0) + "," + std::to_string(y1) + ")";
+  const auto in = hm_test::random_floats(rng, h * w * c);
+  const auto prefix = hm_test::random_floats(rng, h * w * prefix_c);
+  const size_t row = hm::im2col3x3_row_floats(prefix_c, c);
+  ASSERT_EQ(row % 4, 0u) << what;
+  ASSERT_GE(row, prefix_c + 9 * c + 9) << what;
+  // Rows [y0, y1) land from the start of the buffer; one more row after them must keep the sentinel.
+  const size_t rows = y1 - y0;
+  std::vector<float> out((rows + 1) * w * row, kSentinel);
+  hm::im2col3x3(prefix_c ? prefix.data() : nullptr, prefix_c, in.data(), h, w, c, out.data(), y0, y1);
+  size_t bad = 0;
+  for (size_t r = 0; r <= rows; ++r) {
+    const size_t y = y0 + r;
+    for (size_t x = 0; x < w; ++x) {
+      const float* o = out.data() + (r * w + x) * row;
+      for (size_t i = 0; i < row && bad < 5; ++i) {
+        float want = kSentinel;
+        if (r < rows) {
+          if (i < prefix_c) {
+            want = prefix[(y * w + x) * prefix_c + i];
+          } else if (i < prefix_c + 9 * c) {
+            const size_t k = (i - prefix_c) / c, ch = (i - prefix_c) % c;
+            const long sy = long(y) + long(k / 3) - 1, sx = long(x) + long(k % 3) - 1;
+            const bool inside = sy >= 0 && sy < long(h) && sx >= 0 && sx < long(w);
+            want = inside ? in[(size_t(sy) * w + size_t(sx)) * c + ch] : 0.0f;
+          } else if (i < prefix_c + 9 * c + 9) {
+            const size_t k = i - prefix_c - 9 * c;
+            const long sy = long(y) + long(k / 3) - 1, sx = long(x) + long(k % 3) - 1;
+            want = (sy >= 0 && sy < long(h) && sx >= 0 && sx < long(w)) ? 1.0f : 0.0f;
+          } else {
+            want = 0.0f;
+          }
+        }
+        if (o[i] != want) {
+          ADD_FAILURE() << what << ": row " << y << " pixel " << x << " element " << i << " got " << o[i]
+                        << " want " << want;
+          ++bad;
+        }
+      }
+    }
+  }
+}
+
+TEST(KernelIm2col3x3, MatchesDefinitionOnRandomShapes) {
+  std::mt19937 rng(61);
+  for (int i = 0; i < 200; ++i) {
+    const size_t h = hm_test::random_size(rng, 1, 9), w = hm_test::random_size(rng, 1, 9);
+    const size_t c = hm_test::random_size(rng, 1, 13), prefix_c = i % 3 == 0 ? 0 : hm_test::random_size(rng, 1, 11);
+    size_t y0, y1;
+    random_rows(rng, h, &y0, &y1);
+    run_im2col_case(rng, h, w, c, prefix_c, y0, y1);
+  }
+  run_im2col_case(rng, 1, 1, 1, 0, 0, 1);
+  run_im2col_case(rng, 14, 14, 32, 16, 0, 14);
+}
+
+// What it is for: im2col rows times weights laid out to match, through the 1x1 kernel, give the literal
+// 3x3 "same" convolution; a bias put on the validity flags is added once per in-bounds tap, as a bias
+// that was inside the convolved tensor would be.
+TEST(KernelIm2col3x3, AsGemmEqualsThe3x3Convolution) {
+  std::mt19937 rng(62);
+  for (int i = 0; i < 40; ++i) {
+    const size_t h = hm_test::random_size(rng, 1, 8), w = hm_test::random_size(rng, 1, 8);
+    const size_t c = hm_test::random_size(rng, 1, 9), out_c = hm_test::random_size(rng, 1, 11);
+    const std::string what = "im2col GEMM h" + std::to_string(h) + " w" + std::to_string(w) + " c" +
+                             std::to_string(c) + " N" + std::to_string(out_c);
+    const auto in = hm_test::random_floats(rng, h * w * c);
+    const auto weight = hm_test::random_floats(rng, out_c * c * 9);     // PyTorch [out_c, c, 3, 3]
+    const auto in_bias = hm_test::random_floats(rng, c);                // added to `in` before the conv
+    const auto bias = hm_test::random_floats(rng, out_c);
+    // Reference: (in + in_bias) convolved with zero padding, i.e. the bias only on in-bounds taps.
+    std::vector<double> biased(in.size());
+    for (size_t p = 0; p < h * w; ++p)
+      for (size_t ch = 0; ch < c; ++ch) biased[p * c + ch] = double(in[p * c + ch]) + in_bias[ch];
+    const Ref ref = hm_test::conv2d_naive(biased, h, w, c, weight, bias, out_c, 3, 3, 1, 1, 1, 1, 1, h, w);
+    // GEMM weights [out_c, row]: tap k of channel ch at column k * c + ch; the flag of tap k carries
+    // sum_ch weight * in_bias.
+    const size_t row = hm::im2col3x3_row_floats(0, c);
+    std::vector<float> gemm_weight(out_c * row, 0.0f);
+    for (size_t o = 0; o < out_c; ++o)
+      for (size_t k = 0; k < 9; ++k) {
+        double flag = 0;
+        for (size_t ch = 0; ch < c; ++ch) {
+          const float wv = weight[(o * c + ch) * 9 + k];
+          gemm_weight[o * row + k * c + ch] = wv;
+          flag += double(wv) * in_bias[ch];
+        }
+        gemm_weight[o * row + 9 * c + k] = float(flag);
+      }
+    std::vector<float> packed(hm::packed_conv1x1_size(row, out_c));
+    hm::pack_conv1x1(row, out_c, gemm_weight.data(), bias.data(), packed.data());
+    std::vector<float> cols(h * w * row), got(h * w * out_c, kSentinel);
+    hm::im2col3x3(nullptr, 0, in.data(), h, w, c, cols.data(), 0, h);
+    hm::conv1x1(cols.data(), w, row, packed.data(), out_c, got.data(), kClamps[0], 0, h);
+    expect_rows_match_ref(got, ref, kClamps[0], w * out_c, 0, h, what);
+  }
+}
+
+// ---------------------------------------------------------------------------------------------------
 // Head: 1x1 to 2 logits + softmax
 
 void run_head_case(std::mt19937& rng, size_t h, size_t w, size_t c, size_t y0, size_t y1,

@@ -62,6 +62,27 @@ TEST(NetworkThreadPool, ParallelForDynamicCoversEveryIndexOnceInGrainAlignedChun
   }
 }
 
+// The indexed form hands each chunk the index of the thread running it, so a per-thread scratch buffer is
+// never used by two chunks at once: every index is in range, and no index is in use by two bodies at a
+// time (checked with a busy flag per index while each body lingers a little).
+TEST(NetworkThreadPool, ParallelForDynamicIndexedGivesEachRunningChunkItsOwnThreadIndex) {
+  for (uint32_t threads : {1u, 2u, 3u}) {
+    hm::ThreadPool pool(threads);
+    std::vector<std::atomic<int>> busy(threads), used(threads);
+    std::vector<std::atomic<int>> hits(200);
+    pool.parallel_for_dynamic_indexed(hits.size(), 3, [&](uint32_t t, size_t begin, size_t end) {
+      ASSERT_LT(t, threads);
+      ASSERT_EQ(busy[t].exchange(1), 0) << "thread index " << t << " given to two running chunks";
+      used[t].fetch_add(1);
+      for (size_t i = begin; i < end; ++i) hits[i].fetch_add(1);
+      std::this_thread::sleep_for(std::chrono::microseconds(200));
+      busy[t].store(0);
+    });
+    for (auto& h : hits) ASSERT_EQ(h.load(), 1);
+    EXPECT_GT(used[0].load(), 0) << "the calling thread (index 0) takes chunks too";
+  }
+}
+
 // The point of the dynamic split: a thread held up in one chunk does not hold back the rest. The chunk
 // claimed first waits until every other chunk is done, which only the other threads can do; a split
 // into fixed shares would leave that thread's later chunks undone (the wait then times out and fails).

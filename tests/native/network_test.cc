@@ -84,7 +84,10 @@ TEST_P(NetworkVsReference, MatchesNaiveImplementation) {
 }
 
 INSTANTIATE_TEST_SUITE_P(Network, NetworkVsReference,
+                         // d128 keeps every skip unfolded (folding would not save work there); the
+                         // others fold the inner skip into its stage's 1x1 convolution (model_weights.cc).
                          testing::Values(NetCase{hm::Arch::kHairMatteNet, 16, 1000, 64},
+                                         NetCase{hm::Arch::kHairMatteNet, 128, 1000, 64},
                                          NetCase{hm::Arch::kHairMatteNet, 64, 1000, 96},
                                          NetCase{hm::Arch::kHairMatteNet, 64, 1000, 224},
                                          NetCase{hm::Arch::kHairMatteNet, 32, 500, 128},
@@ -152,6 +155,29 @@ TEST(NetworkPlan, HairMatteNet224MultiplyAddsMatchThePaperScale) {
   ASSERT_TRUE(net) << st.message;
   // MobileNet-v1 224 is 569 M multiply-adds; the skip decoder adds ~525 M (TOOLCHAIN.md: 1.093 G).
   EXPECT_NEAR(net->multiply_adds(), 1.0935e9, 0.002e9);
+}
+
+bool plan_has_op(const hm::Network& net, const std::string& prefix) {
+  for (size_t i = 0; i < net.op_count(); ++i)
+    if (net.op_label(i).rfind(prefix, 0) == 0) return true;
+  return false;
+}
+
+// HairMatteNet's inner skip (14x14x512 -> 1024) is folded into its stage at any input size, but not at
+// decoder depth 128 (no work saved); the outer skips never are.
+TEST(NetworkPlan, FoldsTheInnerSkipOnlyWhereItPays) {
+  hm::Status st;
+  auto d64 = hm::Model::random(hm::ArchSpec{hm::Arch::kHairMatteNet, 64, 1000, 224}, 1, &st);
+  auto d128 = hm::Model::random(hm::ArchSpec{hm::Arch::kHairMatteNet, 128, 1000, 224}, 1, &st);
+  ASSERT_TRUE(d64 && d128) << st.message;
+  auto at224 = hm::Network::create(d64, 224, 1, &st), at480 = hm::Network::create(d64, 480, 1, &st),
+       deep = hm::Network::create(d128, 224, 1, &st);
+  ASSERT_TRUE(at224 && at480 && deep) << st.message;
+  EXPECT_TRUE(plan_has_op(*at224, "im2col+pw 14x14x1024 + 3x3 of 14x14x512 -> 64"));
+  EXPECT_FALSE(plan_has_op(*at224, "pw 14x14x512 -> 1024"));
+  EXPECT_TRUE(plan_has_op(*at224, "pw 28x28x256 -> 64")) << "outer skips stay 1x1 convolutions";
+  EXPECT_TRUE(plan_has_op(*at480, "im2col+pw 30x30x1024 + 3x3 of 30x30x512 -> 64"));
+  EXPECT_FALSE(plan_has_op(*deep, "im2col"));
 }
 
 TEST(NetworkCreate, RejectsBadArguments) {
