@@ -106,9 +106,14 @@ ModelWeights ModelWeights::pack(const ModelFileContents& contents) {
     if (decoder_skip_block(spec, s)) w.decoder_skip[s] = pack_conv(contents, stage + ".skip", ConvKind::kPointwise);
     w.decoder_dw[s] = pack_conv(contents, stage + ".dw", ConvKind::kDepthwise3x3);
     w.decoder_pw[s] = pack_conv(contents, stage + ".pw", ConvKind::kPointwise);
-    const PackedConv& skip = w.decoder_skip[s];
-    if (skip.out_c && folding_saves_work(skip.in_c, skip.out_c, w.decoder_pw[s].out_c)) {
+    PackedConv& skip = w.decoder_skip[s];
+    const bool has_head = s == decoder_stages(spec);  // the last stage's pw feeds the head: kept as it is
+    if (skip.out_c && !has_head && folding_saves_work(skip.in_c, skip.out_c, w.decoder_pw[s].out_c)) {
       w.decoder_folded_pw[s] = fold_skip_into_pointwise(contents, stage);
+      // The plan runs a folded stage with decoder_folded_pw alone: the skip's and the pointwise's own
+      // packed weights (2.3 MB at the inner stage) would only take memory. Their shapes stay.
+      std::vector<float>().swap(skip.packed);
+      std::vector<float>().swap(w.decoder_pw[s].packed);
     }
   }
   w.head = pack_conv(contents, "head", ConvKind::kHeadSoftmax);

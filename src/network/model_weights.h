@@ -32,6 +32,7 @@ class ModelWeights {
   // dec{s} with its skip convolution folded into the pointwise one (fold_skip_into_pointwise in
   // model_weights.cc): a 1x1 convolution over im2col3x3 rows of [dw(upsampled input) | skip source].
   // Empty (in_c 0) for the stages where folding would not save work (all but the 1024-wide inner one).
+  // Where it is set, that stage's decoder_skip and decoder_pw keep their shapes but no packed weights.
   PackedConv decoder_folded_pw[6];
 };
 

@@ -177,7 +177,7 @@ NetworkPlan build_network_plan(const ArchSpec& spec, const ModelWeights& weights
     // The skip's 1x1 convolution runs right before its stage, so its output lives only briefly.
     const int skip_block = decoder_skip_block(spec, s);
     const bool last = s == stages;
-    if (skip_block && !last && weights.decoder_folded_pw[s].in_c) {
+    if (skip_block && weights.decoder_folded_pw[s].in_c) {  // never the last stage (model_weights.cc)
       x = b.folded_decoder_stage(x, block_output[skip_block], weights.decoder_dw[s], weights.decoder_folded_pw[s],
                                  weights.decoder_skip[s], weights.decoder_pw[s]);
       continue;
