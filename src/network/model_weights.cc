@@ -71,12 +71,12 @@ PackedConv fold_skip_into_pointwise(const ModelFileContents& contents, const std
     for (size_t c = 0; c < depth; ++c) weight[o * row + c] = pw_w->values[o * depth + c];
   }
   std::vector<float> scaled(out_c * depth), packed(packed_conv1x1_size(depth, out_c)), product((skip_in + 1) * out_c);
+  const Clamp none{-std::numeric_limits<float>::infinity(), std::numeric_limits<float>::infinity()};
   for (size_t k = 0; k < 9; ++k) {
     for (size_t o = 0; o < out_c; ++o) {
       for (size_t c = 0; c < depth; ++c) scaled[o * depth + c] = pw_w->values[o * depth + c] * dw_w->values[c * 9 + k];
     }
     pack_conv1x1(depth, out_c, scaled.data(), nullptr, packed.data());
-    const Clamp none{-std::numeric_limits<float>::infinity(), std::numeric_limits<float>::infinity()};
     conv1x1(columns.data(), 1, depth, packed.data(), out_c, product.data(), none, 0, skip_in + 1);
     for (size_t o = 0; o < out_c; ++o) {
       for (size_t j = 0; j < skip_in; ++j) weight[o * row + depth + k * skip_in + j] = product[j * out_c + o];

@@ -41,6 +41,13 @@ class PlanBuilder {
     return op;
   }
 
+  // Gives the op just emitted `buffers` scratch buffers of `bytes` each, alive only during that op.
+  void add_band_scratch(uint32_t buffers, size_t bytes) {
+    const int step = static_cast<int>(plan_.ops.size()) - 1;
+    plan_.ops.back().band_scratch = plan_.band_scratch.size();
+    for (uint32_t i = 0; i < buffers; ++i) plan_.band_scratch.push_back(plan_.planner.add(bytes, step, step));
+  }
+
   // Appends `op`, extending the lifetimes of the activations it reads and writes to this step.
   void emit(const Op& op) {
     const int step = static_cast<int>(plan_.ops.size());
@@ -53,11 +60,7 @@ class PlanBuilder {
   int input_conv(uint32_t size, const PackedConv& conv) {
     const uint32_t out_size = ceil_div(size, 2);
     const int out = activation(out_size, out_size, conv.out_c);
-    Op op{OpKind::kInputConv};
-    op.out = out;
-    op.conv = &conv;
-    op.clamp = kReLU6;
-    emit(op);
+    emit(simple_op(OpKind::kInputConv, -1, out, &conv, kReLU6));
     plan_.multiply_adds += double(out_size) * out_size * conv.out_c * 27;
     return out;
   }
@@ -65,13 +68,9 @@ class PlanBuilder {
   int depthwise(int in, const PackedConv& conv, uint32_t stride, uint32_t dilation, Clamp clamp) {
     const ActivationShape s = shape(in);
     const int out = activation(ceil_div(s.h, stride), ceil_div(s.w, stride), s.c);
-    Op op{OpKind::kDepthwise};
-    op.in = in;
-    op.out = out;
-    op.conv = &conv;
+    Op op = simple_op(OpKind::kDepthwise, in, out, &conv, clamp);
     op.stride = stride;
     op.dilation = dilation;
-    op.clamp = clamp;
     emit(op);
     plan_.multiply_adds += double(shape(out).h) * shape(out).w * s.c * 9;
     return out;
@@ -80,12 +79,7 @@ class PlanBuilder {
   int pointwise(int in, const PackedConv& conv, Clamp clamp) {
     const ActivationShape s = shape(in);
     const int out = activation(s.h, s.w, conv.out_c);
-    Op op{OpKind::kPointwise};
-    op.in = in;
-    op.out = out;
-    op.conv = &conv;
-    op.clamp = clamp;
-    emit(op);
+    emit(simple_op(OpKind::kPointwise, in, out, &conv, clamp));
     plan_.multiply_adds += double(s.h) * s.w * conv.in_c * conv.out_c;
     return out;
   }
@@ -115,12 +109,7 @@ class PlanBuilder {
     geometry.band_rows = op.band_rows;
     // Two band buffers per thread, alive only during this stage: one holds the upsampled rows (and, in
     // the last stage, the pw output), the other the depthwise output.
-    const int step = static_cast<int>(plan_.ops.size()) - 1;
-    plan_.ops.back().band_scratch = plan_.band_scratch.size();
-    for (uint32_t t = 0; t < 2 * threads_; ++t) {
-      plan_.band_scratch.push_back(
-          plan_.planner.add(decoder_band_floats(geometry) * sizeof(float), step, step));
-    }
+    add_band_scratch(2 * threads_, decoder_band_floats(geometry) * sizeof(float));
     const double pixels = double(out_h) * out_w;
     plan_.multiply_adds += pixels * (s.c * 9 + double(pw.in_c) * pw.out_c + (head ? double(head->in_c) * 2 : 0));
     return out;
@@ -143,11 +132,7 @@ class PlanBuilder {
     const size_t row_bytes = size_t{out_w} * folded_pw.in_c * sizeof(float);
     op.band_rows = static_cast<uint32_t>(std::max<size_t>(1, kBandTargetBytes / row_bytes));
     emit(op);
-    const int step = static_cast<int>(plan_.ops.size()) - 1;
-    plan_.ops.back().band_scratch = plan_.band_scratch.size();
-    for (uint32_t t = 0; t < threads_; ++t) {
-      plan_.band_scratch.push_back(plan_.planner.add(op.band_rows * row_bytes, step, step));
-    }
+    add_band_scratch(threads_, op.band_rows * row_bytes);  // one per thread
     // Counted as the layers it replaces: skip 1x1, depthwise, pointwise.
     plan_.multiply_adds += double(out_h) * out_w * (double(e.c) * skip.out_c + s.c * 9 + double(pw.in_c) * pw.out_c);
     return out;

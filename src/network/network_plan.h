@@ -59,7 +59,6 @@ struct NetworkPlan {
   double multiply_adds = 0;  // the architecture's: a folded decoder stage counts as the layers it replaces
 };
 
-
 // Plans `weights` (of architecture `spec`) for input_size x input_size inputs run by `threads` threads.
 NetworkPlan build_network_plan(const ArchSpec& spec, const ModelWeights& weights, uint32_t input_size,
                                uint32_t threads);
