@@ -8,6 +8,10 @@ Each training sample gets, independently:
 - colour jitter: brightness and contrast x [0.8, 1.2], saturation x [0.7, 1.3] (lighting, camera).
 Areas the warp brings in from outside the photo are filled by reflection, for image and mask alike,
 so labels stay consistent with pixels. The mask is resampled bilinearly then thresholded at 0.5.
+
+PRESETS names three strengths (trainer --augment): "full" (the ranges above), "light" (half the
+geometry and colour ranges: for the last epochs, once the model no longer fits even its training
+images at full strength) and "flip" (the paper's recipe: horizontal flip only).
 """
 import math
 from dataclasses import dataclass
@@ -25,6 +29,15 @@ class AugmentConfig:
     brightness: float = 0.2
     contrast: float = 0.2
     saturation: float = 0.3
+
+
+PRESETS = {
+    "full": AugmentConfig(),
+    "light": AugmentConfig(scale=(0.9, 1.11), rotate_deg=7.5, translate=0.05,
+                           brightness=0.1, contrast=0.1, saturation=0.15),
+    "flip": AugmentConfig(scale=(1.0, 1.0), rotate_deg=0.0, translate=0.0,
+                          brightness=0.0, contrast=0.0, saturation=0.0),
+}
 
 
 def normalise(images: torch.Tensor) -> torch.Tensor:

@@ -17,7 +17,7 @@ import numpy as np
 import torch
 
 from . import architecture as A
-from .augment import augment_batch, normalise, resize_batch
+from .augment import PRESETS, augment_batch, normalise, resize_batch
 from .data import list_samples, load_or_create_split, preload, select
 from .losses import gradient_consistency, hair_loss
 from .metrics import image_metrics, mean_metrics
@@ -65,6 +65,8 @@ def parse_args(argv: List[str]) -> argparse.Namespace:
     p.add_argument("--steps-per-epoch", type=int, default=0, help="0 = one pass over the training set")
     p.add_argument("--val-per-source", type=int, default=100, help="validation images per source each epoch")
     p.add_argument("--ckpt-every", type=int, default=200, help="save the checkpoint every N steps")
+    p.add_argument("--augment", default="full", choices=sorted(PRESETS),
+                   help="augmentation strength (augment.py): full, light, or flip (the paper's)")
     p.add_argument("--threads", type=int, default=2)
     p.add_argument("--seed", type=int, default=1)
     p.add_argument("--cache-dir", default=os.path.join(REPO, "runs", "cache"))
@@ -221,7 +223,8 @@ def main(argv: List[str]) -> int:
         for step in range(state["step_in_epoch"], steps_per_epoch):
             idx = order[step * args.batch:(step + 1) * args.batch].to(device)
             img, mask = augment_batch(tr_img_t[idx], tr_mask_t[idx], size,
-                                      torch.Generator().manual_seed(args.seed * 7919 + state["global_step"]))
+                                      torch.Generator().manual_seed(args.seed * 7919 + state["global_step"]),
+                                      PRESETS[args.augment])
             loss, ce, lc = hair_loss(model(normalise(img)), mask, img, args.grad_weight)
             optimiser.zero_grad(set_to_none=True)
             loss.backward()

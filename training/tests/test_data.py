@@ -8,7 +8,7 @@ import torch
 from PIL import Image
 
 import _paths
-from hairmatte_train.augment import AugmentConfig, augment_batch, resize_batch
+from hairmatte_train.augment import PRESETS, AugmentConfig, augment_batch, resize_batch
 from hairmatte_train.data import list_samples, load_or_create_split, make_split, preload, select
 
 
@@ -123,6 +123,27 @@ class AugmentTest(unittest.TestCase):
         a = augment_batch(img, mask, 32, torch.Generator().manual_seed(3))
         b = augment_batch(img, mask, 32, torch.Generator().manual_seed(3))
         torch.testing.assert_close(a[0], b[0])
+
+    def test_flip_preset_is_the_resized_batch_or_its_mirror(self):
+        img, mask = self.batch()
+        a_img, a_mask = augment_batch(img, mask, 32, torch.Generator().manual_seed(2), PRESETS["flip"])
+        r_img, r_mask = resize_batch(img, mask, 32)
+        mirrored = 0
+        for k in range(img.shape[0]):
+            same = torch.allclose(a_img[k], r_img[k], atol=1e-3, rtol=0)
+            flipped = torch.allclose(a_img[k], r_img[k].flip(-1), atol=1e-3, rtol=0)
+            self.assertTrue(same or flipped, k)
+            torch.testing.assert_close(a_mask[k], r_mask[k].flip(-1) if flipped and not same else r_mask[k])
+            mirrored += int(flipped and not same)
+        self.assertTrue(0 < mirrored < img.shape[0])  # the flip is random, not always or never
+
+    def test_light_preset_lies_within_full(self):
+        light, full = PRESETS["light"], PRESETS["full"]
+        self.assertEqual(PRESETS["full"], AugmentConfig())
+        self.assertEqual(light.flip, full.flip)
+        self.assertTrue(full.scale[0] < light.scale[0] <= 1.0 <= light.scale[1] < full.scale[1])
+        for field in ("rotate_deg", "translate", "brightness", "contrast", "saturation"):
+            self.assertTrue(0 < getattr(light, field) < getattr(full, field), field)
 
 
 @unittest.skipUnless(os.path.exists(os.path.join(_paths.HAIR_DATA, "manifest.csv")),
