@@ -23,6 +23,11 @@ void BM_Layer(benchmark::State& state, hm_bench::Layer layer, bool scalar) {
 
 int register_all() {
   for (const auto& layer : hm_bench::kLayers) {
+    if (layer.op == hm_bench::Op::kIm2col) {  // one implementation (a copy): no scalar twin to list
+      benchmark::RegisterBenchmark((std::string(layer.name) + "/copy").c_str(), BM_Layer, layer, false)
+          ->Unit(benchmark::kMillisecond);
+      continue;
+    }
     benchmark::RegisterBenchmark((std::string(layer.name) + "/simd").c_str(), BM_Layer, layer, false)
         ->Unit(benchmark::kMillisecond);
     benchmark::RegisterBenchmark((std::string(layer.name) + "/scalar").c_str(), BM_Layer, layer, true)
