@@ -21,7 +21,7 @@ from .augment import PRESETS, augment_batch, normalise, resize_batch
 from .data import list_samples, load_or_create_split, preload, select
 from .losses import gradient_consistency, hair_loss
 from .metrics import image_metrics, mean_metrics
-from .model_file import write_model
+from .export import export_checkpoint
 from .models import HairNet, hair_probability
 from .pretrained import load_encoder
 
@@ -277,17 +277,9 @@ def main(argv: List[str]) -> int:
         save(ckpt_path)
 
     best = torch.load(best_path if os.path.exists(best_path) else ckpt_path, map_location="cpu")
-    model = HairNet(args.arch, args.width, args.depth)
-    model.load_state_dict(best["model"])
-    model.eval()
-    meta = {"arch": args.arch, "recipe": {k: v for k, v in vars(args).items() if k not in ("data", "out", "cache_dir")},
-            "best_epoch": best["state"]["best_epoch"], "best_val_mean_iou": best["state"]["best"],
-            "global_step": best["state"]["global_step"], "train_seconds": round(best["state"]["train_seconds"]),
-            "licence": "weights trained on CelebAMask-HQ, Figaro-1k and LFW Parts: research / non-commercial "
-                       "use only, as those data sets' terms"}
     out_file = os.path.join(args.out, f"{args.arch}.hmm")
-    n = write_model(out_file, model, args.size, meta, args.dtype)
-    log(f"wrote {out_file} ({n} bytes, {args.dtype}) from epoch {meta['best_epoch']}")
+    n = export_checkpoint(best, out_file, args.size, vars(args), args.dtype)
+    log(f"wrote {out_file} ({n} bytes, {args.dtype}) from epoch {best['state']['epoch']}")
     log.close()
     return 0
 

@@ -5,10 +5,11 @@ import unittest
 import torch
 
 import _paths  # noqa: F401
+from export import main as export_main
 from test_data import write_folder
 from hairmatte_train.augment import normalise, resize_batch
 from hairmatte_train.losses import hair_loss
-from hairmatte_train.model_file import read_model
+from hairmatte_train.model_file import model_from_tensors, read_model
 from hairmatte_train.models import HairNet
 from hairmatte_train.trainer import main, param_groups
 
@@ -68,6 +69,27 @@ class TrainCommandTest(unittest.TestCase):
                 log = f.read()
             self.assertIn("resumed from", log)
             self.assertIn("val mean IoU", log)
+            self.check_export_of_an_epoch(out)
+
+    def check_export_of_an_epoch(self, out):
+        # export.py on the last checkpoint: the weights are the checkpoint's, the metadata names its epoch
+        # and that epoch's validation value from the history
+        ck = torch.load(os.path.join(out, "checkpoint.pt"))
+        picked = os.path.join(out, "picked.hmm")
+        export_main([os.path.join(out, "checkpoint.pt"), picked, "--dtype", "fp32", "--selected-by", "a test"])
+        header, tensors = read_model(picked)
+        meta = header["metadata"]
+        self.assertEqual((meta["best_epoch"], meta["global_step"], meta["selected_by"]), (2, 4, "a test"))
+        self.assertEqual(meta["best_val_mean_iou"], ck["state"]["history"][-1]["val"]["mean_iou"])
+        self.assertEqual(meta["recipe"]["epochs"], 2)
+        model = HairNet("hairsegnet", 250, 16)
+        model.load_state_dict(ck["model"])
+        x = torch.rand(1, 3, 64, 64) * 2 - 1
+        with torch.no_grad():
+            torch.testing.assert_close(model_from_tensors(header, tensors)(x), model.eval()(x),
+                                       atol=1e-4, rtol=1e-4)
+        with self.assertRaises(SystemExit):  # not a checkpoint
+            export_main([picked, os.path.join(out, "bad.hmm")])
 
     def test_bad_size_is_rejected(self):
         with self.assertRaises(SystemExit):
