@@ -11,19 +11,21 @@ import torch
 
 
 class WeightAverage:
-    """shadow <- d * shadow + (1 - d) * weights after each step, d = min(decay, (1 + n) / (10 + n)) after
-    n updates, so the first updates are not dominated by the starting weights. Buffers that are not
+    """shadow <- d * shadow + (1 - d) * weights after each step. With `ramp`, d = min(decay, (1 + n) /
+    (10 + n)) after n updates, so random starting weights do not dominate the first updates (the average
+    then spans only about the last n/10 steps for a long while); without it (fine-tuning a trained model,
+    whose starting weights are worth keeping in the average) d = decay throughout. Buffers that are not
     floating point (BatchNorm's step count) are copied, not averaged."""
 
-    def __init__(self, model: torch.nn.Module, decay: float):
+    def __init__(self, model: torch.nn.Module, decay: float, ramp: bool = True):
         if not 0.0 < decay < 1.0:
             raise ValueError(f"EMA decay must be in (0, 1), got {decay}")
-        self.decay, self.updates = decay, 0
+        self.decay, self.ramp, self.updates = decay, ramp, 0
         self.shadow: Dict[str, torch.Tensor] = {k: v.detach().clone() for k, v in model.state_dict().items()}
 
     @torch.no_grad()
     def update(self, model: torch.nn.Module) -> None:
-        d = min(self.decay, (1 + self.updates) / (10 + self.updates))
+        d = min(self.decay, (1 + self.updates) / (10 + self.updates)) if self.ramp else self.decay
         for k, v in model.state_dict().items():
             if v.dtype.is_floating_point:
                 self.shadow[k].mul_(d).add_(v.detach(), alpha=1.0 - d)

@@ -256,10 +256,12 @@ def main(argv: List[str]) -> int:
         missing = load_encoder(model, args.weights)
         log(f"encoder from {args.weights}; He-initialised (file missing): {missing}")
     if args.ema:
-        average = WeightAverage(model, args.ema)
+        # A fine-tuned model's starting weights are good: no ramp (averaging.py)
+        average = WeightAverage(model, args.ema, ramp=not args.init)
         if os.path.exists(ckpt_path) and "average" in ck:
             average.load_state_dict(ck["average"])
-        log(f"weight average (EMA decay {args.ema:g}, {average.updates} updates so far) is validated and kept")
+        log(f"weight average (EMA decay {args.ema:g}{'' if average.ramp else ' from the start'}, "
+            f"{average.updates} updates so far) is validated and kept")
 
     def save(path: str, weights=None) -> None:
         """The checkpoint holds the live weights (to resume) and the average; best.pt gets the average

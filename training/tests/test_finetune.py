@@ -28,19 +28,31 @@ def small_net(seed: int = 0) -> HairNet:
 
 class WeightAverageTest(unittest.TestCase):
     def test_matches_the_recurrence_written_out(self):
-        model = torch.nn.Linear(3, 2)
-        average = WeightAverage(model, 0.9)
-        expected = {k: v.detach().clone() for k, v in model.state_dict().items()}
-        for n in range(30):
-            with torch.no_grad():
-                for p in model.parameters():
-                    p.add_(torch.randn_like(p))
+        for ramp in (True, False):
+            model = torch.nn.Linear(3, 2)
+            average = WeightAverage(model, 0.9, ramp=ramp)
+            expected = {k: v.detach().clone() for k, v in model.state_dict().items()}
+            for n in range(30):
+                with torch.no_grad():
+                    for p in model.parameters():
+                        p.add_(torch.randn_like(p))
+                average.update(model)
+                d = min(0.9, (1 + n) / (10 + n)) if ramp else 0.9
+                for k, v in model.state_dict().items():
+                    expected[k] = d * expected[k] + (1 - d) * v
+            for k in expected:
+                torch.testing.assert_close(average.shadow[k], expected[k])
+
+    def test_without_ramp_the_start_keeps_its_weight(self):
+        model = torch.nn.Linear(1, 1, bias=False)
+        with torch.no_grad():
+            model.weight.fill_(1.0)
+        average = WeightAverage(model, 0.99, ramp=False)
+        with torch.no_grad():
+            model.weight.fill_(0.0)
+        for _ in range(10):
             average.update(model)
-            d = min(0.9, (1 + n) / (10 + n))
-            for k, v in model.state_dict().items():
-                expected[k] = d * expected[k] + (1 - d) * v
-        for k in expected:
-            torch.testing.assert_close(average.shadow[k], expected[k])
+        self.assertAlmostEqual(float(average.shadow["weight"]), 0.99 ** 10, places=6)
 
     def test_applied_swaps_in_and_restores(self):
         model = torch.nn.Linear(3, 2)
