@@ -135,6 +135,17 @@ def init_from_model_file(model: HairNet, path: str) -> None:
     model.load_state_dict(model_from_tensors(header, tensors).state_dict())
 
 
+def train_step(model: HairNet, optimiser, images, masks, size: int, args, fmt, gen: torch.Generator):
+    """One optimiser step on a batch of preloaded uint8 images and masks, augmented at `size`; returns the
+    loss and its two terms (L = L_M + w L_C)."""
+    img, mask = augment_batch(images, masks, size, gen, PRESETS[args.augment])
+    loss, ce, lc = hair_loss(model(normalise(img).contiguous(memory_format=fmt)), mask, img, args.grad_weight)
+    optimiser.zero_grad(set_to_none=True)
+    loss.backward()
+    optimiser.step()
+    return loss, ce, lc
+
+
 def warm_up_optimiser(model: HairNet, optimiser, images, masks, args, fmt, log) -> None:
     """Fresh Adadelta state on a trained model: its first steps are sign-like (the squared-gradient
     average starts at 0, so |update| ~ lr * sqrt(eps) * 4.5 on every weight at once), which knocks a
@@ -146,11 +157,7 @@ def warm_up_optimiser(model: HairNet, optimiser, images, masks, args, fmt, log) 
     gen = torch.Generator().manual_seed(args.seed * 31337)
     for _ in range(args.optimiser_warmup):
         idx = torch.randint(images.shape[0], (args.batch,), generator=gen).to(images.device)
-        img, mask = augment_batch(images[idx], masks[idx], args.size, gen, PRESETS[args.augment])
-        loss, _, _ = hair_loss(model(normalise(img).contiguous(memory_format=fmt)), mask, img, args.grad_weight)
-        optimiser.zero_grad(set_to_none=True)
-        loss.backward()
-        optimiser.step()
+        train_step(model, optimiser, images[idx], masks[idx], args.size, args, fmt, gen)
     for group, rate in zip(optimiser.param_groups, rates):
         group["lr"] = rate
     log(f"optimiser warmed up on {args.optimiser_warmup} batches at learning rate 0")
@@ -297,14 +304,8 @@ def main(argv: List[str]) -> int:
         t_last = t_epoch
         for step in range(state["step_in_epoch"], steps_per_epoch):
             idx = order[step * args.batch:(step + 1) * args.batch].to(device)
-            img, mask = augment_batch(tr_img_t[idx], tr_mask_t[idx], size,
-                                      torch.Generator().manual_seed(args.seed * 7919 + state["global_step"]),
-                                      PRESETS[args.augment])
-            loss, ce, lc = hair_loss(model(normalise(img).contiguous(memory_format=fmt)), mask, img,
-                                     args.grad_weight)
-            optimiser.zero_grad(set_to_none=True)
-            loss.backward()
-            optimiser.step()
+            loss, ce, lc = train_step(model, optimiser, tr_img_t[idx], tr_mask_t[idx], size, args, fmt,
+                                      torch.Generator().manual_seed(args.seed * 7919 + state["global_step"]))
             if average is not None:
                 average.update(model)
             if not math.isfinite(float(loss)):
