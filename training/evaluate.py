@@ -21,6 +21,7 @@ import torch
 import torch.nn.functional as F
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from hairmatte_train.export import checkpoint_weights  # noqa: E402
 from hairmatte_train.data import list_samples, load_pair, select  # noqa: E402
 from hairmatte_train.losses import gradient_consistency  # noqa: E402
 from hairmatte_train.metrics import image_metrics, mean_metrics  # noqa: E402
@@ -34,7 +35,7 @@ def load_any(path: str, size: int):
     if path.endswith(".pt"):
         ck = torch.load(path, map_location="cpu")
         model = HairNet(ck["arch"], ck["width"], ck["depth"])
-        model.load_state_dict(ck["model"])
+        model.load_state_dict(checkpoint_weights(ck))  # an --ema run's average, as the trainer validates
         return model.eval(), size or ck["args"]["size"]
     header, tensors = read_model(path)
     return model_from_tensors(header, tensors), size or header["input_size"]

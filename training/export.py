@@ -4,7 +4,9 @@ validation split rather than the trainer's per-epoch subset:
 
   /usr/bin/python3 training/export.py runs/x/checkpoint.pt runs/x/picked.hmm [--dtype fp32] [--selected-by TEXT]
 
-The recipe recorded in the file is the checkpoint's own (the arguments of the run that saved it).
+The recipe recorded in the file is the checkpoint's own (the arguments of the run that saved it). A
+checkpoint of a run with --ema exports its weight average (what that run validated); --live exports the
+weights of its last step instead.
 """
 import argparse
 import os
@@ -21,6 +23,8 @@ def main(argv):
     p.add_argument("checkpoint", help="checkpoint.pt / best.pt written by training/train.py")
     p.add_argument("output", help=".hmm file to write")
     p.add_argument("--dtype", default="fp16", choices=["fp16", "fp32"])
+    p.add_argument("--live", action="store_true",
+                   help="with a checkpoint of an --ema run: the last step's weights, not the average")
     p.add_argument("--selected-by", default=None, help="how this checkpoint was chosen (stored in the file)")
     a = p.parse_args(argv)
     if not os.path.exists(a.checkpoint):
@@ -33,8 +37,9 @@ def main(argv):
         if isinstance(ck, dict) else ["everything: not a dict"]
     if missing:
         p.error(f"{a.checkpoint} is not a train.py checkpoint (missing {', '.join(missing)})")
-    n = export_checkpoint(ck, a.output, ck["args"]["size"], ck["args"], a.dtype, a.selected_by)
-    print(f"wrote {a.output} ({n} bytes, {a.dtype}) from epoch {ck['state']['epoch']}, "
+    n = export_checkpoint(ck, a.output, ck["args"]["size"], ck["args"], a.dtype, a.selected_by, a.live)
+    which = "weight average" if "average" in ck and not a.live else "weights"
+    print(f"wrote {a.output} ({n} bytes, {a.dtype}) from the {which} of epoch {ck['state']['epoch']}, "
           f"step {ck['state']['global_step']}")
     return 0
 

@@ -9,6 +9,14 @@ LICENCE = ("weights trained on CelebAMask-HQ, Figaro-1k and LFW Parts: research 
            "as those data sets' terms")
 
 
+def checkpoint_weights(ck: Dict, live: bool = False) -> Dict:
+    """The weights a checkpoint stands for: the weight average when the run kept one (--ema: the average
+    is what was validated), else, or with `live`, the weights of its last step."""
+    if live or "average" not in ck:
+        return ck["model"]
+    return ck["average"]["shadow"]
+
+
 def checkpoint_metadata(ck: Dict, recipe: Dict, selected_by: Optional[str] = None) -> Dict:
     """The file's metadata for checkpoint `ck` trained with `recipe` (the trainer's arguments)."""
     state = ck["state"]
@@ -29,9 +37,9 @@ def checkpoint_metadata(ck: Dict, recipe: Dict, selected_by: Optional[str] = Non
 
 
 def export_checkpoint(ck: Dict, out_file: str, input_size: int, recipe: Dict, dtype: str = "fp16",
-                      selected_by: Optional[str] = None) -> int:
-    """Writes out_file; returns its size in bytes."""
+                      selected_by: Optional[str] = None, live: bool = False) -> int:
+    """Writes out_file from checkpoint_weights(ck, live); returns its size in bytes."""
     model = HairNet(ck["arch"], ck["width"], ck["depth"])
-    model.load_state_dict(ck["model"])
+    model.load_state_dict(checkpoint_weights(ck, live))
     model.eval()
     return write_model(out_file, model, input_size, checkpoint_metadata(ck, recipe, selected_by), dtype)

@@ -7,6 +7,8 @@ from types import SimpleNamespace
 import torch
 
 import _paths  # noqa: F401
+from evaluate import load_any
+from export import main as export_main
 from test_data import write_folder
 from hairmatte_train.averaging import WeightAverage
 from hairmatte_train.model_file import model_from_tensors, read_model, write_model
@@ -165,12 +167,31 @@ class FineTuneCommandTest(unittest.TestCase):
             self.assertIn("every weight from", log)
             self.assertIn("learning rate 1 (checkpoint) -> 0.5", log)
             best = torch.load(os.path.join(out, "best.pt"))
+            self.check_export_of_the_checkpoint(out, ck)
             exported = model_from_tensors(*read_model(os.path.join(out, "hairmattenet.hmm")))
             model = HairNet("hairmattenet", 250, 16)
             model.load_state_dict(best["model"])
             x = torch.rand(1, 3, 64, 64) * 2 - 1
             with torch.no_grad():
                 torch.testing.assert_close(exported(x), model.eval()(x), atol=2e-2, rtol=1e-2)
+
+
+    def check_export_of_the_checkpoint(self, out, ck):
+        # export.py on checkpoint.pt of an --ema run writes its average; --live the last step's weights
+        x = torch.rand(1, 3, 64, 64) * 2 - 1
+        outputs = {}
+        for flags, weights in (([], ck["average"]["shadow"]), (["--live"], ck["model"])):
+            path = os.path.join(out, f"export{len(flags)}.hmm")
+            export_main([os.path.join(out, "checkpoint.pt"), path, "--dtype", "fp32"] + flags)
+            model = HairNet("hairmattenet", 250, 16)
+            model.load_state_dict(weights)
+            with torch.no_grad():
+                outputs[len(flags)] = model_from_tensors(*read_model(path))(x)
+                torch.testing.assert_close(outputs[len(flags)], model.eval()(x), atol=1e-4, rtol=1e-4)
+        self.assertFalse(torch.allclose(outputs[0], outputs[1]))
+        model, size = load_any(os.path.join(out, "checkpoint.pt"), 0)  # evaluate.py reads the average too
+        self.assertEqual(size, 64)
+        torch.testing.assert_close(model.state_dict()["dec5.pw.weight"], ck["average"]["shadow"]["dec5.pw.weight"])
 
 
 if __name__ == "__main__":
