@@ -90,6 +90,12 @@ def parse_args(argv: List[str]) -> argparse.Namespace:
     for s in (a.size, a.low_size):
         if s and (s <= 0 or s % 32):
             p.error(f"sizes must be positive multiples of 32, got {s}")
+    if a.init and not os.path.isfile(a.init):
+        p.error(f"--init {a.init}: no such model file")
+    if not 0.0 <= a.ema < 1.0:
+        p.error(f"--ema must be a decay in [0, 1) (0 = off), got {a.ema:g}")
+    if a.optimiser_warmup < 0:
+        p.error(f"--optimiser-warmup must be >= 0, got {a.optimiser_warmup}")
     if a.grad_weight is None:
         a.grad_weight = 0.5 if a.arch == "hairmattenet" else 0.0
     if a.device == "cuda" and not torch.cuda.is_available():

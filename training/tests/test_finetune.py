@@ -194,5 +194,13 @@ class FineTuneCommandTest(unittest.TestCase):
         torch.testing.assert_close(model.state_dict()["dec5.pw.weight"], ck["average"]["shadow"]["dec5.pw.weight"])
 
 
+    def test_bad_options_are_rejected(self):
+        base = ["--data", "x", "--arch", "hairmattenet", "--out", "y"]
+        for bad in (["--init", "/nonexistent/model.hmm"], ["--ema", "1.0"], ["--ema", "-0.5"],
+                    ["--optimiser-warmup", "-1"]):
+            with self.assertRaises(SystemExit, msg=str(bad)):
+                main(base + bad)
+
+
 if __name__ == "__main__":
     unittest.main()
