@@ -1,5 +1,6 @@
 #!/bin/sh
-# The fourth phase of the shipped HairMatteNet (models/hairmattenet.md): resume the run of cpu_anneal.sh
+# NOT part of the shipped weights: a fourth phase tried on 2026-11-25 whose run was lost with its machine
+# before it was evaluated (the shipped fourth phase is cpu_finetune.sh). It resumes the run of cpu_anneal.sh
 # with lighter augmentation (--augment light: half the geometric and colour ranges), because at epoch 50
 # the model fitted its own training images little better than the validation ones (IoU on 100 training
 # images per source: CelebAMask 0.877, LFW 0.708; validation 0.836, 0.691), i.e. it underfits rather
