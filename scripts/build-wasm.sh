@@ -4,7 +4,10 @@
 #   dist/hairmatte-simd-threads.{mjs,wasm,worker.js}     SIMD128 + pthreads (-DHM_THREADS=ON)
 #   dist/hairmatte-plain.{mjs,wasm}                      no SIMD128, single thread (-DHM_SIMD=OFF): the
 #                                                        scalar reference kernels, for engines without SIMD
-# and copies the bundled models (models/*.hmm) to dist/models/.
+# Those are the browser builds (hm_wasm_web: `web,worker` only, no image codec), whose glue names its files
+# with `new URL('./file', import.meta.url)` so that bundlers emit them. dist/node/ holds simd and
+# simd-threads for Node (hm_wasm: worker_threads, the JPEG/PNG codec of the CLI). The bundled models (models/*.hmm)
+# are copied to dist/models/, where bindings/js/bundled-models.mjs names them.
 # Fixes from ../shared/TOOLCHAIN.md: NODE_PATH for emcc's acorn, Eigen's cmake dir, the CTest emulator.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -29,18 +32,35 @@ build_variant() {  # name threads(ON/OFF) simd(ON/OFF)
     -DHM_WASM_NAME="hairmatte-$name" -DCMAKE_CXX_FLAGS="$cxx_flags" \
     -DCMAKE_CROSSCOMPILING_EMULATOR=/usr/bin/node \
     -DEigen3_DIR=/usr/share/eigen3/cmake -DCMAKE_FIND_ROOT_PATH_MODE_PACKAGE=BOTH >/dev/null
-  nice -n 10 cmake --build "$dir" -j"$jobs" --target hm_wasm
-  # Install into dist/, with the Node shim in front of the ES module (see scripts/wasm-node-prelude.js).
-  cat scripts/wasm-node-prelude.js "$dir/bindings/hairmatte-$name.mjs" > "dist/hairmatte-$name.mjs"
-  cp "$dir/bindings/hairmatte-$name.wasm" dist/
-  if [ -f "$dir/bindings/hairmatte-$name.worker.js" ]; then
-    cp "$dir/bindings/hairmatte-$name.worker.js" dist/
+  local targets="hm_wasm hm_wasm_web"
+  [ "$name" != plain ] || targets=hm_wasm_web  # Node runs the browsers' plain build (below)
+  nice -n 10 cmake --build "$dir" -j"$jobs" --target $targets
+  # Node: the glue with the Node shim in front of the ES module (see scripts/wasm-node-prelude.js). Not
+  # for plain: Node runs the browsers' plain build (one thread, and the CLI never decodes images with it).
+  if [ "$name" != plain ]; then
+    cat scripts/wasm-node-prelude.js "$dir/bindings/hairmatte-$name.mjs" > "dist/node/hairmatte-$name.mjs"
+    cp "$dir/bindings/hairmatte-$name.wasm" dist/node/
+    if [ -f "$dir/bindings/hairmatte-$name.worker.js" ]; then
+      cp "$dir/bindings/hairmatte-$name.worker.js" dist/node/
+    fi
+  fi
+  # Browsers: Emscripten writes new URL("file", import.meta.url); webpack reads a name without ./ as a
+  # package, so make every such reference explicitly relative.
+  local web="$dir/bindings/web"
+  sed -E 's#new URL\("(hairmatte-[a-z-]+\.(wasm|worker\.js))",import\.meta\.url\)#new URL("./\1",import.meta.url)#g' \
+    "$web/hairmatte-$name.mjs" > "dist/hairmatte-$name.mjs"
+  grep -q "new URL(\"./hairmatte-$name.wasm\",import.meta.url)" "dist/hairmatte-$name.mjs" ||
+    { echo "[build-wasm] dist/hairmatte-$name.mjs does not name its wasm by new URL (Emscripten changed?)" >&2; exit 1; }
+  cp "$web/hairmatte-$name.wasm" dist/
+  if [ -f "$web/hairmatte-$name.worker.js" ]; then
+    cp "$web/hairmatte-$name.worker.js" dist/
   fi
 }
 
-mkdir -p dist
-# The pthread worker script is CommonJS (require, __filename); the package is "type": "module".
-echo '{ "type": "commonjs" }' > dist/package.json
+mkdir -p dist/node
+rm -f dist/package.json  # (older builds put Node's CommonJS marker here; the browser files are ES modules)
+# Node's pthread worker script is CommonJS (require, __filename); the package is "type": "module".
+echo '{ "type": "commonjs" }' > dist/node/package.json
 variants="${HM_WASM_VARIANTS:-simd simd-threads plain}"  # e.g. HM_WASM_VARIANTS=plain rebuilds only that one
 for variant in $variants; do
   case "$variant" in

@@ -1,12 +1,26 @@
 // Picks and instantiates a wasm build: 'simd-threads' (SIMD128 + pthreads), 'simd' (SIMD128, one thread)
 // or 'plain' (no SIMD128, one thread: the scalar reference kernels, for engines without SIMD128).
 //
-// Where the files are: by default next to this package's dist/ folder; `wasmPath` (a folder URL) or
-// `locateFile(fileName) => url` relocate them for CDNs and bundlers. In Node the wasm bytes are read with
-// fs and handed over as `wasmBinary` (Emscripten 3.1.6 predates Node's global fetch).
+// Where the files are: browsers load dist/hairmatte-<build>.mjs, built for `web,worker` only; it names its
+// .wasm and pthread worker with `new URL(<'./file'>, import.meta.url)`, and bundled-models.mjs names the
+// models the same way, so Vite, webpack and Rollup emit and rewrite all of them with no configuration.
+// Node loads dist/node/hairmatte-<build>.mjs (Node's worker_threads, plus the JPEG/PNG codec of the CLI;
+// the plain build, which the CLI never decodes with, is the browsers' own) and reads the wasm bytes with
+// fs, handing them over as `wasmBinary` (Emscripten 3.1.6 predates Node's global fetch). `wasmPath` (a
+// folder URL) or `locateFile(fileName) => url` relocate the files, e.g. to a CDN or for a bundler that
+// does not follow `new URL` (esbuild).
+import { BUNDLED_MODEL_URLS } from './bundled-models.mjs';
+
 export const isNode = typeof process === 'object' && !!(process.versions && process.versions.node);
 
-const DIST = new URL('../../dist/', import.meta.url);
+// import.meta.url through a variable: bundlers rewrite only the literal `new URL('...', import.meta.url)`,
+// and these are Node's files alone (the browser glue and models are named in the form they rewrite).
+const HERE = import.meta.url;
+const NODE_FOLDER = { 'simd': 'node/', 'simd-threads': 'node/', 'plain': '' };
+function nodeFile(fileName) {
+  const build = /^hairmatte-(simd-threads|simd|plain)\./.exec(fileName);
+  return new URL(`../../dist/${build ? NODE_FOLDER[build[1]] : ''}${fileName}`, HERE);
+}
 
 // Node's built-in modules, imported only in Node. The specifier is built at run time so that bundlers
 // targeting browsers neither fail to resolve it nor try to bundle it (tests/browser/bundler.test.mjs).
@@ -15,12 +29,17 @@ export function importNode(name) {
   return import(/* webpackIgnore: true */ /* @vite-ignore */ specifier);
 }
 
-// The glue modules, named literally so that bundlers can see and copy them.
-const GLUE = {
+// The browser glue modules, named literally so that bundlers can see them, split them into chunks and
+// follow their wasm and worker URLs. Node's glue is imported by a URL built at run time, which bundlers
+// leave alone (it needs worker_threads, which a browser bundle cannot have).
+const BROWSER_GLUE = {
   'simd': () => import('../../dist/hairmatte-simd.mjs'),
   'simd-threads': () => import('../../dist/hairmatte-simd-threads.mjs'),
   'plain': () => import('../../dist/hairmatte-plain.mjs'),
 };
+const GLUE = Object.fromEntries(Object.keys(BROWSER_GLUE).map((build) => [build, isNode
+  ? () => import(/* webpackIgnore: true */ /* @vite-ignore */ nodeFile(`hairmatte-${build}.mjs`).href)
+  : BROWSER_GLUE[build]]));
 export const BUILDS = ['auto', ...Object.keys(GLUE)];
 
 // The smallest module using a SIMD128 instruction: (func (result v128) i32.const 0 i8x16.splat i8x16.popcnt).
@@ -36,6 +55,7 @@ export function simdSupported() {
 }
 
 // The URL of a packaged file (e.g. 'hairmatte-simd.wasm', 'models/hairmattenet.hmm') under the options.
+// Without wasmPath/locateFile: a bundled model's own URL, else (Node) the Node build's folder.
 export function resolveAsset(fileName, { wasmPath, locateFile } = {}) {
   if (locateFile) {
     const located = locateFile(fileName);
@@ -48,13 +68,15 @@ export function resolveAsset(fileName, { wasmPath, locateFile } = {}) {
     const folder = String(wasmPath).endsWith('/') ? String(wasmPath) : `${wasmPath}/`;
     return new URL(fileName, new URL(folder, baseUrl()));
   }
-  return new URL(fileName, DIST);
+  const model = /^models\/([a-z0-9-]+)\.hmm$/.exec(fileName);
+  if (model && Object.hasOwn(BUNDLED_MODEL_URLS, model[1])) return BUNDLED_MODEL_URLS[model[1]]();
+  return nodeFile(fileName);
 }
 
 // Relative URLs resolve against the page in browsers and against the working directory in Node.
 function baseUrl() {
   if (isNode) return `file://${process.cwd()}/`;
-  return globalThis.location ? globalThis.location.href : DIST.href;
+  return globalThis.location ? globalThis.location.href : HERE;
 }
 
 export async function readUrlBytes(url) {
@@ -117,24 +139,25 @@ export function chooseBuild(threads, build, fail, env = { simd: simdSupported(),
 
 // Returns the Emscripten module with two helpers: copyInto(view, bytes) and shutdown().
 export async function loadWasmModule(build, threads, options) {
-  const wasmName = `hairmatte-${build}.wasm`;
-  const wasmUrl = resolveAsset(wasmName, options);
   let glue;
   try {
     glue = await GLUE[build]();
   } catch (e) {
-    throw new Error(`hairmatte: cannot load the ${build} build (dist/hairmatte-${build}.mjs): ${e.message}; ` +
-      'was `npm run build` run?');
+    const where = `dist/${isNode ? NODE_FOLDER[build] : ''}hairmatte-${build}.mjs`;
+    throw new Error(`hairmatte: cannot load the ${build} build (${where}): ${e.message}; was \`npm run build\` run?`);
   }
-  const moduleArgs = {
-    hmThreads: threads,  // the pthread pool size (see bindings/CMakeLists.txt)
-    locateFile: (path) => {
+  const moduleArgs = { hmThreads: threads };  // the pthread pool size (see bindings/CMakeLists.txt)
+  // Browsers without wasmPath/locateFile: no locateFile, so the glue takes its files from its own
+  // `new URL(<'./hairmatte-BUILD.wasm'>, import.meta.url)` (which a bundler has rewritten).
+  if (isNode || options.wasmPath !== undefined || options.locateFile) {
+    moduleArgs.locateFile = (path) => {
       const url = resolveAsset(path, options);
       // Node's Worker takes a path; browsers take the URL.
       return isNode && url.protocol === 'file:' ? decodeURIComponent(url.pathname) : url.href;
-    },
-  };
+    };
+  }
   if (isNode) {
+    const wasmUrl = resolveAsset(`hairmatte-${build}.wasm`, options);
     try {
       moduleArgs.wasmBinary = await readUrlBytes(wasmUrl);
     } catch (e) {

@@ -1,0 +1,8 @@
+// The models in the package (dist/models/, copied from models/ by scripts/build-wasm.sh), each named by a
+// literal `new URL('...', import.meta.url)`: the form Vite, webpack and Rollup's asset plugins recognise,
+// so a bundled app gets the model file emitted and its URL rewritten with no configuration. Behind a
+// function so that nothing is resolved until a model is asked for.
+export const BUNDLED_MODEL_URLS = Object.freeze({
+  hairmattenet: () => new URL('../../dist/models/hairmattenet.hmm', import.meta.url),
+  hairsegnet: () => new URL('../../dist/models/hairsegnet.hmm', import.meta.url),
+});
