@@ -4,26 +4,27 @@
 // Where the files are: browsers load dist/hairmatte-<build>.mjs, built for `web,worker` only; it names its
 // .wasm and pthread worker with `new URL(<'./file'>, import.meta.url)`, and bundled-models.mjs names the
 // models the same way, so Vite, webpack and Rollup emit and rewrite all of them with no configuration.
-// Node loads dist/node/hairmatte-<build>.mjs (Node's worker_threads, plus the JPEG/PNG codec of the CLI;
-// the plain build, which the CLI never decodes with, is the browsers' own) and reads the wasm bytes with
-// fs, handing them over as `wasmBinary` (Emscripten 3.1.6 predates Node's global fetch). `wasmPath` (a
-// folder URL) or `locateFile(fileName) => url` relocate the files, e.g. to a CDN or for a bundler that
-// does not follow `new URL` (esbuild).
+// Node runs the same glue and wasm, reading the wasm bytes with fs and handing them over as `wasmBinary`
+// (Emscripten 3.1.6 predates Node's global fetch), except the pthread build's glue and worker, which are
+// Node's own (dist/node/: worker_threads); the JPEG/PNG codec of the CLI is a module of its own there
+// (node-codec.mjs). `wasmPath` (a folder URL) or `locateFile(fileName) => url` relocate the files, e.g.
+// to a CDN or for a bundler that does not follow `new URL` (esbuild).
 import { BUNDLED_MODEL_URLS } from './bundled-models.mjs';
+import { useNodeCodec } from './node-codec.mjs';
 
 export const isNode = typeof process === 'object' && !!(process.versions && process.versions.node);
 
 // import.meta.url through a variable: bundlers rewrite only the literal `new URL('...', import.meta.url)`,
 // and these are Node's files alone (the browser glue and models are named in the form they rewrite).
 const HERE = import.meta.url;
-const NODE_FOLDER = { 'simd': 'node/', 'simd-threads': 'node/', 'plain': '' };
+// Node's own files: the pthread build's glue and worker script.
+const NODE_OWN = /^hairmatte-simd-threads\.(mjs|worker\.js)$/;
 function nodeFile(fileName) {
-  const build = /^hairmatte-(simd-threads|simd|plain)\./.exec(fileName);
-  return new URL(`../../dist/${build ? NODE_FOLDER[build[1]] : ''}${fileName}`, HERE);
+  return new URL(`../../dist/${NODE_OWN.test(fileName) ? 'node/' : ''}${fileName}`, HERE);
 }
 
 // Node's built-in modules, imported only in Node. The specifier is built at run time so that bundlers
-// targeting browsers neither fail to resolve it nor try to bundle it (tests/browser/bundler.test.mjs).
+// targeting browsers neither fail to resolve it nor try to bundle it (tests/bundlers/).
 export function importNode(name) {
   const specifier = `node:${name}`;
   return import(/* webpackIgnore: true */ /* @vite-ignore */ specifier);
@@ -55,7 +56,7 @@ export function simdSupported() {
 }
 
 // The URL of a packaged file (e.g. 'hairmatte-simd.wasm', 'models/hairmattenet.hmm') under the options.
-// Without wasmPath/locateFile: a bundled model's own URL, else (Node) the Node build's folder.
+// Without wasmPath/locateFile: a bundled model's own URL, else (Node) the package's file.
 export function resolveAsset(fileName, { wasmPath, locateFile } = {}) {
   if (locateFile) {
     const located = locateFile(fileName);
@@ -143,7 +144,7 @@ export async function loadWasmModule(build, threads, options) {
   try {
     glue = await GLUE[build]();
   } catch (e) {
-    const where = `dist/${isNode ? NODE_FOLDER[build] : ''}hairmatte-${build}.mjs`;
+    const where = `dist/${isNode && NODE_OWN.test(`hairmatte-${build}.mjs`) ? 'node/' : ''}hairmatte-${build}.mjs`;
     throw new Error(`hairmatte: cannot load the ${build} build (${where}): ${e.message}; was \`npm run build\` run?`);
   }
   const moduleArgs = { hmThreads: threads };  // the pthread pool size (see bindings/CMakeLists.txt)
@@ -151,7 +152,8 @@ export async function loadWasmModule(build, threads, options) {
   // `new URL(<'./hairmatte-BUILD.wasm'>, import.meta.url)` (which a bundler has rewritten).
   if (isNode || options.wasmPath !== undefined || options.locateFile) {
     moduleArgs.locateFile = (path) => {
-      const url = resolveAsset(path, options);
+      // Node's pthread worker script is always the package's own (a wasmPath folder holds the browsers').
+      const url = isNode && NODE_OWN.test(path) ? nodeFile(path) : resolveAsset(path, options);
       // Node's Worker takes a path; browsers take the URL.
       return isNode && url.protocol === 'file:' ? decodeURIComponent(url.pathname) : url.href;
     };
@@ -165,6 +167,14 @@ export async function loadWasmModule(build, threads, options) {
     }
   }
   const module = await glue.default(moduleArgs);
+  if (isNode) {
+    try {
+      await useNodeCodec(module);
+    } catch (e) {
+      if (module.PThread) module.PThread.terminateAllThreads();
+      throw e;
+    }
+  }
   module.copyInto = (view, bytes) => view.set(bytes);
   module.shutdown = () => {
     if (module.PThread) module.PThread.terminateAllThreads();

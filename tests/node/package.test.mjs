@@ -27,11 +27,11 @@ test('the package holds every file users need', () => {
     'dist/hairmatte-simd-threads.mjs', 'dist/hairmatte-simd-threads.wasm', 'dist/hairmatte-simd-threads.worker.js',
     'dist/hairmatte-plain.mjs', 'dist/hairmatte-plain.wasm',
     'bindings/js/bundled-models.mjs',
-    // Node's SIMD builds (worker_threads, the CLI's image codec); dist/node/package.json is { "type": "commonjs" }
-    // for the pthread worker script.
-    'dist/node/hairmatte-simd.mjs', 'dist/node/hairmatte-simd.wasm',
-    'dist/node/hairmatte-simd-threads.mjs', 'dist/node/hairmatte-simd-threads.wasm',
-    'dist/node/hairmatte-simd-threads.worker.js', 'dist/node/package.json',
+    'bindings/js/node-codec.mjs',
+    // Node's own: the pthread build's glue and worker (worker_threads; dist/node/package.json is
+    // { "type": "commonjs" } for the worker script) and the CLI's image codec.
+    'dist/node/hairmatte-simd-threads.mjs', 'dist/node/hairmatte-simd-threads.worker.js', 'dist/node/package.json',
+    'dist/node/hairmatte-codec.mjs', 'dist/node/hairmatte-codec.wasm',
     'dist/models/hairmattenet.hmm', 'dist/models/hairsegnet.hmm', 'LICENSE',
     'dist/models/hairmattenet.md', 'dist/models/hairsegnet.md',  // model cards: the data's licence terms
     'bindings/js/index.mjs', 'bindings/js/index.d.ts', 'bindings/js/loader.mjs', 'bindings/js/model-source.mjs',
@@ -60,8 +60,7 @@ test('the package holds nothing else: no tests, training, sources, runs or share
     /^bindings\/js\/[\w-]+\.(mjs|d\.ts)$/,
     /^dist\/hairmatte-(simd|simd-threads|plain)\.(mjs|wasm)$/,
     /^dist\/hairmatte-simd-threads\.worker\.js$/,
-    /^dist\/node\/hairmatte-(simd|simd-threads)\.(mjs|wasm)$/,
-    /^dist\/node\/hairmatte-simd-threads\.worker\.js$/,
+    /^dist\/node\/hairmatte-(simd-threads\.mjs|simd-threads\.worker\.js|codec\.mjs|codec\.wasm)$/,
     /^dist\/node\/package\.json$/,
     /^dist\/models\/[\w-]+\.(hmm|md)$/,
     /^web\/(widget|tryon-session|swatches)\.mjs$/,
