@@ -4,11 +4,13 @@
 // this repository's devDependencies; the app folder sits under test-artifacts/ so Node finds them there.
 import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
+import http from 'node:http';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 export const REPO_ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
-const APP_SOURCE = path.join(REPO_ROOT, 'tests', 'bundlers', 'app');
+// app/: segment() through the API; widget-app/: the <hair-tryon> element.
+const APPS = path.join(REPO_ROOT, 'tests', 'bundlers');
 const WORK = path.join(REPO_ROOT, 'test-artifacts', 'bundlers');
 const BIN = (...parts) => path.join(REPO_ROOT, 'node_modules', ...parts);
 
@@ -41,9 +43,10 @@ export function packPackage() {
 }
 
 // Returns { out: the folder to serve, log: the tool's output, seconds }.
-export function bundleApp(tool, tarball) {
-  const app = path.join(WORK, tool);
-  fs.cpSync(APP_SOURCE, app, { recursive: true });
+export function bundleApp(tool, tarball, source = 'app') {
+  const app = path.join(WORK, `${tool}-${source}`);
+  fs.cpSync(path.join(APPS, source), app, { recursive: true });
+  if (tool === 'rollup') fs.copyFileSync(path.join(APPS, 'app', 'rollup.config.mjs'), path.join(app, 'rollup.config.mjs'));
   fs.writeFileSync(path.join(app, 'package.json'), JSON.stringify({ name: `app-${tool}`, private: true, type: 'module' }));
   const pkgDir = path.join(app, 'node_modules', 'hairmatte');
   fs.mkdirSync(pkgDir, { recursive: true });
@@ -64,4 +67,32 @@ export function bundleApp(tool, tarball) {
       .replace('./src/index.js', `./${entry}`));
   }
   return { out, log, seconds };
+}
+
+const TYPES = { '.html': 'text/html; charset=utf-8', '.js': 'text/javascript', '.mjs': 'text/javascript', '.wasm': 'application/wasm' };
+
+// The static host: serves one app's output folder, optionally cross-origin isolated; records requests.
+export async function serve(root, isolated) {
+  const requests = [];
+  const server = http.createServer((req, res) => {
+    const url = new URL(req.url, 'http://x');
+    const file = path.join(root, decodeURIComponent(url.pathname === '/' ? '/index.html' : url.pathname));
+    const ok = file.startsWith(root + path.sep) && fs.existsSync(file) && fs.statSync(file).isFile();
+    requests.push([ok ? 200 : 404, url.pathname]);
+    if (!ok) { res.writeHead(404); res.end('not found'); return; }
+    const headers = { 'Content-Type': TYPES[path.extname(file)] || 'application/octet-stream', 'Cache-Control': 'no-store' };
+    if (isolated) {
+      headers['Cross-Origin-Opener-Policy'] = 'same-origin';
+      headers['Cross-Origin-Embedder-Policy'] = 'require-corp';
+    }
+    res.writeHead(200, headers);
+    res.end(fs.readFileSync(file));
+  });
+  await new Promise((resolve) => server.listen(0, '127.0.0.1', resolve));
+  // close(): Chromium keeps its idle keep-alive sockets open for minutes; end them rather than wait.
+  const close = () => new Promise((resolve) => {
+    server.close(resolve);
+    server.closeAllConnections();
+  });
+  return { origin: `http://127.0.0.1:${server.address().port}`, requests, close };
 }

@@ -5,14 +5,15 @@
 // build on the same pixels. Vite and webpack also on a cross-origin isolated page (2 threads: the pthread
 // worker is bundled too). esbuild does not emit `new URL(..., import.meta.url)` files (its issue #795),
 // so that app copies the package's dist/ beside its bundle and passes wasmPath, as the README says.
+// The widget too: tests/bundlers/widget-app/ (a page with <hair-tryon>, importing 'hairmatte/widget')
+// through Vite and webpack, started on Chromium's fake camera until it has drawn frames.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
-import http from 'node:http';
 import path from 'node:path';
 import { browserSkipReason, launchChromium, recordConsole } from '../browser/helpers/browser.mjs';
 import { drawSyntheticHead } from '../browser/helpers/synthetic-head.mjs';
-import { REPO_ROOT, BUNDLERS, packPackage, bundleApp } from './bundle-app.mjs';
+import { REPO_ROOT, BUNDLERS, packPackage, bundleApp, serve } from './bundle-app.mjs';
 
 const missingTool = BUNDLERS.find((tool) => !fs.existsSync(path.join(REPO_ROOT, 'node_modules', tool)));
 const skip = (await browserSkipReason()) ||
@@ -22,37 +23,12 @@ const skip = (await browserSkipReason()) ||
 
 const WIDTH = 120;  // portrait: the trained model finds the drawn head's hair at this shape
 const HEIGHT = 160;
-const TYPES = { '.html': 'text/html; charset=utf-8', '.js': 'text/javascript', '.mjs': 'text/javascript', '.wasm': 'application/wasm' };
 
-let tarball, browser, noSimdBrowser;
+let tarball, browser, noSimdBrowser, cameraBrowser;
 const built = {};  // tool -> { out, log, seconds } or { error }
+const builtWidget = {};  // the same for widget-app
+const WIDGET_BUNDLERS = ['vite', 'webpack'];
 const wantByBuild = new Map();  // Node's matte per build
-
-// The static host: serves one app's output folder, optionally cross-origin isolated; records requests.
-async function serve(root, isolated) {
-  const requests = [];
-  const server = http.createServer((req, res) => {
-    const url = new URL(req.url, 'http://x');
-    const file = path.join(root, decodeURIComponent(url.pathname === '/' ? '/index.html' : url.pathname));
-    const ok = file.startsWith(root + path.sep) && fs.existsSync(file) && fs.statSync(file).isFile();
-    requests.push([ok ? 200 : 404, url.pathname]);
-    if (!ok) { res.writeHead(404); res.end('not found'); return; }
-    const headers = { 'Content-Type': TYPES[path.extname(file)] || 'application/octet-stream', 'Cache-Control': 'no-store' };
-    if (isolated) {
-      headers['Cross-Origin-Opener-Policy'] = 'same-origin';
-      headers['Cross-Origin-Embedder-Policy'] = 'require-corp';
-    }
-    res.writeHead(200, headers);
-    res.end(fs.readFileSync(file));
-  });
-  await new Promise((resolve) => server.listen(0, '127.0.0.1', resolve));
-  // close(): Chromium keeps its idle keep-alive sockets open for minutes; end them rather than wait.
-  const close = () => new Promise((resolve) => {
-    server.close(resolve);
-    server.closeAllConnections();
-  });
-  return { origin: `http://127.0.0.1:${server.address().port}`, requests, close };
-}
 
 async function nodeMatte(build, threads, head) {
   if (!wantByBuild.has(build)) {
@@ -78,6 +54,13 @@ before(async () => {
       built[tool] = { error: e };
     }
   }
+  for (const tool of WIDGET_BUNDLERS) {
+    try {
+      builtWidget[tool] = bundleApp(tool, tarball, 'widget-app');
+    } catch (e) {
+      builtWidget[tool] = { error: e };
+    }
+  }
   if (built.esbuild.out) {
     fs.cpSync(path.join(path.dirname(built.esbuild.out), 'node_modules', 'hairmatte', 'dist'),
       path.join(built.esbuild.out, 'hairmatte'), { recursive: true });
@@ -85,11 +68,13 @@ before(async () => {
   browser = await launchChromium();
   // V8 gives up wasm SIMD128 when it may not use SSE4.1: a browser without SIMD128.
   noSimdBrowser = await launchChromium({ jsFlags: '--no-enable-sse4-1' });
+  cameraBrowser = await launchChromium({ camera: {} });  // Chromium's fake camera (a test pattern)
 });
 
 after(async () => {
   if (browser) await browser.close();
   if (noSimdBrowser) await noSimdBrowser.close();
+  if (cameraBrowser) await cameraBrowser.close();
 });
 
 const CASES = [
@@ -156,3 +141,38 @@ test('no browser bundle carries Node-only code or the CLI image codec', { skip }
     }
   }
 });
+
+for (const tool of WIDGET_BUNDLERS) {
+  test(`${tool}: the bundled <hair-tryon> starts on the fake camera and draws frames, every file found`, { skip }, async () => {
+    const app = builtWidget[tool];
+    if (app.error) throw app.error;
+    const server = await serve(app.out, false);
+    const page = await cameraBrowser.context.newPage();
+    const consoleLines = recordConsole(page);
+    const failed = [];
+    page.on('requestfailed', (r) => failed.push(r.url()));
+    page.on('response', (r) => { if (r.status() >= 400) failed.push(`${r.status()} ${r.url()}`); });
+    let state;
+    try {
+      await page.goto(`${server.origin}/`);
+      await page.waitForFunction(() => window.appReady === true && customElements.get('hair-tryon'), null, { timeout: 30000 });
+      const started = await page.evaluate(() => document.querySelector('hair-tryon').start());
+      assert.equal(started, true, consoleLines.join('\n'));
+      await page.waitForFunction(() => document.querySelector('hair-tryon').stats.frames >= 3, null, { timeout: 60000 });
+      state = await page.evaluate(() => {
+        const el = document.querySelector('hair-tryon');
+        return { frames: el.stats.frames, engine: el.info && { model: el.info.model, inWorker: el.info.inWorker } };
+      });
+    } finally {
+      await page.close();
+      await server.close();
+    }
+    assert.deepEqual(failed, [], consoleLines.join('\n'));
+    assert.ok(state.frames >= 3);
+    // The engine runs in the widget's module worker, which the bundler built with the library inside.
+    assert.deepEqual(state.engine, { model: 'hairmattenet', inWorker: true });
+    const fetched = server.requests.map(([, p]) => p);
+    assert.ok(fetched.some((p) => p.endsWith('.wasm')) && fetched.some((p) => p.endsWith('.hmm')), fetched.join(' '));
+    assert.ok(!fetched.some((p) => p.includes('node_modules')), fetched.join(' '));
+  });
+}
