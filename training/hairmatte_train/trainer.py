@@ -91,6 +91,9 @@ def parse_args(argv: List[str]) -> argparse.Namespace:
     p.add_argument("--seed", type=int, default=1)
     p.add_argument("--cache-dir", default=os.path.join(REPO, "runs", "cache"))
     p.add_argument("--dtype", default="fp16", choices=["fp16", "fp32"], help="exported weight type")
+    p.add_argument("--preload-only", action="store_true",
+                   help="write the preload cache (--cache-dir) and stop: run once before several concurrent "
+                        "runs on the same data, so they do not all build it")
     a = p.parse_args(argv)
     for s in (a.size, a.low_size):
         if s and (s <= 0 or s % 32):
@@ -268,6 +271,12 @@ def train(args: argparse.Namespace, ranks: distributed.Ranks) -> int:
         distributed.barrier(ranks)
     log(f"data {len(train_s)} train / {len(val_s)} validation images at {res}px, split {split_path}, "
         f"loaded in {time.time() - t0:.0f}s")
+    if args.preload_only:
+        log(f"preload cache written to {args.cache_dir}")
+        log.close()
+        return 0
+    if device.type == "cuda":
+        torch.backends.cudnn.benchmark = True  # fixed input sizes: let cuDNN pick its fastest kernels
     tr_img_t, tr_mask_t = torch.from_numpy(tr_img).to(device), torch.from_numpy(tr_mask).to(device)
 
     fmt = memory_format(args.memory_format)
