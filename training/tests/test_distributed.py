@@ -16,6 +16,8 @@ import torch
 import _paths
 from test_data import write_folder
 from hairmatte_train.checkpoint import load_checkpoint
+from hairmatte_train.distributed import Ranks, wrap
+from hairmatte_train.models import HairNet
 from hairmatte_train.trainer import main
 
 TRAIN_PY = os.path.join(_paths.TRAINING, "train.py")
@@ -90,6 +92,16 @@ class DataParallelTest(unittest.TestCase):
                                        "--batch", "3", "--weights", "none"], timeout=120)
             self.assertEqual(codes, [1, 1])
             self.assertIn("--batch 3 (the global batch) must be a multiple of the 2 processes", errors[0])
+
+    def test_training_batchnorm_is_refused(self):
+        # Per-rank BatchNorm statistics would differ from the global batch's: refused before DDP is built
+        # (so no process group is needed here). The trainer's model keeps its encoder BatchNorm in eval.
+        model = HairNet("hairsegnet", 250, 16).train()
+        self.assertFalse(any(m.training for m in model.modules() if isinstance(m, torch.nn.BatchNorm2d)))
+        model.freeze_encoder_bn = False
+        with self.assertRaisesRegex(SystemExit, "BatchNorm in training mode under DDP"):
+            wrap(model.train(), Ranks(rank=0, world=2), torch.device("cpu"))
+        self.assertIs(wrap(model, Ranks(), torch.device("cpu")), model)  # one process: the model itself
 
 
 if __name__ == "__main__":
