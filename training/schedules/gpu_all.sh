@@ -14,7 +14,8 @@
 #   bash training/schedules/gpu_all.sh OUT            # on the GPU machine
 #   bash training/schedules/gpu_all.sh --smoke OUT    # end to end on the CPU in seconds (tiny everything)
 # Environment (defaults in brackets): DATA [../shared/data/hair, or a pack from training/pack_data.py],
-# WEIGHTS [../shared/weights/mobilenet_v1_1.0_224_imagenet], DEVICE [cuda], PY [python3 with torch],
+# WEIGHTS [../shared/weights/mobilenet_v1_1.0_224_imagenet], DEVICE [cuda; cpu with --smoke], PY [python3
+# with torch], CACHE [OUT/cache: the preload cache; a smoke run on the same DATA can share it],
 # EPOCHS [50], T2_STEPS [10000], and caps in minutes of training per run (the trainer's --time-budget,
 # summed over a run's phases): HMN_MIN [5.5], TUNE_MIN [1.5] (all fine-tuning phases), HSN_MIN [7], T2_MIN [7].
 # Table II's rows here train at 224 like the full recipe (evaluation/table2/train.sh trained them at 160 for
@@ -33,7 +34,8 @@ fi
 DATA=${DATA:-../shared/data/hair}
 WEIGHTS=${WEIGHTS:-../shared/weights/mobilenet_v1_1.0_224_imagenet}
 mkdir -p "$OUT/models"
-COMMON=(--data "$DATA" --cache-dir "$OUT/cache" --val-per-source 100 --seed 1)
+CACHE=${CACHE:-$OUT/cache}
+COMMON=(--data "$DATA" --cache-dir "$CACHE" --val-per-source 100 --seed 1)
 if [ "$SMOKE" = 1 ]; then
   # Tiny networks and step counts, the CPU, a random encoder: checks the schedule's plumbing only.
   DEVICE=${DEVICE:-cpu}
@@ -89,7 +91,7 @@ table2_row() {  # DEPTH GRAD_WEIGHT
     --steps-per-epoch "$([ "$SMOKE" = 1 ] && echo 2 || echo 500)" --time-budget "$T2_MIN"
 }
 
-say "gpu_all: DATA=$DATA DEVICE=$DEVICE PY=$PY smoke=$SMOKE"
+say "gpu_all: DATA=$DATA DEVICE=$DEVICE PY=$PY CACHE=$CACHE smoke=$SMOKE"
 "$PY" training/train.py "${COMMON[@]}" --arch hairmattenet --out "$OUT/preload" --preload-only \
   > "$OUT/preload.stdout" 2>&1 || { say "FAILED preload (see $OUT/preload.stdout)"; exit 1; }
 pids=()
