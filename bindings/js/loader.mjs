@@ -57,7 +57,8 @@ function baseUrl() {
   return globalThis.location ? globalThis.location.href : DIST.href;
 }
 
-// onBytes(loaded, total): optional, called as the bytes arrive (total 0 while unknown) and once at the end.
+// onBytes(loaded, total): optional, called as the bytes arrive and once at the end with total = loaded;
+// total is 0 while the size is unknown (no Content-Length).
 export async function readUrlBytes(url, onBytes) {
   if (isNode && url.protocol === 'file:') {
     const fs = await importNode('fs/promises');
@@ -74,6 +75,7 @@ export async function readUrlBytes(url, onBytes) {
   }
   // Content-Length counts encoded bytes; with a compressed response it is only a hint, so never below loaded.
   const hint = Number(response.headers.get('content-length')) || 0;
+  const total = (loaded) => (hint ? Math.max(hint, loaded) : 0);
   const chunks = [];
   let loaded = 0;
   onBytes(0, hint);
@@ -82,7 +84,7 @@ export async function readUrlBytes(url, onBytes) {
     if (done) break;
     chunks.push(value);
     loaded += value.length;
-    onBytes(loaded, Math.max(hint, loaded));
+    onBytes(loaded, total(loaded));
   }
   const bytes = new Uint8Array(loaded);
   let offset = 0;
@@ -91,18 +93,19 @@ export async function readUrlBytes(url, onBytes) {
   return bytes;
 }
 
-// Sums the progress of the files create() downloads into onProgress({loaded, total}); reports only once
-// every file's size is known, so `total` does not grow while a bar is shown. track(name) -> onBytes.
+// Sums the progress of the files create() downloads into onProgress({loaded, total}), from when every file
+// has answered; total is the sum of the sizes, or 0 while any size is unknown (so it never grows under a
+// progress bar). track() -> onBytes for one more file.
 export function progressSum(onProgress, fileCount) {
   const files = [];
   return function track() {
-    const file = { loaded: 0, total: 0 };
+    const file = { loaded: 0, total: 0, begun: false };
     files.push(file);
     return (loaded, total) => {
-      file.loaded = loaded;
-      file.total = total;
-      if (files.length < fileCount || files.some((f) => f.total === 0)) return;
-      onProgress({ loaded: files.reduce((s, f) => s + f.loaded, 0), total: files.reduce((s, f) => s + f.total, 0) });
+      Object.assign(file, { loaded, total, begun: true });
+      if (files.length < fileCount || files.some((f) => !f.begun)) return;
+      const known = files.every((f) => f.total > 0);
+      onProgress({ loaded: files.reduce((s, f) => s + f.loaded, 0), total: known ? files.reduce((s, f) => s + f.total, 0) : 0 });
     };
   };
 }
