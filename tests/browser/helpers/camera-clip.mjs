@@ -15,9 +15,9 @@ export function portraitFiles() {
 }
 
 // The one real portrait a fresh clone has: the unrecoloured first panel of docs/figures/astronaut-recolor.png
-// (Eileen Collins, NASA, public domain; see evaluation/figures.mjs), a 192x192 head and shoulders.
+// (Eileen Collins, NASA, public domain; see evaluation/figures.mjs), the top 192x144: head and hair, for a 4:3 camera.
 export const REPO_PORTRAIT = { file: path.join(REPO_ROOT, 'docs', 'figures', 'astronaut-recolor.png'),
-  crop: { x: 0, y: 0, width: 192, height: 192 } };
+  crop: { x: 0, y: 0, width: 192, height: 144 } };
 
 // Decodes an image file with Chromium and returns RGBA pixels scaled to cover width x height (centre crop);
 // `crop` {x, y, width, height} takes that part of the image first.
