@@ -83,6 +83,8 @@ export class HairTryOnElement extends HTMLElement {
   disconnectedCallback() {
     this.childWatch.disconnect();
     if (this.session) { this.session.dispose(); this.session = null; this.starting = null; }
+    this.view = 'idle';  // connected again, it starts over from the start button
+    this.parts.start.hidden = false;
   }
 
   attributeChangedCallback(name, oldValue, newValue) {
@@ -93,7 +95,12 @@ export class HairTryOnElement extends HTMLElement {
     if (name === 'compare') this.renderCompare();
     if (name === 'preload' && newValue !== null) this.preload();
     if (name === 'model' && this.session) {
-      this.session.configure({ model: this.modelOption }).then(() => this.emit('ready', { info: this.info }), (e) => this.fail(e));
+      this.clearReported('model');
+      this.setAttribute('aria-busy', 'true');
+      this.session.configure({ model: this.modelOption }).then(() => {
+        this.loadingDone();
+        this.emit('ready', { info: this.info });
+      }, (e) => { this.loadingDone(); this.fail(e); });
     }
     this.applyLook();
   }
@@ -172,6 +179,7 @@ export class HairTryOnElement extends HTMLElement {
     p.choose.textContent = t.choose;
     p.handle.setAttribute('aria-label', t.compareLabel);
     p.before.textContent = t.before;
+    p.progress.setAttribute('aria-label', t.loadingStarted);
     p.after.textContent = t.after;
     this.renderView();
     if (this.notice) this.showNotice(this.notice.key);
@@ -326,6 +334,7 @@ export class HairTryOnElement extends HTMLElement {
       }
       await engine.value.startCamera(camera.value);
       this.lastHairAt = performance.now();
+      this.showHint(null);  // a photo's hint does not carry over to the camera
       this.setView('live');
       return true;
     } catch (e) {
