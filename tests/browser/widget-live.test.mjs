@@ -259,6 +259,11 @@ test('widget live: no hair in view for a while -> a gentle hint (and none while 
     await page.waitForFunction(() => !document.getElementById('w').shadowRoot.querySelector('.hint').hidden, null, { timeout: 20000 });
     assert.equal(await page.locator('hair-tryon .hint').textContent(), MESSAGES.en.noHair);
     assert.deepEqual(await page.evaluate(() => window.events.filter((e) => e.type === 'error')), [], 'a hint, not an error');
+    // The hint fades in, unless the shopper asked for reduced motion.
+    const animation = () => page.evaluate(() => getComputedStyle(document.getElementById('w').shadowRoot.querySelector('.hint')).animationName);
+    assert.equal(await animation(), 'hair-tryon-fade-in');
+    await page.emulateMedia({ reducedMotion: 'reduce' });
+    assert.equal(await animation(), 'none');
   } finally {
     await wallBrowser.close();
   }

@@ -20,7 +20,8 @@ export const TEMPLATE = `
   .message { margin: 0; flex: 1; }
   .notice button { flex: none; }
   .hint { position: absolute; left: 0.75rem; right: 0.75rem; top: 0.75rem; margin: 0; padding: 0.4rem 0.6rem;
-    border-radius: 6px; background: #000a; color: #fff; transition: opacity 0.4s; }
+    border-radius: 6px; background: #000a; color: #fff; animation: hair-tryon-fade-in 0.6s ease-out; }
+  @keyframes hair-tryon-fade-in { from { opacity: 0; transform: translateY(-0.5rem); } }
   .compare { position: absolute; inset: 0; cursor: ew-resize; }
   .divider { position: absolute; top: 0; bottom: 0; width: 0; border-left: 2px solid #fff; box-shadow: 0 0 4px #0008; }
   .divider::after { content: '⇔'; position: absolute; top: 50%; left: -1.1rem; width: 2.2rem; height: 2.2rem;
