@@ -19,13 +19,10 @@ import { TEMPLATE } from './widget/template.mjs';
 import { resolveMessages, format } from './widget/messages.mjs';
 import { shadesFromProducts, shadesFromChildren, shadesFromColors, shadeDetail } from './widget/products.mjs';
 import { CompareSplit } from './widget/compare-split.mjs';
+import { Notices } from './widget/notices.mjs';
 
 const DEFAULT_COLORS = 'Espresso #3b1f14, Burgundy #8b2252, Honey blonde #c9a16b';
 const DEFAULT_HINT_DELAY_MS = 4000;
-// Kinds that are the page's mistake, not the shopper's problem: reported by event and console, not on screen.
-const DEVELOPER_KINDS = ['attribute', 'products', 'messages'];
-// The shopper's way out of a failure, by kind: the label (a message key) and what it does.
-const ACTIONS = { 'camera-ended': 'restartCamera', model: 'retry' };
 
 export class HairTryOnElement extends HTMLElement {
   static get observedAttributes() { return ['colors', 'mode', 'strength', 'model', 'compare', 'lang', 'preload']; }
@@ -39,9 +36,6 @@ export class HairTryOnElement extends HTMLElement {
     this.selectedIndex = 0;
     this.shades = [];
     this.view = 'idle';              // idle | live | stopped | photo
-    this.reported = new Set();       // error kinds (or developer messages) already fired, until cleared
-    this.notice = null;              // {key} of the shopper message on screen
-    this.hintKey = null;
     this.lastHairAt = 0;
     this.pageMessages = null;
     this.pageProducts = undefined;
@@ -62,6 +56,7 @@ export class HairTryOnElement extends HTMLElement {
     this.parts.file.addEventListener('change', (e) => { this.showPhoto(e.target.files[0]); e.target.value = ''; });
     this.parts.camera.addEventListener('click', () => (this.view === 'live' ? this.stopCamera() : this.start()));
     this.parts.action.addEventListener('click', () => this.start());
+    this.notices = new Notices(this.parts, { texts: () => this.texts, emit: (detail) => this.emit('error', detail) });
     this.parts.choose.addEventListener('click', () => {
       const detail = shadeDetail(this.shades[this.selectedIndex]);
       if (detail) this.emit('select', detail);
@@ -95,7 +90,7 @@ export class HairTryOnElement extends HTMLElement {
     if (name === 'compare') this.renderCompare();
     if (name === 'preload' && newValue !== null) this.preload();
     if (name === 'model' && this.session) {
-      this.clearReported('model');
+      this.notices.clear('model');
       this.setAttribute('aria-busy', 'true');
       this.session.configure({ model: this.modelOption }).then(() => {
         this.loadingDone();
@@ -182,8 +177,7 @@ export class HairTryOnElement extends HTMLElement {
     p.progress.setAttribute('aria-label', t.loadingStarted);
     p.after.textContent = t.after;
     this.renderView();
-    if (this.notice) this.showNotice(this.notice.key);
-    if (this.hintKey) this.showHint(this.hintKey);
+    this.notices?.reword();
     if (this.loadingProgress !== undefined) this.renderProgress(this.loadingProgress);
   }
 
@@ -257,7 +251,7 @@ export class HairTryOnElement extends HTMLElement {
   // Loads the engine once (shared by the camera and the photo paths), with progress and ready events.
   ensureSession() {
     if (!this.starting) {
-      this.clearReported('model', 'webgl');
+      this.notices.clear('model', 'webgl');
       this.setAttribute('aria-busy', 'true');
       this.renderProgress(null);
       this.starting = TryOnSession.create(this.parts.canvas, {
@@ -272,10 +266,7 @@ export class HairTryOnElement extends HTMLElement {
           this.setView('stopped');
           this.fail(tryOnError('camera-ended', 'the camera video track ended (unplugged, revoked or stopped)'));
         },
-        onContextRestored: () => {
-          this.clearReported('webgl-lost');
-          if (this.notice && this.notice.key === 'webgl-lost') this.hideNotice();
-        },
+        onContextRestored: () => this.notices.clear('webgl-lost'),
       }).then((session) => {
         this.session = session;
         session.onFrame(() => this.frameShown());
@@ -316,8 +307,7 @@ export class HairTryOnElement extends HTMLElement {
   // Asks for the camera and starts the live try-on. Resolves to true on success; on failure shows the
   // shopper's message, fires `error` and resolves to false.
   async start() {
-    this.clearReported('camera', 'camera-ended');
-    this.hideNotice();
+    this.notices.clear('camera', 'camera-ended', 'model');
     this.parts.start.disabled = true;
     this.parts.camera.disabled = true;
     if (!this.session) { this.parts.start.hidden = true; this.parts.loading.hidden = false; }
@@ -334,7 +324,7 @@ export class HairTryOnElement extends HTMLElement {
       }
       await engine.value.startCamera(camera.value);
       this.lastHairAt = performance.now();
-      this.showHint(null);  // a photo's hint does not carry over to the camera
+      this.notices.hint(null);  // a photo's hint does not carry over to the camera
       this.setView('live');
       return true;
     } catch (e) {
@@ -350,14 +340,13 @@ export class HairTryOnElement extends HTMLElement {
 
   stopCamera() {
     if (this.session) this.session.stopCamera();
-    this.showHint(null);
+    this.notices.hint(null);
     this.setView('stopped');
   }
 
   async showPhoto(file) {
     if (!file) return false;
-    this.clearReported('image');
-    this.hideNotice();
+    this.notices.clear('image', 'camera', 'camera-ended', 'model');
     try {
       const session = await this.ensureSession();
       await session.showImage(file);
@@ -386,20 +375,13 @@ export class HairTryOnElement extends HTMLElement {
 
   // After each shown frame: clears a past frame error, and hints when no hair has been found for a while.
   frameShown() {
-    this.clearReported('frame');
-    if (this.notice && this.notice.key === 'frame') this.hideNotice();
+    this.notices.clear('frame');
     if (!this.parts.compare.hidden) this.split.place();
     const found = this.session?.lastFrame?.hairStats?.found;
     const now = performance.now();
-    if (found) { this.lastHairAt = now; this.showHint(null); }
-    else if (this.view === 'photo') this.showHint('noHairPhoto');
-    else if (now - this.lastHairAt >= this.hintDelay) this.showHint('noHair');
-  }
-
-  showHint(key) {
-    this.hintKey = key;
-    this.parts.hint.hidden = !key;
-    this.parts.hint.textContent = key ? this.texts[key] : '';
+    if (found) { this.lastHairAt = now; this.notices.hint(null); }
+    else if (this.view === 'photo') this.notices.hint('noHairPhoto');
+    else if (now - this.lastHairAt >= this.hintDelay) this.notices.hint('noHair');
   }
 
   snapshot() {
@@ -407,45 +389,8 @@ export class HairTryOnElement extends HTMLElement {
     return this.session.snapshot();
   }
 
-  // --- failures ---------------------------------------------------------------------------------------
-
-  showNotice(key) {
-    this.notice = { key };
-    const { notice, message, action } = this.parts;
-    message.textContent = this.texts[key];
-    const actionKey = ACTIONS[key];
-    action.hidden = !actionKey;
-    if (actionKey) action.textContent = this.texts[actionKey];
-    notice.hidden = false;
-  }
-
-  hideNotice() {
-    this.notice = null;
-    this.parts.notice.hidden = true;
-    this.parts.message.textContent = '';
-  }
-
-  // Kinds fired once: another `error` of a kind fires only after clearReported (a new attempt, or the
-  // failure went away), so a failure that repeats every frame is one event.
-  clearReported(...kinds) { for (const kind of kinds) this.reported.delete(kind); }
-
-  // Shows the shopper's wording of `error` and fires `error` with the technical detail:
-  // {kind, message, reason?} (docs/widget.md lists the kinds).
-  fail(error) {
-    const kind = error.kind || 'error';
-    const developer = DEVELOPER_KINDS.includes(kind);
-    const once = developer ? `${kind}: ${error.message}` : kind;
-    if (!developer) {
-      const key = kind === 'camera' ? `camera-${error.reason === 'refused' ? 'refused' : 'unavailable'}` : kind;
-      if (this.texts[key]) this.showNotice(key);
-    }
-    if (this.reported.has(once)) return;
-    this.reported.add(once);
-    if (developer) console.warn(`hair-tryon: ${error.message}`);
-    const detail = { kind, message: error.message };
-    if (error.reason) detail.reason = error.reason;
-    this.emit('error', detail);
-  }
+  // Shows the shopper's wording of `error` and fires `error` once (widget/notices.mjs; kinds: docs/widget.md).
+  fail(error) { this.notices.fail(error); }
 
   emit(type, detail) {
     this.dispatchEvent(new CustomEvent(type, { detail, bubbles: true, composed: true }));
