@@ -7,7 +7,6 @@
 // the shop page in a 390x844 phone viewport (screenshot in test-artifacts/browser/, looked at for the docs).
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import fs from 'node:fs';
 import path from 'node:path';
 import { browserSkipReason, launchChromium, recordConsole, artifactPath, ARTIFACTS_DIR } from './helpers/browser.mjs';
 import { makeCameraClip } from './helpers/camera-clip.mjs';
@@ -26,7 +25,8 @@ let server, browser, clip;
 
 before(async () => {
   if (skip) return;
-  clip = await makeCameraClip(path.join(ARTIFACTS_DIR, 'clips'), { prefer: 'repo-portrait', frames: 4 });
+  // Its own folder: other test files write camera-640x480.y4m clips of other pictures at the same time.
+  clip = await makeCameraClip(path.join(ARTIFACTS_DIR, 'clips', 'repo-portrait'), { prefer: 'repo-portrait', frames: 4 });
   server = await startStaticServer({ extra: Object.fromEntries(Object.entries(PAGES).map(([k, v]) => [k, Buffer.from(v)])) });
   browser = await launchChromium({ camera: { y4m: clip.file } });
 });
