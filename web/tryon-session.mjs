@@ -210,10 +210,14 @@ export class TryOnSession {
     this.present(result, t0);
   }
 
+  // A track stopped by other code keeps feeding the <video> black frames until watchTracks notices.
+  get cameraEnded() { return !this.stream || this.stream.getVideoTracks().some((t) => t.readyState === 'ended'); }
+
   async processFrame(bitmap) {
+    if (this.cameraEnded) { bitmap.close(); return; }
     const t0 = performance.now();
     const result = await this.engine.segment(bitmap);
-    if (!this.stream) return;  // the camera was stopped while the frame was in the engine
+    if (this.cameraEnded) return;  // the camera was stopped while the frame was in the engine
     this.present(result, t0);
     // Keeps the frame pump busy until this frame is drawn (see TryOnRenderer.whenDrawn).
     await this.renderer.whenDrawn();

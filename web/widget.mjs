@@ -237,7 +237,8 @@ export class HairTryOnElement extends HTMLElement {
 
   renderCompare() {
     const on = this.compare;
-    this.parts.compare.hidden = !on;
+    // The divider shows once there is a picture to divide.
+    this.parts.compare.hidden = !(on && this.session && this.session.renderer.size);
     if (on) this.split.place();
     if (this.session) this.session.setSplit(on ? this.split.value : 0);
   }
@@ -376,6 +377,7 @@ export class HairTryOnElement extends HTMLElement {
   // After each shown frame: clears a past frame error, and hints when no hair has been found for a while.
   frameShown() {
     this.notices.clear('frame');
+    if (this.parts.compare.hidden && this.compare) this.renderCompare();
     if (!this.parts.compare.hidden) this.split.place();
     const found = this.session?.lastFrame?.hairStats?.found;
     const now = performance.now();

@@ -199,6 +199,7 @@ test('widget live: track.stop() -> message with a restart button that brings the
   const stalled = await frames(page);
   await page.waitForTimeout(800);
   assert.equal(await frames(page), stalled, 'no frames while the camera is gone');
+  assert.ok(await page.evaluate(CANVAS_COLOURS) > 200, 'the last picture stays (not the black of a stopped track)');
   await restart.click();
   await moreFrames(page, 3);
   assert.equal(await page.locator('hair-tryon .notice').isVisible(), false, 'the message goes away');

@@ -26,8 +26,9 @@ class WorkerTransport {
   }
   request(message, transfer = []) {
     const id = this.nextId++;
-    const { onProgress, ...plain } = message;  // a function cannot be posted; progress comes back by id
-    message = plain;
+    // A function cannot be posted: the worker is told to report progress, which comes back by id.
+    const { onProgress, ...plain } = message;
+    message = onProgress ? { ...plain, progress: true } : plain;
     return new Promise((resolve, reject) => {
       this.pending.set(id, { resolve, reject, onProgress });
       this.worker.postMessage({ ...message, id }, transfer);

@@ -9,7 +9,7 @@ self.onmessage = ({ data: request }) => {
   queue = queue.then(async () => {
     try {
       // Download progress crosses to the main thread as extra messages with the request's id.
-      if (request.type === 'init') request.onProgress = (progress) => self.postMessage({ id: request.id, progress });
+      if (request.progress) request.onProgress = (progress) => self.postMessage({ id: request.id, progress });
       const { reply, transfer } = await handle(request);
       self.postMessage({ id: request.id, ok: true, ...reply }, transfer);
     } catch (e) {
