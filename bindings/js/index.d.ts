@@ -56,6 +56,12 @@ export interface HairMatteOptions {
    * saying why it cannot run here ('simd' and 'plain' need threads: 1).
    */
   build?: 'auto' | WasmBuild;
+  /**
+   * Download progress of the model file and the wasm build, summed: called with `{loaded, total}` in
+   * bytes as they arrive (first once both sizes are known; the last call has loaded === total). With it
+   * the two files download together and the wasm is compiled from its bytes rather than streamed.
+   */
+  onProgress?: (progress: { loaded: number; total: number }) => void;
 }
 
 /** RGBA pixels, 4 bytes per pixel, row-major, no padding (e.g. ImageData). */

@@ -8,7 +8,7 @@
 // This file validates every input (so that C++ only ever sees well-formed requests), picks and loads the
 // wasm build, and turns the engine's error strings into Errors. Each instance owns its own wasm module:
 // dispose() releases all of its memory and (pthread build) terminates its workers.
-import { loadWasmModule, resolveAsset, chooseBuild, BUILDS } from './loader.mjs';
+import { loadWasmModule, resolveAsset, chooseBuild, BUILDS, readUrlBytes, progressSum } from './loader.mjs';
 import { readModelBytes, BUNDLED_MODELS } from './model-source.mjs';
 import { describeFrame, SourceReader } from './frame.mjs';
 
@@ -17,7 +17,7 @@ export { BUNDLED_MODELS };
 
 const MAX_THREADS = 16;
 const OPTION_NAMES = ['model', 'threads', 'refine', 'temporal', 'trackHead', 'inputSize', 'wasmPath', 'locateFile',
-  'build'];
+  'build', 'onProgress'];
 const RANDOM_OPTION_NAMES = ['random', 'decoderDepth', 'widthPermille', 'inputSize', 'seed'];
 const REFINE_MODES = ['guided', 'none'];
 
@@ -63,6 +63,7 @@ function normalizeOptions(options) {
     wasmPath: options.wasmPath,
     locateFile: options.locateFile,
     build: options.build === undefined ? 'auto' : options.build,
+    onProgress: options.onProgress,
   };
   checkInteger('threads', out.threads, 1, MAX_THREADS);
   if (!BUILDS.includes(out.build)) {
@@ -84,6 +85,9 @@ function normalizeOptions(options) {
   }
   if (out.locateFile !== undefined && typeof out.locateFile !== 'function') {
     fail(`locateFile must be a function (fileName) => url, got ${describe(out.locateFile)}`);
+  }
+  if (out.onProgress !== undefined && typeof out.onProgress !== 'function') {
+    fail(`onProgress must be a function ({loaded, total}) => void, got ${describe(out.onProgress)}`);
   }
   const model = out.model;
   if (model !== null && typeof model === 'object' && !ArrayBuffer.isView(model) &&
@@ -127,9 +131,16 @@ export class HairMatte {
   static async create(options) {
     const opts = normalizeOptions(options);
     const { build, threads } = chooseBuild(opts.threads, opts.build, fail);  // loader.mjs
+    // With onProgress the model and the wasm download together (so the total is known early) and their
+    // bytes are counted; without it the wasm is left to the glue (streaming compilation).
+    const track = opts.onProgress ? progressSum(opts.onProgress, opts.randomModel ? 1 : 2) : null;
+    const wasmBytes = track ? readUrlBytes(resolveAsset(`hairmatte-${build}.wasm`, opts), track()) : null;
+    if (wasmBytes) wasmBytes.catch(() => {});  // a model error below is the one reported
     // Fetch the model first: a bad URL or name fails before a wasm module is instantiated.
-    const modelBytes = opts.randomModel ? null : await readModelBytes(opts.model, (name) => resolveAsset(name, opts));
-    const module = await loadWasmModule(build, threads, opts);
+    const modelTrack = track && !opts.randomModel ? track() : null;
+    const modelBytes = opts.randomModel ? null : await readModelBytes(opts.model, (name) => resolveAsset(name, opts), modelTrack);
+    if (modelTrack) modelTrack(modelBytes.length, modelBytes.length);  // bytes given directly count as loaded
+    const module = await loadWasmModule(build, threads, opts, wasmBytes);
     let engine = null;
     try {
       engine = new module.Engine();

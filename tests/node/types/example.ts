@@ -14,6 +14,7 @@ export async function everything(bytes: Uint8Array, buffer: ArrayBuffer, video: 
     wasmPath: '/static/hairmatte/',
     locateFile: (fileName: string) => new URL(fileName, 'https://cdn.example/hairmatte/'),
     build: 'auto',
+    onProgress: ({ loaded, total }) => console.log(total ? loaded / total : loaded),
   };
   const hm = await HairMatte.create(options);
   await HairMatte.create({ model: bytes });
