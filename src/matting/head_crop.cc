@@ -122,9 +122,13 @@ CropRect HeadCropTracker::next(int frame_width, int frame_height) const {
 }
 
 void HeadCropTracker::move_towards(CropRect target) {
-  // Out at once (the hair must be inside), in by a fraction per frame (no jumps).
-  const auto edge = [](float current, float goal, bool outward) {
-    return outward ? goal : current + kFollow * (goal - current);
+  // Out at once (the hair must be inside); in by a fraction per frame (no jumps), and not at all while the
+  // target is within the dead band (the hair box's frame-to-frame noise would move the region every frame,
+  // and the whole matte with it).
+  const float dead = kDeadBand * static_cast<float>(std::min(frame_width_, frame_height_));
+  const auto edge = [dead](float current, float goal, bool outward) {
+    if (outward) return goal;
+    return std::abs(goal - current) <= dead ? current : current + kFollow * (goal - current);
   };
   const float tx0 = static_cast<float>(target.x), ty0 = static_cast<float>(target.y);
   const float tx1 = static_cast<float>(target.x + target.width), ty1 = static_cast<float>(target.y + target.height);

@@ -12,7 +12,8 @@
 //               half of the region on a side where the hair ran off the region the network saw), clipped
 //               to the frame: a rectangle, stretched to the network's square like a still
 //   smoothing = an edge that must move out to the target does so at once (hair is never cut); an edge
-//               that may move in goes a fraction 0.5 of the way each frame (no jumps, no flicker)
+//               that may move in goes a fraction 0.5 of the way each frame (no jumps), and stays where it
+//               is while the target is within 2% of the frame's short side of it (no jitter)
 //   fallback  = the whole frame before the first frame (a still) and once no hair was seen for 5 frames
 //
 //   hm::HeadCropTracker tracker;
@@ -48,6 +49,7 @@ CropRect view_for(const HairBox& hair, CropRect seen, int frame_width, int frame
 class HeadCropTracker {
  public:
   static constexpr float kFollow = 0.5f;    // fraction of the way an edge moves in, per frame
+  static constexpr float kDeadBand = 0.02f; // of the frame's short side: closer targets do not move an edge in
   static constexpr int kMissesBeforeFallback = 5;
 
   // The whole frame until a frame of this size was observed (the first frame of a video is a still).

@@ -114,13 +114,20 @@ TEST(CropTracker, FollowsAHeadThatMoves) {
     }
   }
   EXPECT_EQ(frames_with_head_inside, frames);
-  // Once the head stops, the region settles on the rule's square for it (zoomed in: not the whole frame).
+  // Once the head stops, the region settles on the rule's square for it (zoomed in: not the whole frame),
+  // within the dead band, and then stays exactly where it is.
   const CropRect settled = tracker.next(w, h);
   const CropRect target = head_square_for(HairBox{true, hx - hw, hy - 0.8f * hw, hx + hw, hy + 0.64f * hw}, w, h);
-  EXPECT_NEAR(settled.x, target.x, 4);
-  EXPECT_NEAR(settled.y, target.y, 4);
-  EXPECT_NEAR(settled.width, target.width, 4);
-  EXPECT_NEAR(settled.height, target.height, 4);
+  const float band = HeadCropTracker::kDeadBand * h + 4;
+  EXPECT_NEAR(settled.x, target.x, band);
+  EXPECT_NEAR(settled.y, target.y, band);
+  EXPECT_NEAR(settled.x + settled.width, target.x + target.width, band);
+  EXPECT_NEAR(settled.y + settled.height, target.y + target.height, band);
+  for (int t = 0; t < 5; ++t) {
+    const auto prob = render_hair(hx, hy, hw, settled, n);
+    tracker.observe(find_hair_box(prob.data(), n, settled), settled, w, h);
+    EXPECT_EQ(tracker.next(w, h), settled) << "a still head moves the region";
+  }
   EXPECT_LT(settled.width, 300);
 }
 
