@@ -256,7 +256,9 @@ export class HairTryOnElement extends HTMLElement {
       this.setAttribute('aria-busy', 'true');
       this.renderProgress(null);
       this.starting = TryOnSession.create(this.parts.canvas, {
-        engine: { model: this.modelOption },
+        // temporal > 0: the camera is video (a head-following region that grows over the hair, smoothed);
+        // an uploaded photo is still segmented whole (the session resets before it).
+        engine: { model: this.modelOption, temporal: 0.5 },
         apiUrl: this.apiUrl,
         onError: (e) => this.fail(e),
         onProgress: (progress) => {

@@ -16,10 +16,11 @@ export const VERSION = '0.1.0';
 export { BUNDLED_MODELS };
 
 const MAX_THREADS = 16;
-const OPTION_NAMES = ['model', 'threads', 'refine', 'temporal', 'trackHead', 'inputSize', 'wasmPath', 'locateFile',
-  'build', 'onProgress'];
+const OPTION_NAMES = ['model', 'threads', 'refine', 'temporal', 'trackHead', 'quality', 'inputSize', 'wasmPath',
+  'locateFile', 'build', 'onProgress'];
 const RANDOM_OPTION_NAMES = ['random', 'decoderDepth', 'widthPermille', 'inputSize', 'seed'];
 const REFINE_MODES = ['guided', 'none'];
+const QUALITIES = ['fast', 'best'];
 
 function fail(message) {
   throw new Error(`hairmatte: ${message}`);
@@ -59,6 +60,7 @@ function normalizeOptions(options) {
     refine: options.refine === undefined ? 'guided' : options.refine,
     temporal: options.temporal === undefined ? 0 : options.temporal,
     trackHead: options.trackHead === undefined ? true : options.trackHead,
+    quality: options.quality === undefined ? 'fast' : options.quality,
     inputSize: options.inputSize === undefined ? 0 : options.inputSize,
     wasmPath: options.wasmPath,
     locateFile: options.locateFile,
@@ -76,6 +78,9 @@ function normalizeOptions(options) {
     fail(`temporal must be a number in [0, 1] (0 = off), got ${describe(out.temporal)}`);
   }
   if (typeof out.trackHead !== 'boolean') fail(`trackHead must be true or false, got ${describe(out.trackHead)}`);
+  if (!QUALITIES.includes(out.quality)) {
+    fail(`quality must be one of ${QUALITIES.map((q) => `'${q}'`).join(', ')}, got ${describe(out.quality)}`);
+  }
   if (out.inputSize !== 0) {
     checkInteger('inputSize', out.inputSize, 32, 2048);
     if (out.inputSize % 32 !== 0) fail(`inputSize must be a multiple of 32, got ${out.inputSize}`);
@@ -153,7 +158,7 @@ export class HairMatte {
         error = engine.randomModel(r.arch, r.decoderDepth, r.widthPermille, r.inputSize, r.seed, threads);
       }
       if (error) fail(error);
-      error = engine.setOptions(opts.refine, opts.temporal, opts.trackHead);
+      error = engine.setOptions(opts.refine, opts.temporal, opts.trackHead, opts.quality);
       if (error) fail(error);
       const info = Object.freeze({
         model: engine.arch(),
@@ -166,6 +171,7 @@ export class HairMatte {
         refine: opts.refine,
         temporal: opts.temporal,
         trackHead: opts.trackHead,
+        quality: opts.quality,
         matteLevelLow: engine.matteLevelLow(),
         multiplyAdds: engine.multiplyAdds(),
         arenaBytes: engine.arenaBytes(),
@@ -197,20 +203,21 @@ export class HairMatte {
   }
 
   // The network's hair probability P(hair) in [0, 1] for `frame` (any segment() frame), as floats at the
-  // frame's resolution: the softmax output of the network on its square of the frame, mapped bilinearly
-  // onto the frame's pixels (0 outside the square). Unlike segment(), no guided refinement, no temporal
-  // smoothing, no matte levels, no 8-bit rounding, and no state change (the square is the one the next
+  // frame's resolution: the softmax output of the network on its region of the frame, mapped bilinearly
+  // onto the frame's pixels (0 outside the region). Unlike segment(), no guided refinement, no temporal
+  // smoothing, no matte levels, no 8-bit rounding, and no state change (the region is the one the next
   // segment() would use; the temporal state and head tracking are left alone). For thresholding at your
-  // own level, metrics, or comparing with PyTorch. Returns { width, height, data: Float32Array, square:
-  // { x, y, size } } where square is the part of the frame the network saw.
+  // own level, metrics, or comparing with PyTorch. Returns { width, height, data: Float32Array, region:
+  // { x, y, width, height } } where region is the part of the frame the network saw (stretched to its
+  // square input): the whole frame for a still.
   segmentProbability(frame) {
     this.#check();
     const { width, height } = this.#writeFrame(describeFrame(frame));
     const error = this.#engine.probability(width, height);
     if (error) fail(error);
     const data = this.#engine.probabilityView().slice();
-    const [x, y, size] = this.#engine.probabilitySquare();
-    return { width, height, data, square: { x, y, size } };
+    const [x, y, regionWidth, regionHeight] = this.#engine.probabilityRegion();
+    return { width, height, data, region: { x, y, width: regionWidth, height: regionHeight } };
   }
 
   // Writes a described frame's RGBA pixels into the engine's frame buffer (no allocation in the steady
@@ -295,7 +302,8 @@ export class HairMatte {
     return this.#engine.encodedView().slice();
   }
 
-  // Forget the temporal state (a new video or a new person).
+  // Forget the temporal state and the head's region (a new video, a new person, a photo): the next frame
+  // is segmented whole, as a still.
   reset() {
     this.#check();
     this.#engine.reset();
