@@ -9,7 +9,7 @@
 // Node's own (dist/node/: worker_threads); the JPEG/PNG codec of the CLI is a module of its own there
 // (node-codec.mjs). `wasmPath` (a folder URL) or `locateFile(fileName) => url` relocate the files, e.g.
 // to a CDN or for a bundler that does not follow `new URL` (esbuild).
-import { BUNDLED_MODEL_URLS } from './bundled-models.mjs';
+import { BUNDLED_MODEL_URLS, BUNDLED_WASM_URLS } from './bundled-models.mjs';
 import { useNodeCodec } from './node-codec.mjs';
 
 export const isNode = typeof process === 'object' && !!(process.versions && process.versions.node);
@@ -56,7 +56,7 @@ export function simdSupported() {
 }
 
 // The URL of a packaged file (e.g. 'hairmatte-simd.wasm', 'models/hairmattenet.hmm') under the options.
-// Without wasmPath/locateFile: a bundled model's own URL, else (Node) the package's file.
+// Without wasmPath/locateFile: a bundled model's or wasm build's own URL, else (Node) the package's file.
 export function resolveAsset(fileName, { wasmPath, locateFile } = {}) {
   if (locateFile) {
     const located = locateFile(fileName);
@@ -71,6 +71,8 @@ export function resolveAsset(fileName, { wasmPath, locateFile } = {}) {
   }
   const model = /^models\/([a-z0-9-]+)\.hmm$/.exec(fileName);
   if (model && Object.hasOwn(BUNDLED_MODEL_URLS, model[1])) return BUNDLED_MODEL_URLS[model[1]]();
+  const wasm = /^hairmatte-(simd-threads|simd|plain)\.wasm$/.exec(fileName);
+  if (wasm) return BUNDLED_WASM_URLS[wasm[1]]();
   return nodeFile(fileName);
 }
 
@@ -80,14 +82,57 @@ function baseUrl() {
   return globalThis.location ? globalThis.location.href : HERE;
 }
 
-export async function readUrlBytes(url) {
+// onBytes(loaded, total): optional, called as the bytes arrive and once at the end with total = loaded;
+// total is 0 while the size is unknown (no Content-Length).
+export async function readUrlBytes(url, onBytes) {
   if (isNode && url.protocol === 'file:') {
     const fs = await importNode('fs/promises');
-    return new Uint8Array(await fs.readFile(url));
+    const bytes = new Uint8Array(await fs.readFile(url));
+    if (onBytes) onBytes(bytes.length, bytes.length);
+    return bytes;
   }
   const response = await fetch(url);
   if (!response.ok) throw new Error(`HTTP ${response.status} ${response.statusText}`);
-  return new Uint8Array(await response.arrayBuffer());
+  if (!onBytes || !response.body) {
+    const bytes = new Uint8Array(await response.arrayBuffer());
+    if (onBytes) onBytes(bytes.length, bytes.length);
+    return bytes;
+  }
+  // Content-Length counts encoded bytes; with a compressed response it is only a hint, so never below loaded.
+  const hint = Number(response.headers.get('content-length')) || 0;
+  const total = (loaded) => (hint ? Math.max(hint, loaded) : 0);
+  const chunks = [];
+  let loaded = 0;
+  onBytes(0, hint);
+  for (const reader = response.body.getReader(); ;) {
+    const { done, value } = await reader.read();
+    if (done) break;
+    chunks.push(value);
+    loaded += value.length;
+    onBytes(loaded, total(loaded));
+  }
+  const bytes = new Uint8Array(loaded);
+  let offset = 0;
+  for (const chunk of chunks) { bytes.set(chunk, offset); offset += chunk.length; }
+  onBytes(loaded, loaded);
+  return bytes;
+}
+
+// Sums the progress of the files create() downloads into onProgress({loaded, total}), from when every file
+// has answered; total is the sum of the sizes, or 0 while any size is unknown (so it never grows under a
+// progress bar). track() -> onBytes for one more file.
+export function progressSum(onProgress, fileCount) {
+  const files = [];
+  return function track() {
+    const file = { loaded: 0, total: 0, begun: false };
+    files.push(file);
+    return (loaded, total) => {
+      Object.assign(file, { loaded, total, begun: true });
+      if (files.length < fileCount || files.some((f) => !f.begun)) return;
+      const known = files.every((f) => f.total > 0);
+      onProgress({ loaded: files.reduce((s, f) => s + f.loaded, 0), total: known ? files.reduce((s, f) => s + f.total, 0) : 0 });
+    };
+  };
 }
 
 // Can wasm threads work here? Node: always (worker_threads). Browsers: only in a cross-origin isolated
@@ -139,7 +184,9 @@ export function chooseBuild(threads, build, fail, env = { simd: simdSupported(),
 }
 
 // Returns the Emscripten module with two helpers: copyInto(view, bytes) and shutdown().
-export async function loadWasmModule(build, threads, options) {
+// wasmBytes: the .wasm already fetched (a promise of its bytes), used when the caller tracks progress.
+export async function loadWasmModule(build, threads, options, wasmBytes = null) {
+  const wasmUrl = resolveAsset(`hairmatte-${build}.wasm`, options);
   let glue;
   try {
     glue = await GLUE[build]();
@@ -158,10 +205,9 @@ export async function loadWasmModule(build, threads, options) {
       return isNode && url.protocol === 'file:' ? decodeURIComponent(url.pathname) : url.href;
     };
   }
-  if (isNode) {
-    const wasmUrl = resolveAsset(`hairmatte-${build}.wasm`, options);
+  if (isNode || wasmBytes) {
     try {
-      moduleArgs.wasmBinary = await readUrlBytes(wasmUrl);
+      moduleArgs.wasmBinary = await (wasmBytes || readUrlBytes(wasmUrl));
     } catch (e) {
       throw new Error(`hairmatte: cannot read ${wasmUrl.href}: ${e.message}; was \`npm run build\` run?`);
     }

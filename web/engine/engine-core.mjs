@@ -4,7 +4,8 @@
 //
 // Requests:
 //   {type:'init', apiUrl, options:{model, threads, refine, temporal}} -> {info}
-//     (apiUrl undefined: the package's own bindings/js/index.mjs, imported so that bundlers follow it)
+//     (apiUrl undefined: the package's own bindings/js/index.mjs, imported so that bundlers follow it;
+//     onProgress({loaded, total}) on the request, a function, reports the download; see engine-worker.mjs)
 //   {type:'segment', frame: ImageBitmap | {data,width,height}, reset?} -> {rgba, matte, hairStats, segmentMs}
 //   {type:'recolor', frame:{data,width,height}, matte, options}        -> {rgba}   (C++ recolour, for tests)
 //   {type:'reset'} -> {}      {type:'dispose'} -> {}
@@ -37,7 +38,7 @@ export function createEngineCore() {
   }
 
   const handlers = {
-    async init({ apiUrl, options }) {
+    async init({ apiUrl, options, onProgress }) {
       if (hm) { hm.dispose(); hm = null; }
       let api;
       try {
@@ -48,7 +49,7 @@ export function createEngineCore() {
         throw new Error(`could not load the hairmatte module from ${apiUrl ?? 'bindings/js/index.mjs'}: ${e.message}`);
       }
       if (!api.HairMatte) throw new Error(`${apiUrl} does not export HairMatte`);
-      hm = await api.HairMatte.create(options);
+      hm = await api.HairMatte.create(onProgress ? { ...options, onProgress } : options);
       return { info: { ...hm.info } };
     },
     segment({ frame, reset }) {
