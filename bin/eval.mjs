@@ -19,7 +19,7 @@ export const EVAL_HELP = `usage: hairmatte eval --data DIR [--model NAME|FILE] [
                       [--threads N] [--progress]
 
   DIR/images/*.jpg with DIR/masks/<same name>.png (hair where >= 128), or the shared hair set
-  (DIR/manifest.csv, DIR/<source>/images|masks; its validation split by default).
+  (DIR/manifest.csv, DIR/<source>/images|masks; its validation split in a checkout, else every image).
   Each photo is segmented exactly as \`hairmatte matte\` does it (the whole photo, as it is).
   Prints F1, Performance ((TP-FP)/(TP+FN)), IoU, Accuracy (threshold 0.5) and the gradient-consistency
   loss (paper Eq. 1 on the 8-bit matte read as a soft matte, alpha/255), means over images, per source.
@@ -27,7 +27,8 @@ export const EVAL_HELP = `usage: hairmatte eval --data DIR [--model NAME|FILE] [
   --refine MODE       guided (default) or none
   --quality Q         fast (default) or best (the network also on the mirror image; twice its time)
   --size S            network input size (default: the model's)
-  --split FILE        split file for a manifest folder (default training/splits/hair_split.json)
+  --split FILE        split file for a manifest folder (default training/splits/hair_split.json where
+                      it exists, i.e. in a checkout; without one every listed image is evaluated)
   --part P            val (default) or train
   --limit N           at most N images per source
   --json              print the results as JSON
@@ -169,15 +170,19 @@ export function listSamples(dataDir, { split, part = 'val' } = {}) {
       if (!image || !fs.existsSync(mask)) throw new Error(`${manifest}: ${row.source}/${row.id} has no image or mask file`);
       samples.push({ source: row.source, id: row.id, note: row.note || '', image, mask });
     }
-    const splitFile = split ?? DEFAULT_SPLIT;
-    let parts;
-    try {
-      parts = JSON.parse(fs.readFileSync(splitFile, 'utf8')).sources;
-    } catch (e) {
-      throw new Error(`--split ${splitFile}: ${e.code === 'ENOENT' ? 'no such file' : e.message}`);
+    // The split file is optional: the repository's default is not in the npm package, so an installed
+    // CLI without --split evaluates every listed image.
+    const splitFile = split ?? (fs.existsSync(DEFAULT_SPLIT) ? DEFAULT_SPLIT : null);
+    if (splitFile !== null) {
+      let parts;
+      try {
+        parts = JSON.parse(fs.readFileSync(splitFile, 'utf8')).sources;
+      } catch (e) {
+        throw new Error(`--split ${splitFile}: ${e.code === 'ENOENT' ? 'no such file' : e.message}`);
+      }
+      const keep = new Set(Object.entries(parts).flatMap(([src, p]) => (p[part] || []).map((id) => `${src}/${id}`)));
+      samples = samples.filter((s) => keep.has(`${s.source}/${s.id}`));
     }
-    const keep = new Set(Object.entries(parts).flatMap(([src, p]) => (p[part] || []).map((id) => `${src}/${id}`)));
-    samples = samples.filter((s) => keep.has(`${s.source}/${s.id}`));
   } else {
     const imageDir = path.join(dataDir, 'images'), maskDir = path.join(dataDir, 'masks');
     if (!fs.existsSync(imageDir) || !fs.existsSync(maskDir)) {

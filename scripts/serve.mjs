@@ -7,6 +7,7 @@ import http from 'node:http';
 import fs from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { sendFile } from './send-file.mjs';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const SERVED = ['web', 'bindings/js', 'dist'];
@@ -73,12 +74,8 @@ const server = http.createServer((req, res) => {
     res.end();
     return;
   }
-  res.writeHead(200, {
-    'Content-Type': TYPES[path.extname(file).toLowerCase()] || 'application/octet-stream',
-    'Content-Length': fs.statSync(file).size,
-  });
-  if (req.method === 'HEAD') res.end();
-  else fs.createReadStream(file).pipe(res);
+  // Compressed, with an ETag, immutable when the name is content-hashed (scripts/send-file.mjs).
+  sendFile(req, res, file, TYPES[path.extname(file).toLowerCase()] || 'application/octet-stream');
 });
 
 server.listen(port, host, () => {

@@ -20,7 +20,8 @@ fi
 # Node 20's runner: a folder argument runs the *.test.mjs files under it.
 echo "[test] node tests: API, CLI, server (tests/node)"
 node --test tests/node/
-for suite in benchmarks evaluation tests/browser; do
+# tests/bundlers: the packed package through Vite, webpack, Rollup and esbuild in Chromium (~40 s).
+for suite in benchmarks evaluation tests/browser tests/bundlers; do
   if [ -d "$suite" ] && [ -n "$(find "$suite" -name '*.test.mjs' -print -quit)" ]; then
     echo "[test] node tests ($suite)"
     node --test "$suite/"

@@ -1,6 +1,22 @@
 // Type declarations of the `hairmatte` ES module (bindings/js/index.mjs).
 /// <reference lib="dom" />
-// Needs TypeScript >= 5.7 (typed arrays generic over their buffer).
+// Compiles with TypeScript 5.0 and newer (tests/node/types.test.mjs checks the oldest and the newest).
+
+/**
+ * A Uint8Array that owns its ArrayBuffer: `Uint8Array<ArrayBuffer>` from TypeScript 5.7 (typed arrays
+ * generic over their buffer), plain `Uint8Array` before. Spelled through `slice()`, which returns exactly
+ * that in every version, because `Uint8Array<ArrayBuffer>` is an error before 5.7.
+ */
+export type OwnedUint8Array = ReturnType<Uint8Array['slice']>;
+/** The Uint8ClampedArray twin of OwnedUint8Array. */
+export type OwnedUint8ClampedArray = ReturnType<Uint8ClampedArray['slice']>;
+/** The Float32Array twin of OwnedUint8Array. */
+export type OwnedFloat32Array = ReturnType<Float32Array['slice']>;
+/** WebCodecs' VideoFrame where the DOM library declares it (newer TypeScript; not 5.0), else nothing. */
+export type VideoFrameIfDeclared = typeof globalThis extends { VideoFrame: { prototype: infer F } } ? F : never;
+
+/** A colour as '#RRGGBB'. */
+export type HexColor = `#${string}`;
 
 /**
  * The wasm builds: 'simd-threads' (SIMD128 + pthreads), 'simd' (SIMD128, one thread), 'plain' (no SIMD128,
@@ -10,6 +26,16 @@ export type WasmBuild = 'simd-threads' | 'simd' | 'plain';
 
 /** The architectures a bundled model or a random-weight model can have. */
 export type Architecture = 'hairmattenet' | 'hairsegnet';
+
+/** The bundled models, by name (dist/models/NAME.hmm, also exported as 'hairmatte/models/NAME.hmm'). */
+export type BundledModel = Architecture;
+
+/**
+ * A string the `model` option reads as a file's location rather than a model name: a URL ('https:...',
+ * 'data:...'), a path with a '/' or '\\', or a name ending in '.hmm'. So a misspelt bundled name
+ * ('hairmatenet') is a type error, as it is an Error at run time.
+ */
+export type ModelLocation = `${string}:${string}` | `${string}/${string}` | `${string}\\${string}` | `${string}.hmm`;
 
 /** Builds the architecture with random weights (tests, benchmarks): no trained file needed. */
 export interface RandomModelSpec {
@@ -29,7 +55,7 @@ export interface HairMatteOptions {
    * A bundled model name, a URL (or in Node a file path) of a .hmm file, its bytes, or a random-weight
    * spec. Default 'hairmattenet'.
    */
-  model?: Architecture | string | URL | ArrayBuffer | Uint8Array | RandomModelSpec;
+  model?: BundledModel | ModelLocation | URL | ArrayBuffer | Uint8Array | RandomModelSpec;
   /** 1..16. More than 1 uses the SIMD+pthread build (Node: always; browsers: when crossOriginIsolated). */
   threads?: number;
   /**
@@ -87,13 +113,13 @@ export type Frame =
   | HTMLImageElement
   | ImageBitmap
   | OffscreenCanvas
-  | VideoFrame;
+  | VideoFrameIfDeclared;
 
 /** An 8-bit alpha matte at the frame's resolution; 255 = hair. Owned by the caller. */
 export interface Matte {
   width: number;
   height: number;
-  data: Uint8Array<ArrayBuffer>;
+  data: OwnedUint8Array;
 }
 
 /**
@@ -104,7 +130,7 @@ export interface HairProbability {
   width: number;
   height: number;
   /** width * height floats, row-major; 0 outside `region`. */
-  data: Float32Array<ArrayBuffer>;
+  data: OwnedFloat32Array;
   /**
    * The part of the frame the network saw (frame pixels), stretched to its square input; its probability
    * map is mapped back onto the frame. The whole frame for a still.
@@ -114,11 +140,11 @@ export interface HairProbability {
 
 export interface RecolorLook {
   /** Target colour, '#RRGGBB' (the roots, for 'ombre'). */
-  color: string;
+  color: HexColor;
   /** 'solid' (default) | 'ombre' (color -> colorEnd from roots to tips) | 'highlights'. */
   mode?: 'solid' | 'ombre' | 'highlights';
   /** Colour at the tips for 'ombre', '#RRGGBB'. Default: color. */
-  colorEnd?: string;
+  colorEnd?: HexColor;
   /** 0..1, default 0.8. */
   strength?: number;
 }
@@ -126,7 +152,7 @@ export interface RecolorLook {
 export interface RecoloredImage {
   width: number;
   height: number;
-  data: Uint8ClampedArray<ArrayBuffer>;
+  data: OwnedUint8ClampedArray;
 }
 
 export interface HairMatteInfo {
@@ -177,7 +203,7 @@ export declare class HairMatte {
   /** JPEG or PNG file bytes -> RGBA pixels, decoded inside the wasm module. */
   decodeImage(bytes: Uint8Array | ArrayBuffer): RecoloredImage;
   /** Pixels with 1 (grey), 3 (RGB) or 4 (RGBA) bytes each -> PNG file bytes. */
-  encodePng(image: { width: number; height: number; data: Uint8Array | Uint8ClampedArray }): Uint8Array<ArrayBuffer>;
+  encodePng(image: { width: number; height: number; data: Uint8Array | Uint8ClampedArray }): OwnedUint8Array;
   /** Forget the temporal state and the head's region (new video, new person, a photo): the next frame is a still. */
   reset(): void;
   /** Frees the wasm memory and worker threads; any later call throws. Safe to call twice. */

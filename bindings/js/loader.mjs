@@ -1,26 +1,46 @@
 // Picks and instantiates a wasm build: 'simd-threads' (SIMD128 + pthreads), 'simd' (SIMD128, one thread)
 // or 'plain' (no SIMD128, one thread: the scalar reference kernels, for engines without SIMD128).
 //
-// Where the files are: by default next to this package's dist/ folder; `wasmPath` (a folder URL) or
-// `locateFile(fileName) => url` relocate them for CDNs and bundlers. In Node the wasm bytes are read with
-// fs and handed over as `wasmBinary` (Emscripten 3.1.6 predates Node's global fetch).
+// Where the files are: browsers load dist/hairmatte-<build>.mjs, built for `web,worker` only; it names its
+// .wasm and pthread worker with `new URL(<'./file'>, import.meta.url)`, and bundled-models.mjs names the
+// models the same way, so Vite, webpack and Rollup emit and rewrite all of them with no configuration.
+// Node runs the same glue and wasm, reading the wasm bytes with fs and handing them over as `wasmBinary`
+// (Emscripten 3.1.6 predates Node's global fetch), except the pthread build's glue and worker, which are
+// Node's own (dist/node/: worker_threads); the JPEG/PNG codec of the CLI is a module of its own there
+// (node-codec.mjs). `wasmPath` (a folder URL) or `locateFile(fileName) => url` relocate the files, e.g.
+// to a CDN or for a bundler that does not follow `new URL` (esbuild).
+import { BUNDLED_MODEL_URLS, BUNDLED_WASM_URLS } from './bundled-models.mjs';
+import { useNodeCodec } from './node-codec.mjs';
+
 export const isNode = typeof process === 'object' && !!(process.versions && process.versions.node);
 
-const DIST = new URL('../../dist/', import.meta.url);
+// import.meta.url through a variable: bundlers rewrite only the literal `new URL('...', import.meta.url)`,
+// and these are Node's files alone (the browser glue and models are named in the form they rewrite).
+const HERE = import.meta.url;
+// Node's own files: the pthread build's glue and worker script.
+const NODE_OWN = /^hairmatte-simd-threads\.(mjs|worker\.js)$/;
+function nodeFile(fileName) {
+  return new URL(`../../dist/${NODE_OWN.test(fileName) ? 'node/' : ''}${fileName}`, HERE);
+}
 
 // Node's built-in modules, imported only in Node. The specifier is built at run time so that bundlers
-// targeting browsers neither fail to resolve it nor try to bundle it (tests/browser/bundler.test.mjs).
+// targeting browsers neither fail to resolve it nor try to bundle it (tests/bundlers/).
 export function importNode(name) {
   const specifier = `node:${name}`;
   return import(/* webpackIgnore: true */ /* @vite-ignore */ specifier);
 }
 
-// The glue modules, named literally so that bundlers can see and copy them.
-const GLUE = {
+// The browser glue modules, named literally so that bundlers can see them, split them into chunks and
+// follow their wasm and worker URLs. Node's glue is imported by a URL built at run time, which bundlers
+// leave alone (it needs worker_threads, which a browser bundle cannot have).
+const BROWSER_GLUE = {
   'simd': () => import('../../dist/hairmatte-simd.mjs'),
   'simd-threads': () => import('../../dist/hairmatte-simd-threads.mjs'),
   'plain': () => import('../../dist/hairmatte-plain.mjs'),
 };
+const GLUE = Object.fromEntries(Object.keys(BROWSER_GLUE).map((build) => [build, isNode
+  ? () => import(/* webpackIgnore: true */ /* @vite-ignore */ nodeFile(`hairmatte-${build}.mjs`).href)
+  : BROWSER_GLUE[build]]));
 export const BUILDS = ['auto', ...Object.keys(GLUE)];
 
 // The smallest module using a SIMD128 instruction: (func (result v128) i32.const 0 i8x16.splat i8x16.popcnt).
@@ -36,6 +56,7 @@ export function simdSupported() {
 }
 
 // The URL of a packaged file (e.g. 'hairmatte-simd.wasm', 'models/hairmattenet.hmm') under the options.
+// Without wasmPath/locateFile: a bundled model's or wasm build's own URL, else (Node) the package's file.
 export function resolveAsset(fileName, { wasmPath, locateFile } = {}) {
   if (locateFile) {
     const located = locateFile(fileName);
@@ -48,13 +69,17 @@ export function resolveAsset(fileName, { wasmPath, locateFile } = {}) {
     const folder = String(wasmPath).endsWith('/') ? String(wasmPath) : `${wasmPath}/`;
     return new URL(fileName, new URL(folder, baseUrl()));
   }
-  return new URL(fileName, DIST);
+  const model = /^models\/([a-z0-9-]+)\.hmm$/.exec(fileName);
+  if (model && Object.hasOwn(BUNDLED_MODEL_URLS, model[1])) return BUNDLED_MODEL_URLS[model[1]]();
+  const wasm = /^hairmatte-(simd-threads|simd|plain)\.wasm$/.exec(fileName);
+  if (wasm) return BUNDLED_WASM_URLS[wasm[1]]();
+  return nodeFile(fileName);
 }
 
 // Relative URLs resolve against the page in browsers and against the working directory in Node.
 function baseUrl() {
   if (isNode) return `file://${process.cwd()}/`;
-  return globalThis.location ? globalThis.location.href : DIST.href;
+  return globalThis.location ? globalThis.location.href : HERE;
 }
 
 // onBytes(loaded, total): optional, called as the bytes arrive and once at the end with total = loaded;
@@ -161,23 +186,25 @@ export function chooseBuild(threads, build, fail, env = { simd: simdSupported(),
 // Returns the Emscripten module with two helpers: copyInto(view, bytes) and shutdown().
 // wasmBytes: the .wasm already fetched (a promise of its bytes), used when the caller tracks progress.
 export async function loadWasmModule(build, threads, options, wasmBytes = null) {
-  const wasmName = `hairmatte-${build}.wasm`;
-  const wasmUrl = resolveAsset(wasmName, options);
+  const wasmUrl = resolveAsset(`hairmatte-${build}.wasm`, options);
   let glue;
   try {
     glue = await GLUE[build]();
   } catch (e) {
-    throw new Error(`hairmatte: cannot load the ${build} build (dist/hairmatte-${build}.mjs): ${e.message}; ` +
-      'was `npm run build` run?');
+    const where = `dist/${isNode && NODE_OWN.test(`hairmatte-${build}.mjs`) ? 'node/' : ''}hairmatte-${build}.mjs`;
+    throw new Error(`hairmatte: cannot load the ${build} build (${where}): ${e.message}; was \`npm run build\` run?`);
   }
-  const moduleArgs = {
-    hmThreads: threads,  // the pthread pool size (see bindings/CMakeLists.txt)
-    locateFile: (path) => {
-      const url = resolveAsset(path, options);
+  const moduleArgs = { hmThreads: threads };  // the pthread pool size (see bindings/CMakeLists.txt)
+  // Browsers without wasmPath/locateFile: no locateFile, so the glue takes its files from its own
+  // `new URL(<'./hairmatte-BUILD.wasm'>, import.meta.url)` (which a bundler has rewritten).
+  if (isNode || options.wasmPath !== undefined || options.locateFile) {
+    moduleArgs.locateFile = (path) => {
+      // Node's pthread worker script is always the package's own (a wasmPath folder holds the browsers').
+      const url = isNode && NODE_OWN.test(path) ? nodeFile(path) : resolveAsset(path, options);
       // Node's Worker takes a path; browsers take the URL.
       return isNode && url.protocol === 'file:' ? decodeURIComponent(url.pathname) : url.href;
-    },
-  };
+    };
+  }
   if (isNode || wasmBytes) {
     try {
       moduleArgs.wasmBinary = await (wasmBytes || readUrlBytes(wasmUrl));
@@ -186,6 +213,14 @@ export async function loadWasmModule(build, threads, options, wasmBytes = null) 
     }
   }
   const module = await glue.default(moduleArgs);
+  if (isNode) {
+    try {
+      await useNodeCodec(module);
+    } catch (e) {
+      if (module.PThread) module.PThread.terminateAllThreads();
+      throw e;
+    }
+  }
   module.copyInto = (view, bytes) => view.set(bytes);
   module.shutdown = () => {
     if (module.PThread) module.PThread.terminateAllThreads();

@@ -157,3 +157,37 @@ test('the shared set layout: the committed validation split, with hair types (sk
   }
   assert.ok(samples.some((s) => s.source === 'figaro1k' && s.note === 'curly'));
 });
+
+test('installed (no training/splits/ beside bin/), eval reads a manifest folder with no split file: every image', () => {
+  // The package's files as npm installs them: bin/, bindings/js/ and dist/ without the models
+  // (--random-weights), and no training/ folder.
+  const pkg = fs.mkdtempSync(path.join(os.tmpdir(), 'hm-installed-'));
+  for (const dir of ['bin', path.join('bindings', 'js'), 'dist']) {
+    fs.cpSync(path.join(REPO, dir), path.join(pkg, dir), { recursive: true, filter: (f) => !f.endsWith('.hmm') });
+  }
+  fs.copyFileSync(path.join(REPO, 'package.json'), path.join(pkg, 'package.json'));
+  const flat = makeDataset([[40, 40], [48, 40]]);
+  const data = fs.mkdtempSync(path.join(os.tmpdir(), 'hm-manifest-'));
+  fs.cpSync(flat, path.join(data, 'shop'), { recursive: true });
+  fs.writeFileSync(path.join(data, 'manifest.csv'), 'source,id,note\nshop,p0,\nshop,p1,\n');
+  const cli = (...args) => spawnSync(process.execPath, [path.join(pkg, 'bin', 'hairmatte.mjs'), 'eval', ...args],
+    { encoding: 'utf8', cwd: os.tmpdir() });
+  try {
+    const all = cli('--data', data, '--random-weights', '--json');
+    assert.equal(all.status, 0, all.stderr);
+    const report = JSON.parse(all.stdout);
+    assert.equal(JSON.stringify(report).includes('"shop"'), true, all.stdout);
+    assert.match(all.stdout, /"count":\s*2/);
+    // A split file, when given, still picks its part.
+    const split = path.join(data, 'split.json');
+    fs.writeFileSync(split, JSON.stringify({ sources: { shop: { train: ['p0'], val: ['p1'] } } }));
+    const val = cli('--data', data, '--random-weights', '--json', '--split', split);
+    assert.equal(val.status, 0, val.stderr);
+    assert.match(val.stdout, /"count":\s*1/);
+    const missing = cli('--data', data, '--random-weights', '--split', path.join(data, 'nope.json'));
+    assert.equal(missing.status, 1);
+    assert.match(missing.stderr, /--split .*nope\.json: no such file/);
+  } finally {
+    for (const dir of [pkg, flat, data]) fs.rmSync(dir, { recursive: true, force: true });
+  }
+});

@@ -8,7 +8,9 @@ export const REPO_ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url
 export const DIST = path.join(REPO_ROOT, 'dist');
 
 // The tests exercise the real wasm builds; without them every test would fail for one reason.
-for (const file of ['hairmatte-simd.wasm', 'hairmatte-simd-threads.wasm', 'hairmatte-plain.wasm']) {
+// (dist/: the builds browsers and Node share; dist/node/: Node's pthread glue and the image codec.)
+for (const file of ['hairmatte-simd.wasm', 'hairmatte-simd-threads.wasm', 'hairmatte-plain.wasm',
+  'node/hairmatte-simd-threads.mjs', 'node/hairmatte-codec.wasm']) {
   if (!fs.existsSync(path.join(DIST, file))) {
     throw new Error(`dist/${file} is missing: run \`npm run build\` (or \`bash scripts/build-wasm.sh\`) first`);
   }

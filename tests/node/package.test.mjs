@@ -26,7 +26,12 @@ test('the package holds every file users need', () => {
     'dist/hairmatte-simd.mjs', 'dist/hairmatte-simd.wasm',
     'dist/hairmatte-simd-threads.mjs', 'dist/hairmatte-simd-threads.wasm', 'dist/hairmatte-simd-threads.worker.js',
     'dist/hairmatte-plain.mjs', 'dist/hairmatte-plain.wasm',
-    'dist/package.json',  // { "type": "commonjs" } for the pthread worker script
+    'bindings/js/bundled-models.mjs',
+    'bindings/js/node-codec.mjs',
+    // Node's own: the pthread build's glue and worker (worker_threads; dist/node/package.json is
+    // { "type": "commonjs" } for the worker script) and the CLI's image codec.
+    'dist/node/hairmatte-simd-threads.mjs', 'dist/node/hairmatte-simd-threads.worker.js', 'dist/node/package.json',
+    'dist/node/hairmatte-codec.mjs', 'dist/node/hairmatte-codec.wasm',
     'dist/models/hairmattenet.hmm', 'dist/models/hairsegnet.hmm', 'LICENSE',
     'dist/models/hairmattenet.md', 'dist/models/hairsegnet.md',  // model cards: the data's licence terms
     'bindings/js/index.mjs', 'bindings/js/index.d.ts', 'bindings/js/loader.mjs', 'bindings/js/model-source.mjs',
@@ -39,7 +44,9 @@ test('the package holds every file users need', () => {
   for (const entry of Object.values(pkg.exports)) {
     targets.push(...(typeof entry === 'string' ? [entry] : Object.values(entry)));
   }
-  assert.deepEqual(targets.map((t) => path.posix.normalize(t)).filter((t) => !packed.has(t)), []);
+  // A subpath pattern ('./models/*': './dist/models/*') must match packed files.
+  const found = (t) => (t.endsWith('*') ? files.some((f) => f.startsWith(t.slice(0, -1))) : packed.has(t));
+  assert.deepEqual(targets.map((t) => path.posix.normalize(t)).filter((t) => !found(t)), []);
 });
 
 test('the package holds nothing else: no tests, training, sources, runs or shared data', () => {
@@ -53,7 +60,8 @@ test('the package holds nothing else: no tests, training, sources, runs or share
     /^bindings\/js\/[\w-]+\.(mjs|d\.ts)$/,
     /^dist\/hairmatte-(simd|simd-threads|plain)\.(mjs|wasm)$/,
     /^dist\/hairmatte-simd-threads\.worker\.js$/,
-    /^dist\/package\.json$/,
+    /^dist\/node\/hairmatte-(simd-threads\.mjs|simd-threads\.worker\.js|codec\.mjs|codec\.wasm)$/,
+    /^dist\/node\/package\.json$/,
     /^dist\/models\/[\w-]+\.(hmm|md)$/,
     /^web\/(widget|tryon-session|swatches)\.mjs$/,
     /^web\/widget\.d\.ts$/,
@@ -108,7 +116,8 @@ function relativeReferences(source) {
 test('every relative import or URL in the packed JS points to a packed file', () => {
   const missing = [];
   let checked = 0;
-  for (const file of files.filter((f) => /\.(mjs|js)$/.test(f) && !f.startsWith('dist/'))) {
+  // (The glue in dist/ too: the browser glue names its wasm and worker by new URL.)
+  for (const file of files.filter((f) => /\.(mjs|js)$/.test(f))) {
     const source = fs.readFileSync(path.join(REPO_ROOT, file), 'utf8');
     for (const ref of relativeReferences(source)) {
       const target = path.posix.normalize(path.posix.join(path.posix.dirname(file), ref));

@@ -47,9 +47,10 @@ test("the loader's SIMD probe is a valid module whose code is SIMD128 instructio
   }
 });
 
-// The symbol maps written beside each build (bindings/CMakeLists.txt --emit-symbol-map, not installed).
+// The symbol maps written beside each build (bindings/CMakeLists.txt --emit-symbol-map, not installed);
+// those of the browser builds (bindings/web/), which Node's plain build is too.
 function symbols(build) {
-  const file = path.join(REPO_ROOT, 'build', `wasm-${build}`, 'bindings', `hairmatte-${build}.mjs.symbols`);
+  const file = path.join(REPO_ROOT, 'build', `wasm-${build}`, 'bindings', 'web', `hairmatte-${build}.mjs.symbols`);
   return fs.readFileSync(file, 'utf8');
 }
 const noSymbols = !fs.existsSync(path.join(REPO_ROOT, 'build', 'wasm-plain')) && 'build/wasm-plain is absent (dist/ built elsewhere)';

@@ -58,3 +58,50 @@ test('nothing outside the served folders is reachable', async () => {
     assert.equal(res.status, 404, p);
   }
 });
+
+test('files go compressed (brotli, else gzip) with an ETag; a revalidation is a 304 with no body', async () => {
+  const { brotliDecompressSync, gunzipSync } = await import('node:zlib');
+  const { readFileSync } = await import('node:fs');
+  const original = readFileSync(path.join(REPO_ROOT, 'dist', 'hairmatte-simd.mjs'));
+  const url = `${origin}/dist/hairmatte-simd.mjs`;
+  // Node's fetch decodes bodies itself; http.get shows the bytes on the wire.
+  const http = await import('node:http');
+  const get = (headers) => new Promise((resolve, reject) => {
+    http.get(url, { headers }, (res) => {
+      const chunks = [];
+      res.on('data', (c) => chunks.push(c));
+      res.on('end', () => resolve({ status: res.statusCode, headers: res.headers, body: Buffer.concat(chunks) }));
+    }).on('error', reject);
+  });
+  const br = await get({ 'accept-encoding': 'gzip, deflate, br' });
+  assert.equal(br.status, 200);
+  assert.equal(br.headers['content-encoding'], 'br');
+  assert.ok(br.body.length < original.length / 3, `${br.body.length} of ${original.length} bytes`);
+  assert.deepEqual(brotliDecompressSync(br.body), original);
+  const gz = await get({ 'accept-encoding': 'gzip' });
+  assert.equal(gz.headers['content-encoding'], 'gzip');
+  assert.deepEqual(gunzipSync(gz.body), original);
+  const plain = await get({});
+  assert.equal(plain.headers['content-encoding'], undefined);
+  assert.deepEqual(plain.body, original);
+  // One ETag for every encoding of the same content; no-cache (revalidate) for names without a hash.
+  assert.match(br.headers.etag, /^"[A-Za-z0-9_-]{20,}"$/);
+  assert.equal(gz.headers.etag, br.headers.etag);
+  assert.equal(br.headers['cache-control'], 'no-cache');
+  assert.equal(br.headers.vary, 'Accept-Encoding');
+  const again = await get({ 'accept-encoding': 'br', 'if-none-match': br.headers.etag });
+  assert.equal(again.status, 304);
+  assert.equal(again.body.length, 0);
+  const other = await get({ 'if-none-match': '"something-else"' });
+  assert.equal(other.status, 200);
+});
+
+test('content-hashed names (bundler output) are cached as immutable, others revalidated', async () => {
+  const { cacheControl } = await import('../../scripts/send-file.mjs');
+  for (const name of ['assets/index-BkX3a9Qz.js', 'dist/7f3e2c1b9d0a1234.wasm', 'assets/hairmattenet-1a2b3c4d.hmm']) {
+    assert.equal(cacheControl(name), 'public, max-age=31536000, immutable', name);
+  }
+  for (const name of ['web/demo-screenshot.mjs', 'dist/hairmatte-simd-threads.worker.js', 'main.js', 'dist/models/hairmattenet.hmm']) {
+    assert.equal(cacheControl(name), 'no-cache', name);
+  }
+});

@@ -3,7 +3,12 @@
 import { createEngineCore } from './engine-core.mjs';
 
 // Where the package's JS API lives, relative to this file: web/engine/ -> bindings/js/index.mjs.
-export const DEFAULT_API_URL = new URL('../../bindings/js/index.mjs', import.meta.url).href;
+// Informational: engine-core.mjs imports that module by a literal relative specifier when no apiUrl is
+// given, so bundlers bundle the library with the widget (a `new URL(...)` here would make them copy the
+// file as an asset, without the modules it imports). import.meta.url goes through a variable so that no
+// bundler takes this for such an asset reference.
+const HERE = import.meta.url;
+export const DEFAULT_API_URL = new URL('../../bindings/js/index.mjs', HERE).href;
 
 class WorkerTransport {
   constructor() {
@@ -55,9 +60,10 @@ function absoluteModel(model) {
 }
 
 export class EngineClient {
-  // options: HairMatte.create options ({model, threads, refine, temporal}); apiUrl: the module to import;
+  // options: HairMatte.create options ({model, threads, refine, temporal}); apiUrl: the module to import
+  // (default: the package's own, imported by engine-core.mjs so that bundlers follow it);
   // onProgress({loaded, total}): bytes of the model and wasm downloaded (HairMatte.create's onProgress).
-  static async create({ options, apiUrl = DEFAULT_API_URL, useWorker = true, onProgress } = {}) {
+  static async create({ options, apiUrl, useWorker = true, onProgress } = {}) {
     options = { ...options, model: absoluteModel(options.model) };
     let workerError = null;
     if (useWorker && typeof Worker !== 'undefined' && typeof OffscreenCanvas !== 'undefined') {

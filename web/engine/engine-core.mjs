@@ -4,7 +4,8 @@
 //
 // Requests:
 //   {type:'init', apiUrl, options:{model, threads, refine, temporal}} -> {info}
-//     (onProgress({loaded, total}) on the request, a function, reports the download; see engine-worker.mjs)
+//     (apiUrl undefined: the package's own bindings/js/index.mjs, imported so that bundlers follow it;
+//     onProgress({loaded, total}) on the request, a function, reports the download; see engine-worker.mjs)
 //   {type:'segment', frame: ImageBitmap | {data,width,height}, reset?} -> {rgba, matte, hairStats, segmentMs}
 //   {type:'recolor', frame:{data,width,height}, matte, options}        -> {rgba}   (C++ recolour, for tests)
 //   {type:'reset'} -> {}      {type:'dispose'} -> {}
@@ -41,9 +42,11 @@ export function createEngineCore() {
       if (hm) { hm.dispose(); hm = null; }
       let api;
       try {
-        api = await import(apiUrl);
+        api = apiUrl === undefined
+          ? await import('../../bindings/js/index.mjs')
+          : await import(/* webpackIgnore: true */ /* @vite-ignore */ apiUrl);
       } catch (e) {
-        throw new Error(`could not load the hairmatte module from ${apiUrl}: ${e.message}`);
+        throw new Error(`could not load the hairmatte module from ${apiUrl ?? 'bindings/js/index.mjs'}: ${e.message}`);
       }
       if (!api.HairMatte) throw new Error(`${apiUrl} does not export HairMatte`);
       hm = await api.HairMatte.create(onProgress ? { ...options, onProgress } : options);

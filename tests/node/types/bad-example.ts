@@ -11,3 +11,9 @@ export async function wrong(): Promise<void> {
   new HairMatte();                                      // error 6: private constructor
   await HairMatte.create({ build: 'wasm64' });          // error 7: unknown build
 }
+
+export async function misspelt(): Promise<void> {
+  await HairMatte.create({ model: 'hairmatenet' });     // error 8: not a bundled model, not a location
+  const hm = await HairMatte.create({ model: 'models/mine.hmm' });
+  hm.recolor({ data: new Uint8Array(4), width: 1, height: 1 }, { color: 'red' });  // error 9: not '#RRGGBB'
+}
