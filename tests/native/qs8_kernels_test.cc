@@ -1,0 +1,182 @@
+// src/kernels' int8 (QS8) operators (qs8_kernels.h): every scalar reference against an independent
+// literal formula (qs8_reference.h: unfolded zero points, int64 sums, its own rounding), and every
+// optimised kernel against its scalar reference, over odd shapes, channel counts that are not multiples of
+// the vector widths (4 output channels, 8 input channels / depthwise channels), K not a multiple of 8,
+// 1-pixel images, row sub-ranges [y0, y1) (rows outside must keep a sentinel), several zero points and
+// clamps. Integer kernels with the same fp32 requantisation (one fp32 multiply, then nearest-even) are
+// exact: EVERY comparison here is equality, byte for byte.
+#include <gtest/gtest.h>
+
+#include <cstdint>
+#include <random>
+#include <string>
+#include <vector>
+
+#include "qs8_reference.h"
+
+namespace {
+
+using hm::QS8Output;
+constexpr int8_t kSentinel = 0x5a;  // written before a call; rows outside [y0, y1) must keep it
+
+std::string out_name(QS8Output o) {
+  return "out[zp " + std::to_string(o.zero_point) + " " + std::to_string(o.min) + ".." +
+         std::to_string(o.max) + "]";
+}
+
+// got equals want on rows [y0, y1) (per_row values each) and is the sentinel elsewhere.
+void expect_rows_equal(const std::vector<int8_t>& got, const std::vector<int8_t>& want, size_t per_row,
+                       size_t y0, size_t y1, const std::string& what) {
+  size_t bad = 0;
+  for (size_t i = 0; i < got.size() && bad < 5; ++i) {
+    const bool inside = i >= y0 * per_row && i < y1 * per_row;
+    const int expected = inside ? want[i] : kSentinel;
+    if (got[i] != expected) {
+      ADD_FAILURE() << what << ": element " << i << (inside ? "" : " (outside the rows)") << " got "
+                    << int{got[i]} << " want " << expected;
+      ++bad;
+    }
+  }
+}
+
+void random_rows(std::mt19937& rng, size_t h, size_t* y0, size_t* y1) {
+  *y0 = hm_test::random_size(rng, 0, h - 1);
+  *y1 = hm_test::random_size(rng, *y0 + 1, h);
+}
+
+// ---------------------------------------------------------------------------------------------------
+// 1x1 convolution (int8 GEMM)
+
+struct Qs8GemmCase {
+  size_t h, w, in_c, out_c, y0, y1;
+  int8_t in_zp;
+  QS8Output out;
+  float spread;  // typical output magnitude in steps (random_scales)
+};
+
+void run_qs8_conv1x1_case(std::mt19937& rng, const Qs8GemmCase& k) {
+  const std::string what = "qs8_conv1x1 h" + std::to_string(k.h) + " w" + std::to_string(k.w) + " K" +
+                           std::to_string(k.in_c) + " N" + std::to_string(k.out_c) + " rows[" +
+                           std::to_string(k.y0) + "," + std::to_string(k.y1) + ") in_zp " +
+                           std::to_string(k.in_zp) + " " + out_name(k.out);
+  const auto in = hm_test::random_int8(rng, k.h * k.w * k.in_c);
+  const auto weight = hm_test::random_int8(rng, k.out_c * k.in_c, -127, 127);
+  const auto bias = hm_test::random_int32(rng, k.out_c, -40000, 40000);
+  const auto scale = hm_test::random_scales(rng, k.out_c, k.in_c, k.spread);
+  std::vector<uint8_t> packed(hm::packed_qs8_conv1x1_size(k.in_c, k.out_c), 0xee);
+  hm::pack_qs8_conv1x1(k.in_c, k.out_c, weight.data(), bias.data(), scale.data(), k.in_zp, packed.data());
+
+  const auto naive = hm_test::qs8_conv2d_naive(in, k.h, k.w, k.in_c, k.in_zp, weight, bias, scale, k.out_c,
+                                               1, 1, 1, 1, 1, 0, 0, k.h, k.w, k.out);
+  std::vector<int8_t> scalar(k.h * k.w * k.out_c, kSentinel), simd = scalar;
+  hm::qs8_conv1x1_scalar(in.data(), k.w, k.in_c, packed.data(), k.out_c, scalar.data(), k.out, k.y0, k.y1);
+  hm::qs8_conv1x1(in.data(), k.w, k.in_c, packed.data(), k.out_c, simd.data(), k.out, k.y0, k.y1);
+  expect_rows_equal(scalar, naive, k.w * k.out_c, k.y0, k.y1, what + " scalar vs naive");
+  expect_rows_equal(simd, naive, k.w * k.out_c, k.y0, k.y1, what + " optimised vs naive");
+}
+
+TEST(KernelQs8Conv1x1, ScalarAndOptimisedMatchNaiveConvolution) {
+  std::mt19937 rng(101);
+  int kind = 0;
+  for (size_t in_c : {1, 2, 3, 7, 8, 9, 16, 17, 64})
+    for (size_t out_c : {1, 2, 3, 4, 5, 8, 13})
+      run_qs8_conv1x1_case(rng, {3, 5, in_c, out_c, 0, 3, -7, hm_test::random_output(rng, kind++), 60.0f});
+}
+
+TEST(KernelQs8Conv1x1, RandomShapesZeroPointsAndClamps) {
+  std::mt19937 rng(102);
+  for (int i = 0; i < 300; ++i) {
+    Qs8GemmCase k;
+    k.h = hm_test::random_size(rng, 1, 9);
+    k.w = hm_test::random_size(rng, 1, 13);
+    k.in_c = hm_test::random_size(rng, 1, 70);
+    k.out_c = hm_test::random_size(rng, 1, 40);
+    random_rows(rng, k.h, &k.y0, &k.y1);
+    k.in_zp = static_cast<int8_t>(hm_test::random_size(rng, 0, 255) - 128);
+    k.out = hm_test::random_output(rng, i);
+    k.spread = i % 5 == 0 ? 400.0f : 40.0f;  // every fifth case saturates most outputs
+    run_qs8_conv1x1_case(rng, k);
+  }
+}
+
+TEST(KernelQs8Conv1x1, EveryRowAndColumnRemainder) {
+  // Every remainder of M against the 4-row tile and of N against the 4-channel panel, one pixel wide.
+  std::mt19937 rng(103);
+  for (size_t m = 1; m <= 9; ++m)
+    for (size_t n = 1; n <= 13; ++n)
+      run_qs8_conv1x1_case(rng, {m, 1, 11, n, 0, m, 3, hm_test::random_output(rng, static_cast<int>(n)), 60.0f});
+}
+
+TEST(KernelQs8Conv1x1, RoundsTiesToEven) {
+  // Scale 1/2 and 1/4 make acc * scale land exactly on .5 for many outputs: the fmagic rounding of the
+  // optimised kernel and std::nearbyint of the scalar one both go to even, as the reference's lrint does.
+  std::mt19937 rng(104);
+  for (float s : {0.5f, 0.25f}) {
+    const size_t k_in = 3, n = 8, m = 16;
+    const auto in = hm_test::random_int8(rng, m * k_in, -6, 6);
+    const auto weight = hm_test::random_int8(rng, n * k_in, -5, 5);
+    const std::vector<int32_t> bias(n, 1);
+    const std::vector<float> scale(n, s);
+    const QS8Output out{0, -128, 127};
+    std::vector<uint8_t> packed(hm::packed_qs8_conv1x1_size(k_in, n));
+    hm::pack_qs8_conv1x1(k_in, n, weight.data(), bias.data(), scale.data(), 0, packed.data());
+    std::vector<int8_t> scalar(m * n), simd(m * n);
+    hm::qs8_conv1x1_scalar(in.data(), 1, k_in, packed.data(), n, scalar.data(), out, 0, m);
+    hm::qs8_conv1x1(in.data(), 1, k_in, packed.data(), n, simd.data(), out, 0, m);
+    int ties = 0;
+    for (size_t p = 0; p < m; ++p)
+      for (size_t j = 0; j < n; ++j) {
+        int32_t acc = 1;
+        for (size_t kk = 0; kk < k_in; ++kk) acc += in[p * k_in + kk] * weight[j * k_in + kk];
+        const float x = static_cast<float>(acc) * s;
+        if (x - std::floor(x) == 0.5f) ++ties;
+        const long want = std::lrint(x);  // nearest-even
+        EXPECT_EQ(scalar[p * n + j], want) << "scalar, acc " << acc << " scale " << s;
+        EXPECT_EQ(simd[p * n + j], want) << "optimised, acc " << acc << " scale " << s;
+      }
+    EXPECT_GT(ties, 10) << "the test needs ties to mean anything";
+  }
+}
+
+TEST(KernelQs8Conv1x1, NetworkShapes) {
+  // Blocks larger than the operator's 64 KiB row block, K = 1024 and the decoder's folded K = 5644.
+  std::mt19937 rng(105);
+  run_qs8_conv1x1_case(rng, {14, 14, 512, 72, 0, 14, -128, {-128, -128, 127}, 40.0f});
+  run_qs8_conv1x1_case(rng, {7, 7, 1024, 40, 2, 6, 17, {5, 5, 100}, 40.0f});
+  run_qs8_conv1x1_case(rng, {56, 56, 64, 64, 3, 51, -3, {-20, -20, 127}, 40.0f});
+  run_qs8_conv1x1_case(rng, {3, 5, 5644, 12, 0, 3, 0, {0, -128, 127}, 40.0f});
+}
+
+TEST(KernelQs8Conv1x1, ExtremeAccumulatorsSaturate) {
+  // All inputs and weights at the int8 extremes (|acc| ~ 2^24 at K = 1024) with a large scale: every
+  // output saturates at the clamp, with no overflow in the fmagic trick (|acc * scale| >> 2^22).
+  const size_t k_in = 1024, n = 6, m = 5;
+  std::vector<int8_t> in(m * k_in), weight(n * k_in);
+  for (size_t i = 0; i < in.size(); ++i) in[i] = i % 2 ? 127 : -128;
+  for (size_t i = 0; i < weight.size(); ++i) weight[i] = (i / k_in) % 2 ? 127 : -127;
+  const std::vector<float> scale(n, 1000.0f);
+  const QS8Output out{-3, -100, 90};
+  std::vector<uint8_t> packed(hm::packed_qs8_conv1x1_size(k_in, n));
+  hm::pack_qs8_conv1x1(k_in, n, weight.data(), nullptr, scale.data(), -128, packed.data());
+  std::vector<int8_t> scalar(m * n), simd(m * n);
+  hm::qs8_conv1x1_scalar(in.data(), 1, k_in, packed.data(), n, scalar.data(), out, 0, m);
+  hm::qs8_conv1x1(in.data(), 1, k_in, packed.data(), n, simd.data(), out, 0, m);
+  for (size_t i = 0; i < m * n; ++i) {
+    EXPECT_TRUE(scalar[i] == -100 || scalar[i] == 90) << i << " " << int{scalar[i]};
+    EXPECT_EQ(simd[i], scalar[i]) << i;
+  }
+}
+
+TEST(KernelQs8Conv1x1, NullBiasIsZero) {
+  std::mt19937 rng(106);
+  const size_t in_c = 5, out_c = 3;
+  const auto weight = hm_test::random_int8(rng, out_c * in_c, -127, 127);
+  const std::vector<float> scale(out_c, 0.01f);
+  std::vector<uint8_t> with_null(hm::packed_qs8_conv1x1_size(in_c, out_c)), with_zero = with_null;
+  const std::vector<int32_t> zeros(out_c, 0);
+  hm::pack_qs8_conv1x1(in_c, out_c, weight.data(), nullptr, scale.data(), 9, with_null.data());
+  hm::pack_qs8_conv1x1(in_c, out_c, weight.data(), zeros.data(), scale.data(), 9, with_zero.data());
+  EXPECT_EQ(with_null, with_zero);
+}
+
+}  // namespace

@@ -1,0 +1,94 @@
+// Every optimised int8 (QS8) kernel against its scalar reference (src/kernels/qs8_kernels.h) in real wasm
+// SIMD128, on random shapes, zero points, clamps and row ranges: the native tests
+// (tests/native/qs8_kernels_test.cc) run the same sources through SIMDe, which may not reproduce every
+// corner of the engine's instructions (i32x4.dot_i16x8_s, saturating narrows, lane stores, the fmagic
+// rounding in the engine's fp32 adds). Integer kernels with the same requantisation are exact, so the
+// comparison is equality. Built and run by tests/node/kernels-wasm.test.mjs; prints one line per failure,
+// then "checked N cases, F failed", and exits 1 on any failure.
+#include <cmath>
+#include <cstdint>
+#include <cstdio>
+#include <random>
+#include <vector>
+
+#include "kernels/qs8_kernels.h"
+
+#if !defined(__wasm_simd128__)
+#error "build with emcc -msimd128: without it the optimised kernels would not run SIMD128 instructions"
+#endif
+
+namespace {
+
+std::mt19937 rng(2027);
+int failures = 0, cases = 0;
+constexpr int8_t kSentinel = 0x5a;
+
+size_t pick(size_t lo, size_t hi) { return std::uniform_int_distribution<size_t>(lo, hi)(rng); }
+int pick_int(int lo, int hi) { return std::uniform_int_distribution<int>(lo, hi)(rng); }
+
+std::vector<int8_t> int8s(size_t n, int lo = -128, int hi = 127) {
+  std::vector<int8_t> v(n);
+  for (int8_t& x : v) x = static_cast<int8_t>(pick_int(lo, hi));
+  return v;
+}
+
+std::vector<int32_t> int32s(size_t n, int lo, int hi) {
+  std::vector<int32_t> v(n);
+  for (int32_t& x : v) x = pick_int(lo, hi);
+  return v;
+}
+
+// Scales putting typical |acc| of `terms` int8 products around 40 output steps (x/÷ up to 4).
+std::vector<float> scales(size_t n, size_t terms) {
+  std::uniform_real_distribution<float> d(-2.0f, 2.0f);
+  std::vector<float> v(n);
+  for (float& x : v) x = 40.0f / (74.0f * 73.0f * std::sqrt(static_cast<float>(terms))) * std::exp2(d(rng));
+  return v;
+}
+
+hm::QS8Output output(int kind) {
+  const int zp = pick_int(-100, 100);
+  if (kind % 3 == 0) return {static_cast<int8_t>(zp), static_cast<int8_t>(zp), 127};
+  if (kind % 3 == 1) return {static_cast<int8_t>(zp), -128, 127};
+  return {static_cast<int8_t>(zp), static_cast<int8_t>(zp > -108 ? zp - 20 : -128),
+          static_cast<int8_t>(zp < 97 ? zp + 30 : 127)};
+}
+
+void expect_equal(const char* what, const std::vector<int8_t>& got, const std::vector<int8_t>& want) {
+  ++cases;
+  for (size_t i = 0; i < got.size(); ++i)
+    if (got[i] != want[i]) {
+      std::printf("FAIL %s: element %zu optimised %d scalar %d\n", what, i, got[i], want[i]);
+      ++failures;
+      return;
+    }
+}
+
+void check_conv1x1(size_t h, size_t w, size_t k, size_t n, int kind) {
+  const auto in = int8s(h * w * k), weight = int8s(n * k, -127, 127);
+  const auto bias = int32s(n, -40000, 40000);
+  const auto scale = scales(n, k);
+  const hm::QS8Output out = output(kind);
+  std::vector<uint8_t> packed(hm::packed_qs8_conv1x1_size(k, n));
+  hm::pack_qs8_conv1x1(k, n, weight.data(), bias.data(), scale.data(), static_cast<int8_t>(pick_int(-128, 127)),
+                       packed.data());
+  const size_t y0 = pick(0, h - 1), y1 = pick(y0 + 1, h);
+  std::vector<int8_t> a(h * w * n, kSentinel), b = a;
+  hm::qs8_conv1x1(in.data(), w, k, packed.data(), n, a.data(), out, y0, y1);
+  hm::qs8_conv1x1_scalar(in.data(), w, k, packed.data(), n, b.data(), out, y0, y1);
+  expect_equal("qs8_conv1x1", a, b);
+}
+
+}  // namespace
+
+int main() {
+  for (int i = 0; i < 300; ++i) {
+    check_conv1x1(pick(1, 9), pick(1, 9), pick(1, 70), pick(1, 40), i);
+  }
+  // The network's shapes: a wide K with a block boundary, the folded decoder K.
+  check_conv1x1(14, 14, 512, 72, 0);
+  check_conv1x1(7, 7, 1024, 40, 1);
+  check_conv1x1(2, 3, 5644, 12, 2);
+  std::printf("checked %d cases, %d failed\n", cases, failures);
+  return failures == 0 ? 0 : 1;
+}
