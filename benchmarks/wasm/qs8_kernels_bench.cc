@@ -1,0 +1,112 @@
+// wasm SIMD128 benchmark of the int8 (QS8) kernels beside the fp32 ones on HairMatteNet's real layer
+// shapes (benchmarks/native/layer_shapes.h), in Node (what ships). For each layer it alternates timed
+// batches of the fp32 kernel and the int8 kernel (interleaved, so that load from other jobs on the
+// machine hits both alike) and keeps the fastest batch of each; it prints ms, G(multiply-add)OP/s counted
+// as 2 ops per multiply-add for both, and int8/fp32 speed ratio. Build and run:
+//   benchmarks/wasm/qs8-build-and-run.sh [filter]   (filter: substring of the layer name)
+#include <algorithm>
+#include <cstdio>
+#include <cstring>
+#include <random>
+#include <vector>
+
+#include "../native/layer_runner.h"
+#include "../native/layer_shapes.h"
+#include "kernels/qs8_kernels.h"
+
+namespace {
+
+#if defined(__EMSCRIPTEN__)
+#include <emscripten.h>
+// CPU time of the Node process (user + system), not wall time: the machine is shared by several jobs on
+// two cores, and time spent descheduled must not count against a kernel.
+EM_JS(double, process_cpu_ms, (), {
+  const u = process.cpuUsage();
+  return (u.user + u.system) / 1000;
+});
+double now_ms() { return process_cpu_ms(); }
+#else
+#include <chrono>
+double now_ms() {
+  return std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now().time_since_epoch()).count();
+}
+#endif
+
+// An int8 layer with random data (activations zero point -5, scales giving outputs across the range).
+class Qs8Runner {
+ public:
+  explicit Qs8Runner(const hm_bench::Layer& l) : l_(l) {
+    std::mt19937 rng(7);
+    std::uniform_int_distribution<int> d(-127, 127);
+    in_.resize(l.h * l.w * l.in_c);
+    for (int8_t& x : in_) x = static_cast<int8_t>(d(rng));
+    std::vector<int8_t> weight(l.out_c * l.in_c);
+    for (int8_t& x : weight) x = static_cast<int8_t>(d(rng));
+    std::vector<int32_t> bias(l.out_c, 1000);
+    std::vector<float> scale(l.out_c, 1.0f / (50.0f * static_cast<float>(l.in_c)));
+    packed_.resize(hm::packed_qs8_conv1x1_size(l.in_c, l.out_c));
+    hm::pack_qs8_conv1x1(l.in_c, l.out_c, weight.data(), bias.data(), scale.data(), -5, packed_.data());
+    out_.resize(l.h * l.w * l.out_c);
+  }
+  void run() { hm::qs8_conv1x1(in_.data(), l_.w, l_.in_c, packed_.data(), l_.out_c, out_.data(), {-128, -128, 127}, 0, l_.h); }
+
+ private:
+  hm_bench::Layer l_;
+  std::vector<int8_t> in_, out_;
+  std::vector<uint8_t> packed_;
+};
+
+// Calls per ~20 ms batch, from one timed call after a warm-up.
+template <typename F>
+int calls_per_batch(F&& f) {
+  f();
+  const double t0 = now_ms();
+  f();
+  return std::max(1, static_cast<int>(20.0 / std::max(now_ms() - t0, 1e-3)));
+}
+
+template <typename F>
+double batch_ms(F&& f, int calls) {
+  const double s = now_ms();
+  for (int i = 0; i < calls; ++i) f();
+  return (now_ms() - s) / calls;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  const char* filter = argc > 1 ? argv[1] : "";
+  std::printf("int8 (QS8) vs fp32 1x1 convolution, SIMD128, 1 thread, interleaved batches, fastest of 9 each\n\n");
+  std::printf("%-18s %-22s %9s %9s %9s %9s %7s\n", "layer", "shape (HxWxK -> N)", "fp32 ms", "GFLOP/s",
+              "int8 ms", "GOP/s", "ratio");
+  double fp32_total = 0.0, int8_total = 0.0, ops_total = 0.0;
+  for (const auto& layer : hm_bench::kLayers) {
+    if (layer.op != hm_bench::Op::kConv1x1 || !layer.hairmattenet) continue;
+    if (std::strstr(layer.name, filter) == nullptr) continue;
+    hm_bench::LayerRunner fp32(layer);
+    Qs8Runner int8(layer);
+    auto run_fp32 = [&] { fp32.run(false); };
+    auto run_int8 = [&] { int8.run(); };
+    const int n_fp32 = calls_per_batch(run_fp32), n_int8 = calls_per_batch(run_int8);
+    double best_fp32 = 1e30, best_int8 = 1e30;
+    for (int rep = 0; rep < 9; ++rep) {
+      best_fp32 = std::min(best_fp32, batch_ms(run_fp32, n_fp32));
+      best_int8 = std::min(best_int8, batch_ms(run_int8, n_int8));
+    }
+    const double ops = hm_bench::layer_flops(layer);
+    char shape[64];
+    std::snprintf(shape, sizeof shape, "%zux%zux%zu->%zu", layer.h, layer.w, layer.in_c, layer.out_c);
+    std::printf("%-18s %-22s %9.3f %9.2f %9.3f %9.2f %6.2fx\n", layer.name, shape, best_fp32,
+                ops / (best_fp32 * 1e6), best_int8, ops / (best_int8 * 1e6), best_fp32 / best_int8);
+    const int r = hm_bench::layer_repeats(layer);
+    fp32_total += best_fp32 * r;
+    int8_total += best_int8 * r;
+    ops_total += ops * r;
+  }
+  if (filter[0] == '\0')
+    std::printf("\nHairMatteNet 224, all 1x1 layers: fp32 %.2f ms (%.1f GFLOP/s), int8 %.2f ms (%.1f GOP/s), "
+                "int8 %.2fx faster\n",
+                fp32_total, ops_total / (fp32_total * 1e6), int8_total, ops_total / (int8_total * 1e6),
+                fp32_total / int8_total);
+  return 0;
+}
