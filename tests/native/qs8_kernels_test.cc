@@ -7,6 +7,8 @@
 // exact: EVERY comparison here is equality, byte for byte.
 #include <gtest/gtest.h>
 
+#include <algorithm>
+#include <cmath>
 #include <cstdint>
 #include <random>
 #include <string>
@@ -177,6 +179,95 @@ TEST(KernelQs8Conv1x1, NullBiasIsZero) {
   hm::pack_qs8_conv1x1(in_c, out_c, weight.data(), nullptr, scale.data(), 9, with_null.data());
   hm::pack_qs8_conv1x1(in_c, out_c, weight.data(), zeros.data(), scale.data(), 9, with_zero.data());
   EXPECT_EQ(with_null, with_zero);
+}
+
+// ---------------------------------------------------------------------------------------------------
+// 3x3 depthwise convolution
+
+struct Qs8DwCase {
+  size_t h, w, c, stride, dilation, y0, y1;
+  int8_t in_zp;
+  QS8Output out;
+};
+
+void run_qs8_dwconv_case(std::mt19937& rng, const Qs8DwCase& k) {
+  const std::string what = "qs8_dwconv3x3 h" + std::to_string(k.h) + " w" + std::to_string(k.w) + " c" +
+                           std::to_string(k.c) + " s" + std::to_string(k.stride) + " d" +
+                           std::to_string(k.dilation) + " rows[" + std::to_string(k.y0) + "," +
+                           std::to_string(k.y1) + ") in_zp " + std::to_string(k.in_zp) + " " + out_name(k.out);
+  const size_t out_h = (k.h + k.stride - 1) / k.stride, out_w = (k.w + k.stride - 1) / k.stride;
+  const auto in = hm_test::random_int8(rng, k.h * k.w * k.c);
+  const auto weight = hm_test::random_int8(rng, k.c * 9, -127, 127);
+  const auto bias = hm_test::random_int32(rng, k.c, -20000, 20000);
+  const auto scale = hm_test::random_scales(rng, k.c, 9);
+  std::vector<uint8_t> packed(hm::packed_qs8_dwconv3x3_size(k.c), 0xee);
+  hm::pack_qs8_dwconv3x3(k.c, weight.data(), bias.data(), scale.data(), k.in_zp, packed.data());
+
+  // The contract's padding: stride 1 pads `dilation` before, stride 2 pads 0 before (1 after).
+  const ptrdiff_t pad = k.stride == 1 ? static_cast<ptrdiff_t>(k.dilation) : 0;
+  const auto naive = hm_test::qs8_conv2d_naive(in, k.h, k.w, k.c, k.in_zp, weight, bias, scale, k.c, 3, 3, k.c,
+                                               k.stride, k.dilation, pad, pad, out_h, out_w, k.out);
+  const size_t y1 = std::min(k.y1, out_h), y0 = std::min(k.y0, y1 - 1);
+  std::vector<int8_t> scalar(out_h * out_w * k.c, kSentinel), simd = scalar;
+  hm::qs8_dwconv3x3_scalar(in.data(), k.h, k.w, k.c, k.stride, k.dilation, packed.data(), k.in_zp, scalar.data(),
+                           k.out, y0, y1);
+  hm::qs8_dwconv3x3(in.data(), k.h, k.w, k.c, k.stride, k.dilation, packed.data(), k.in_zp, simd.data(), k.out,
+                    y0, y1);
+  expect_rows_equal(scalar, naive, out_w * k.c, y0, y1, what + " scalar vs naive");
+  expect_rows_equal(simd, naive, out_w * k.c, y0, y1, what + " optimised vs naive");
+}
+
+const size_t kDwGeometries[][2] = {{1, 1}, {2, 1}, {1, 2}, {1, 4}};  // {stride, dilation}
+
+TEST(KernelQs8Dwconv3x3, RandomShapesGeometriesZeroPointsAndClamps) {
+  std::mt19937 rng(111);
+  for (int i = 0; i < 400; ++i) {
+    const auto& g = kDwGeometries[i % 4];
+    Qs8DwCase k;
+    k.h = hm_test::random_size(rng, 1, 14);
+    k.w = hm_test::random_size(rng, 1, 14);
+    k.c = hm_test::random_size(rng, 1, 37);
+    k.stride = g[0];
+    k.dilation = g[1];
+    random_rows(rng, (k.h + k.stride - 1) / k.stride, &k.y0, &k.y1);
+    k.in_zp = static_cast<int8_t>(hm_test::random_size(rng, 0, 255) - 128);
+    k.out = hm_test::random_output(rng, i / 4);
+    run_qs8_dwconv_case(rng, k);
+  }
+}
+
+TEST(KernelQs8Dwconv3x3, OnePixelAndThinImagesEveryChannelRemainder) {
+  // Windows mostly outside the image (the zero point must act as real 0) and c = 1..17 around the 8-wide block.
+  std::mt19937 rng(112);
+  const size_t sizes[][2] = {{1, 1}, {1, 9}, {9, 1}, {2, 2}, {3, 2}};
+  for (const auto& g : kDwGeometries)
+    for (size_t c = 1; c <= 17; ++c)
+      for (const auto& hw : sizes)
+        run_qs8_dwconv_case(rng, {hw[0], hw[1], c, g[0], g[1], 0, 100, 77, {-9, -9, 127}});
+}
+
+TEST(KernelQs8Dwconv3x3, NetworkShapes) {
+  std::mt19937 rng(113);
+  run_qs8_dwconv_case(rng, {28, 28, 64, 1, 1, 0, 28, -128, {-128, -128, 127}});
+  run_qs8_dwconv_case(rng, {28, 28, 64, 2, 1, 3, 11, 5, {-128, -128, 100}});
+  run_qs8_dwconv_case(rng, {28, 28, 32, 1, 2, 0, 28, -30, {0, 0, 127}});
+  run_qs8_dwconv_case(rng, {14, 14, 516, 1, 4, 2, 13, 127, {10, -128, 127}});
+}
+
+TEST(KernelQs8Dwconv3x3, ExtremeProductsDoNotOverflowTheInt16Pairs) {
+  // Inputs -128 and weights -127 everywhere: each int16 pair sum is 2 * 16256 = 32512, the largest the
+  // mul16 + add16 scheme meets; any overflow would flip signs against the scalar reference.
+  const size_t h = 5, w = 6, c = 11;
+  const std::vector<int8_t> in(h * w * c, -128), weight(c * 9, -127);
+  const std::vector<float> scale(c, 1.0f / 1024.0f);
+  std::vector<uint8_t> packed(hm::packed_qs8_dwconv3x3_size(c));
+  hm::pack_qs8_dwconv3x3(c, weight.data(), nullptr, scale.data(), 0, packed.data());
+  std::vector<int8_t> scalar(h * w * c), simd(h * w * c);
+  hm::qs8_dwconv3x3_scalar(in.data(), h, w, c, 1, 1, packed.data(), 0, scalar.data(), {0, -128, 127}, 0, h);
+  hm::qs8_dwconv3x3(in.data(), h, w, c, 1, 1, packed.data(), 0, simd.data(), {0, -128, 127}, 0, h);
+  EXPECT_EQ(scalar[(2 * w + 2) * c], 127);  // interior: 9 * 16256 / 1024 = 142.9, saturated
+  EXPECT_EQ(scalar[0], 64);                 // corner, 4 taps: 65024 / 1024 = 63.5 -> 64 (nearest-even)
+  EXPECT_EQ(simd, scalar);
 }
 
 }  // namespace

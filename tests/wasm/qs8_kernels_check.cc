@@ -79,16 +79,38 @@ void check_conv1x1(size_t h, size_t w, size_t k, size_t n, int kind) {
   expect_equal("qs8_conv1x1", a, b);
 }
 
+void check_dwconv(size_t h, size_t w, size_t c, size_t stride, size_t dilation, int kind) {
+  const size_t oh = (h + stride - 1) / stride, ow = (w + stride - 1) / stride;
+  const auto in = int8s(h * w * c), weight = int8s(9 * c, -127, 127);
+  const auto bias = int32s(c, -20000, 20000);
+  const auto scale = scales(c, 9);
+  const hm::QS8Output out = output(kind);
+  const auto in_zp = static_cast<int8_t>(pick_int(-128, 127));
+  std::vector<uint8_t> packed(hm::packed_qs8_dwconv3x3_size(c));
+  hm::pack_qs8_dwconv3x3(c, weight.data(), bias.data(), scale.data(), in_zp, packed.data());
+  const size_t y0 = pick(0, oh - 1), y1 = pick(y0 + 1, oh);
+  std::vector<int8_t> a(oh * ow * c, kSentinel), b = a;
+  hm::qs8_dwconv3x3(in.data(), h, w, c, stride, dilation, packed.data(), in_zp, a.data(), out, y0, y1);
+  hm::qs8_dwconv3x3_scalar(in.data(), h, w, c, stride, dilation, packed.data(), in_zp, b.data(), out, y0, y1);
+  expect_equal("qs8_dwconv3x3", a, b);
+}
+
 }  // namespace
 
 int main() {
+  const size_t geometries[][2] = {{1, 1}, {2, 1}, {1, 2}, {1, 4}};  // {stride, dilation}
   for (int i = 0; i < 300; ++i) {
     check_conv1x1(pick(1, 9), pick(1, 9), pick(1, 70), pick(1, 40), i);
+    const auto& g = geometries[i % 4];
+    check_dwconv(pick(1, 14), pick(1, 20), pick(1, 37), g[0], g[1], i / 4);
   }
   // The network's shapes: a wide K with a block boundary, the folded decoder K.
   check_conv1x1(14, 14, 512, 72, 0);
   check_conv1x1(7, 7, 1024, 40, 1);
   check_conv1x1(2, 3, 5644, 12, 2);
+  check_dwconv(14, 14, 512, 1, 1, 0);
+  check_dwconv(28, 28, 64, 2, 1, 1);
+  check_dwconv(14, 14, 64, 1, 4, 2);
   std::printf("checked %d cases, %d failed\n", cases, failures);
   return failures == 0 ? 0 : 1;
 }

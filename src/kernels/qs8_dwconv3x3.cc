@@ -1,0 +1,163 @@
+// int8 (QS8) 3x3 depthwise convolution, NHWC, stride 1 or 2, dilation 1, 2 or 4 (qs8_kernels.h).
+//
+// Geometry as the fp32 dwconv3x3: out = ceil(in / stride); input row of output row oy, tap ky:
+//   iy = oy * stride - pad + ky * dilation, pad = dilation for stride 1 and 0 for stride 2.
+// Taps outside the image read the input zero point (the real value 0): the packed biases hold
+// -in_zp * sum(weights), which such a tap cancels exactly, as in XNNPACK's zero buffer.
+//
+// Packed weights: ceil(c / 8) blocks of 8 channels = 8 int32 biases, 9 taps x 8 int8 weights
+// ([ky*3+kx][8]), 8 fp32 requantisation scales (136 bytes); channels past c are zero.
+//
+// The SIMD kernel is XNNPACK's "unipass 9 taps, mul16 + add16" scheme: per output pixel, 9 tap pointers
+// (to the input pixel, or to 8 bytes of the zero point for a tap outside, advanced by 0), then per block
+// of 8 channels the products of pairs of taps are formed with i16x8.mul and added in int16 (|x * w| <=
+// 128 * 127, so two of them fit int16) before being widened into two i32x4 accumulators.
+#include <algorithm>
+#include <cstring>
+
+#include "kernels/qs8_kernels.h"
+#include "kernels/qs8_requantize.h"
+#include "kernels/simd128.h"
+
+namespace hm {
+namespace {
+
+constexpr size_t kBlock = 8;
+constexpr size_t kBlockBytes = kBlock * sizeof(int32_t) + 9 * kBlock + kBlock * sizeof(float);
+constexpr size_t kWeightsAt = kBlock * sizeof(int32_t);
+constexpr size_t kScalesAt = kWeightsAt + 9 * kBlock;
+
+size_t pad_before(size_t stride, size_t dilation) { return stride == 1 ? dilation : 0; }
+
+// Input coordinate of output o, tap k, or -1 when it falls outside [0, n).
+ptrdiff_t tap_coordinate(size_t o, size_t k, size_t n, size_t stride, size_t dilation) {
+  const ptrdiff_t i = static_cast<ptrdiff_t>(o * stride + k * dilation) -
+                      static_cast<ptrdiff_t>(pad_before(stride, dilation));
+  return i >= 0 && i < static_cast<ptrdiff_t>(n) ? i : -1;
+}
+
+// Adds x0 * w0 + x1 * w1 (8 int8 lanes each, sign-extended) to the two i32x4 halves of a block.
+inline void mac_pair(const int8_t* x0, const int8_t* w0, const int8_t* x1, const int8_t* w1, v128_t* lo,
+                     v128_t* hi) {
+  const v128_t p = wasm_i16x8_add(wasm_i16x8_mul(wasm_i16x8_load8x8(x0), wasm_i16x8_load8x8(w0)),
+                                  wasm_i16x8_mul(wasm_i16x8_load8x8(x1), wasm_i16x8_load8x8(w1)));
+  *lo = wasm_i32x4_add(*lo, wasm_i32x4_extend_low_i16x8(p));
+  *hi = wasm_i32x4_add(*hi, wasm_i32x4_extend_high_i16x8(p));
+}
+
+// One block of 8 channels: the 9 taps' inputs at x[t] (8 bytes each), the block's packed weights.
+// Returns the 8 requantised outputs in the low 8 bytes.
+inline v128_t qs8_dwconv_block9(const int8_t* const* x, const uint8_t* block,
+                                const kernels_internal::Qs8RequantConstants& kq) {
+  const auto* w = reinterpret_cast<const int8_t*>(block + kWeightsAt);
+  v128_t lo = wasm_v128_load(block), hi = wasm_v128_load(block + 16);
+  mac_pair(x[0], w, x[1], w + 8, &lo, &hi);
+  mac_pair(x[2], w + 16, x[3], w + 24, &lo, &hi);
+  mac_pair(x[4], w + 32, x[5], w + 40, &lo, &hi);
+  mac_pair(x[6], w + 48, x[7], w + 56, &lo, &hi);
+  const v128_t p = wasm_i16x8_mul(wasm_i16x8_load8x8(x[8]), wasm_i16x8_load8x8(w + 64));
+  lo = wasm_i32x4_add(lo, wasm_i32x4_extend_low_i16x8(p));
+  hi = wasm_i32x4_add(hi, wasm_i32x4_extend_high_i16x8(p));
+  lo = kernels_internal::qs8_fmagic(
+      wasm_f32x4_mul(wasm_f32x4_convert_i32x4(lo), wasm_v128_load(block + kScalesAt)), kq);
+  hi = kernels_internal::qs8_fmagic(
+      wasm_f32x4_mul(wasm_f32x4_convert_i32x4(hi), wasm_v128_load(block + kScalesAt + 16)), kq);
+  return kernels_internal::qs8_pack16(lo, hi, lo, hi, kq);
+}
+
+}  // namespace
+
+size_t packed_qs8_dwconv3x3_size(size_t c) { return (c + kBlock - 1) / kBlock * kBlockBytes; }
+
+void pack_qs8_dwconv3x3(size_t c, const int8_t* weight, const int32_t* bias, const float* requant_scale,
+                        int8_t in_zero_point, void* packed) {
+  auto* bytes = static_cast<uint8_t*>(packed);
+  std::memset(bytes, 0, packed_qs8_dwconv3x3_size(c));
+  for (size_t ch = 0; ch < c; ++ch) {
+    uint8_t* block = bytes + ch / kBlock * kBlockBytes;
+    const size_t lane = ch % kBlock;
+    int32_t sum = 0;
+    for (size_t t = 0; t < 9; ++t) {
+      block[kWeightsAt + t * kBlock + lane] = static_cast<uint8_t>(weight[ch * 9 + t]);
+      sum += weight[ch * 9 + t];
+    }
+    const int32_t b = (bias != nullptr ? bias[ch] : 0) - int32_t{in_zero_point} * sum;
+    std::memcpy(block + lane * sizeof(int32_t), &b, sizeof b);
+    std::memcpy(block + kScalesAt + lane * sizeof(float), &requant_scale[ch], sizeof(float));
+  }
+}
+
+void qs8_dwconv3x3_scalar(const int8_t* in, size_t in_h, size_t in_w, size_t c, size_t stride,
+                          size_t dilation, const void* packed, int8_t in_zero_point, int8_t* out,
+                          QS8Output params, size_t y0, size_t y1) {
+  const auto* bytes = static_cast<const uint8_t*>(packed);
+  const size_t out_w = (in_w + stride - 1) / stride;
+  for (size_t oy = y0; oy < y1; ++oy)
+    for (size_t ox = 0; ox < out_w; ++ox)
+      for (size_t ch = 0; ch < c; ++ch) {
+        const uint8_t* block = bytes + ch / kBlock * kBlockBytes;
+        const size_t lane = ch % kBlock;
+        int32_t acc;
+        float scale;
+        std::memcpy(&acc, block + lane * sizeof(int32_t), sizeof acc);
+        std::memcpy(&scale, block + kScalesAt + lane * sizeof(float), sizeof scale);
+        for (size_t ky = 0; ky < 3; ++ky)
+          for (size_t kx = 0; kx < 3; ++kx) {
+            const ptrdiff_t iy = tap_coordinate(oy, ky, in_h, stride, dilation);
+            const ptrdiff_t ix = tap_coordinate(ox, kx, in_w, stride, dilation);
+            const int32_t x = iy < 0 || ix < 0 ? in_zero_point
+                                               : in[(static_cast<size_t>(iy) * in_w + static_cast<size_t>(ix)) * c + ch];
+            acc += x * static_cast<int8_t>(block[kWeightsAt + (ky * 3 + kx) * kBlock + lane]);
+          }
+        out[(oy * out_w + ox) * c + ch] = qs8_requantize_fp32(acc, scale, params);
+      }
+}
+
+void qs8_dwconv3x3(const int8_t* in, size_t in_h, size_t in_w, size_t c, size_t stride, size_t dilation,
+                   const void* packed, int8_t in_zero_point, int8_t* out, QS8Output params, size_t y0,
+                   size_t y1) {
+  const auto* bytes = static_cast<const uint8_t*>(packed);
+  const size_t out_w = (in_w + stride - 1) / stride;
+  const kernels_internal::Qs8RequantConstants kq(params);
+  int8_t zero_point[kBlock];
+  std::memset(zero_point, in_zero_point, sizeof zero_point);
+  for (size_t oy = y0; oy < y1; ++oy) {
+    ptrdiff_t iy[3];
+    for (size_t ky = 0; ky < 3; ++ky) iy[ky] = tap_coordinate(oy, ky, in_h, stride, dilation);
+    for (size_t ox = 0; ox < out_w; ++ox) {
+      const int8_t* x[9];
+      size_t step[9];  // 8 for a tap inside the image, 0 for one on the zero point
+      for (size_t kx = 0; kx < 3; ++kx) {
+        const ptrdiff_t ix = tap_coordinate(ox, kx, in_w, stride, dilation);
+        for (size_t ky = 0; ky < 3; ++ky) {
+          const bool inside = iy[ky] >= 0 && ix >= 0;
+          x[ky * 3 + kx] = inside ? in + (static_cast<size_t>(iy[ky]) * in_w + static_cast<size_t>(ix)) * c
+                                  : zero_point;
+          step[ky * 3 + kx] = inside ? kBlock : 0;
+        }
+      }
+      int8_t* o = out + (oy * out_w + ox) * c;
+      const uint8_t* block = bytes;
+      size_t ch = 0;
+      for (; ch + kBlock <= c; ch += kBlock, block += kBlockBytes) {
+        wasm_v128_store64_lane(o + ch, qs8_dwconv_block9(x, block, kq), 0);
+        for (size_t t = 0; t < 9; ++t) x[t] += step[t];
+      }
+      if (ch < c) {
+        // The last c % 8 channels: copied into 8-byte buffers so that no load runs past the tensor.
+        const size_t rest = c - ch;
+        int8_t tail[9][kBlock] = {};
+        const int8_t* xt[9];
+        for (size_t t = 0; t < 9; ++t) {
+          std::memcpy(tail[t], x[t], rest);
+          xt[t] = tail[t];
+        }
+        int8_t result[16];
+        wasm_v128_store(result, qs8_dwconv_block9(xt, block, kq));
+        std::memcpy(o + ch, result, rest);
+      }
+    }
+  }
+}
+
+}  // namespace hm
