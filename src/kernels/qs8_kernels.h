@@ -68,20 +68,20 @@ void qs8_dwconv3x3_scalar(const int8_t* in, size_t in_h, size_t in_w, size_t c, 
                           QS8Output params, size_t y0, size_t y1);
 
 // ---- nearest 2x upsampling + skip addition, requantised (the decoder's skip connections) ----
-// out = requant(a_scale' * (up(a) - a_zp) + b_scale' * (skip - b_zp)): XNNPACK's QS8 vadd, with the
-// scales relative to the output scale turned into fixed point (a multiplier per input, a shared shift)
-// so the whole add is integer: acc = bias + a * a_mul + skip * b_mul (int32), out = zp + round-half-up
-// of acc / 2^shift (arithmetic shift with rounding), clamped. Exact integer arithmetic: optimised ==
-// scalar bit for bit. in: h x w x c, skip and out: 2h x 2w x c; rows are output rows.
+// real out = a_scale * (up(a) - a_zp) + b_scale * (skip - b_zp) in out_scale / out.zero_point. XNNPACK's
+// QS8 vadd arithmetic, all integer: the scale ratios to the output scale become fixed-point multipliers
+// under one shift, acc = bias + a * a_mul + skip * b_mul (int32), out = clamp((acc >> shift) + zero_point)
+// with the rounding (half up) in the bias. Exact integer arithmetic: optimised == scalar bit for bit.
+// in: h x w x c, skip (not null) and out: 2h x 2w x c; rows are output rows.
 struct QS8AddParams {
-  int32_t bias;   // -(a_zp * a_mul + b_zp * b_mul) + out_zp * 2^shift: derived by qs8_add_params
-  int32_t a_mul;  // round(a_scale / out_scale * 2^shift)
+  int32_t bias;   // -(a_zp * a_mul + b_zp * b_mul) + 2^(shift - 1)
+  int32_t a_mul;  // round(a_scale / out_scale * 2^shift), below 2^14 + 1
   int32_t b_mul;  // round(b_scale / out_scale * 2^shift)
   uint32_t shift;
   QS8Output out;
 };
-// Params for real = a_scale * (a - a_zp) + b_scale * (b - b_zp) into out_scale / out.zero_point. The
-// scale ratios must lie in [2^-10, 2^8) (a quantiser's scales always do: it returns false otherwise).
+// The params for the scales and zero points above; the larger scale ratio (a or b scale / out_scale) must
+// lie in [2^-10, 2^8) and every scale be positive: returns false otherwise.
 bool qs8_add_params(float a_scale, int8_t a_zp, float b_scale, int8_t b_zp, float out_scale, QS8Output out,
                     QS8AddParams* params);
 void qs8_upsample2x_add(const int8_t* in, size_t h, size_t w, size_t c, const int8_t* skip, int8_t* out,

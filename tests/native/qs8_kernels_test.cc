@@ -270,4 +270,84 @@ TEST(KernelQs8Dwconv3x3, ExtremeProductsDoNotOverflowTheInt16Pairs) {
   EXPECT_EQ(simd, scalar);
 }
 
+// ---------------------------------------------------------------------------------------------------
+// nearest 2x upsampling + skip addition, requantised
+
+struct Qs8AddCase {
+  size_t h, w, c, y0, y1;
+  float a_scale, b_scale, out_scale;
+  int8_t a_zp, b_zp;
+  QS8Output out;
+};
+
+void run_qs8_add_case(std::mt19937& rng, const Qs8AddCase& k) {
+  const std::string what = "qs8_upsample2x_add h" + std::to_string(k.h) + " w" + std::to_string(k.w) + " c" +
+                           std::to_string(k.c) + " rows[" + std::to_string(k.y0) + "," + std::to_string(k.y1) +
+                           ") scales " + std::to_string(k.a_scale) + "," + std::to_string(k.b_scale) + "->" +
+                           std::to_string(k.out_scale) + " " + out_name(k.out);
+  hm::QS8AddParams p;
+  ASSERT_TRUE(hm::qs8_add_params(k.a_scale, k.a_zp, k.b_scale, k.b_zp, k.out_scale, k.out, &p)) << what;
+  const auto in = hm_test::random_int8(rng, k.h * k.w * k.c);
+  const auto skip = hm_test::random_int8(rng, 4 * k.h * k.w * k.c);
+  std::vector<int8_t> scalar(4 * k.h * k.w * k.c, kSentinel), simd = scalar;
+  hm::qs8_upsample2x_add_scalar(in.data(), k.h, k.w, k.c, skip.data(), scalar.data(), p, k.y0, k.y1);
+  hm::qs8_upsample2x_add(in.data(), k.h, k.w, k.c, skip.data(), simd.data(), p, k.y0, k.y1);
+  const size_t per_row = 2 * k.w * k.c;
+  expect_rows_equal(simd, scalar, per_row, k.y0, k.y1, what + " optimised vs scalar");
+  // The scalar kernel against the real-valued definition (scatter of each input pixel to its 2x2 block),
+  // rounded: the 14-bit multipliers may move a result by at most one step.
+  size_t bad = 0;
+  for (size_t y = 0; y < k.h; ++y)
+    for (size_t x = 0; x < k.w; ++x)
+      for (size_t dy = 0; dy < 2; ++dy)
+        for (size_t dx = 0; dx < 2; ++dx)
+          for (size_t ch = 0; ch < k.c; ++ch) {
+            const size_t oy = 2 * y + dy, i = (oy * 2 * k.w + 2 * x + dx) * k.c + ch;
+            if (oy < k.y0 || oy >= k.y1) continue;
+            const double real = double{k.a_scale} * (in[(y * k.w + x) * k.c + ch] - k.a_zp) +
+                                double{k.b_scale} * (skip[i] - k.b_zp);
+            const double want = std::min<double>(std::max<double>(std::round(real / k.out_scale) + k.out.zero_point,
+                                                                  k.out.min), k.out.max);
+            if (std::fabs(scalar[i] - want) > 1.0 && bad++ < 5)
+              ADD_FAILURE() << what << ": element " << i << " scalar " << int{scalar[i]} << " want ~" << want;
+          }
+}
+
+TEST(KernelQs8Upsample2xAdd, RandomShapesScalesAndClamps) {
+  std::mt19937 rng(121);
+  std::uniform_real_distribution<float> log_scale(-3.0f, 3.0f);
+  for (int i = 0; i < 300; ++i) {
+    Qs8AddCase k;
+    k.h = hm_test::random_size(rng, 1, 7);
+    k.w = hm_test::random_size(rng, 1, 7);
+    k.c = hm_test::random_size(rng, 1, 37);
+    random_rows(rng, 2 * k.h, &k.y0, &k.y1);
+    k.a_scale = 0.02f * std::exp2(log_scale(rng));
+    k.b_scale = 0.02f * std::exp2(log_scale(rng));
+    k.out_scale = 0.03f * std::exp2(log_scale(rng));
+    k.a_zp = static_cast<int8_t>(hm_test::random_size(rng, 0, 255) - 128);
+    k.b_zp = static_cast<int8_t>(hm_test::random_size(rng, 0, 255) - 128);
+    k.out = hm_test::random_output(rng, i);
+    run_qs8_add_case(rng, k);
+  }
+}
+
+TEST(KernelQs8Upsample2xAdd, NetworkShapeAndEveryChannelRemainder) {
+  std::mt19937 rng(122);
+  run_qs8_add_case(rng, {28, 28, 64, 0, 56, 0.05f, 0.04f, 0.07f, -128, 3, {-128, -128, 127}});
+  for (size_t c = 1; c <= 17; ++c) run_qs8_add_case(rng, {2, 3, c, 1, 4, 0.1f, 0.01f, 0.05f, 9, -9, {0, -128, 127}});
+}
+
+TEST(KernelQs8Upsample2xAdd, ParamsRejectOutOfRangeScales) {
+  hm::QS8AddParams p;
+  const QS8Output out{0, -128, 127};
+  EXPECT_FALSE(hm::qs8_add_params(0.0f, 0, 1.0f, 0, 1.0f, out, &p));
+  EXPECT_FALSE(hm::qs8_add_params(1.0f, 0, 1.0f, 0, -1.0f, out, &p));
+  EXPECT_FALSE(hm::qs8_add_params(1000.0f, 0, 1.0f, 0, 1.0f, out, &p));  // ratio 1000 >= 2^8
+  EXPECT_FALSE(hm::qs8_add_params(1e-4f, 0, 1e-4f, 0, 1.0f, out, &p));   // ratio < 2^-10
+  ASSERT_TRUE(hm::qs8_add_params(1.0f, 0, 0.5f, 0, 1.0f, out, &p));
+  EXPECT_EQ(p.a_mul, 2 * p.b_mul);
+  EXPECT_LE(p.a_mul, 1 << 14);
+}
+
 }  // namespace

@@ -95,6 +95,24 @@ void check_dwconv(size_t h, size_t w, size_t c, size_t stride, size_t dilation, 
   expect_equal("qs8_dwconv3x3", a, b);
 }
 
+void check_upsample_add(size_t h, size_t w, size_t c, int kind) {
+  std::uniform_real_distribution<float> log_scale(-3.0f, 3.0f);
+  hm::QS8AddParams p;
+  if (!hm::qs8_add_params(0.02f * std::exp2(log_scale(rng)), static_cast<int8_t>(pick_int(-128, 127)),
+                          0.02f * std::exp2(log_scale(rng)), static_cast<int8_t>(pick_int(-128, 127)),
+                          0.03f * std::exp2(log_scale(rng)), output(kind), &p)) {
+    std::printf("FAIL qs8_add_params refused scales in range\n");
+    ++failures;
+    return;
+  }
+  const auto in = int8s(h * w * c), skip = int8s(4 * h * w * c);
+  const size_t y0 = pick(0, 2 * h - 1), y1 = pick(y0 + 1, 2 * h);
+  std::vector<int8_t> a(4 * h * w * c, kSentinel), b = a;
+  hm::qs8_upsample2x_add(in.data(), h, w, c, skip.data(), a.data(), p, y0, y1);
+  hm::qs8_upsample2x_add_scalar(in.data(), h, w, c, skip.data(), b.data(), p, y0, y1);
+  expect_equal("qs8_upsample2x_add", a, b);
+}
+
 }  // namespace
 
 int main() {
@@ -103,6 +121,7 @@ int main() {
     check_conv1x1(pick(1, 9), pick(1, 9), pick(1, 70), pick(1, 40), i);
     const auto& g = geometries[i % 4];
     check_dwconv(pick(1, 14), pick(1, 20), pick(1, 37), g[0], g[1], i / 4);
+    check_upsample_add(pick(1, 7), pick(1, 7), pick(1, 37), i);
   }
   // The network's shapes: a wide K with a block boundary, the folded decoder K.
   check_conv1x1(14, 14, 512, 72, 0);
@@ -111,6 +130,7 @@ int main() {
   check_dwconv(14, 14, 512, 1, 1, 0);
   check_dwconv(28, 28, 64, 2, 1, 1);
   check_dwconv(14, 14, 64, 1, 4, 2);
+  check_upsample_add(28, 28, 64, 0);
   std::printf("checked %d cases, %d failed\n", cases, failures);
   return failures == 0 ? 0 : 1;
 }
