@@ -15,17 +15,18 @@
 #include <algorithm>
 #include <cstring>
 
+#include "kernels/qs8_dwconv_block.h"
 #include "kernels/qs8_kernels.h"
-#include "kernels/qs8_requantize.h"
 #include "kernels/simd128.h"
 
 namespace hm {
 namespace {
 
-constexpr size_t kBlock = 8;
-constexpr size_t kBlockBytes = kBlock * sizeof(int32_t) + 9 * kBlock + kBlock * sizeof(float);
-constexpr size_t kWeightsAt = kBlock * sizeof(int32_t);
-constexpr size_t kScalesAt = kWeightsAt + 9 * kBlock;
+using kernels_internal::qs8_dwconv_block9;
+constexpr size_t kBlock = kernels_internal::kQs8DwBlock;
+constexpr size_t kBlockBytes = kernels_internal::kQs8DwBlockBytes;
+constexpr size_t kWeightsAt = kernels_internal::kQs8DwWeightsAt;
+constexpr size_t kScalesAt = kernels_internal::kQs8DwScalesAt;
 
 size_t pad_before(size_t stride, size_t dilation) { return stride == 1 ? dilation : 0; }
 
@@ -34,35 +35,6 @@ ptrdiff_t tap_coordinate(size_t o, size_t k, size_t n, size_t stride, size_t dil
   const ptrdiff_t i = static_cast<ptrdiff_t>(o * stride + k * dilation) -
                       static_cast<ptrdiff_t>(pad_before(stride, dilation));
   return i >= 0 && i < static_cast<ptrdiff_t>(n) ? i : -1;
-}
-
-// Adds x0 * w0 + x1 * w1 (8 int8 lanes each, sign-extended) to the two i32x4 halves of a block.
-inline void mac_pair(const int8_t* x0, const int8_t* w0, const int8_t* x1, const int8_t* w1, v128_t* lo,
-                     v128_t* hi) {
-  const v128_t p = wasm_i16x8_add(wasm_i16x8_mul(wasm_i16x8_load8x8(x0), wasm_i16x8_load8x8(w0)),
-                                  wasm_i16x8_mul(wasm_i16x8_load8x8(x1), wasm_i16x8_load8x8(w1)));
-  *lo = wasm_i32x4_add(*lo, wasm_i32x4_extend_low_i16x8(p));
-  *hi = wasm_i32x4_add(*hi, wasm_i32x4_extend_high_i16x8(p));
-}
-
-// One block of 8 channels: the 9 taps' inputs at x[t] (8 bytes each), the block's packed weights.
-// Returns the 8 requantised outputs in the low 8 bytes.
-inline v128_t qs8_dwconv_block9(const int8_t* const* x, const uint8_t* block,
-                                const kernels_internal::Qs8RequantConstants& kq) {
-  const auto* w = reinterpret_cast<const int8_t*>(block + kWeightsAt);
-  v128_t lo = wasm_v128_load(block), hi = wasm_v128_load(block + 16);
-  mac_pair(x[0], w, x[1], w + 8, &lo, &hi);
-  mac_pair(x[2], w + 16, x[3], w + 24, &lo, &hi);
-  mac_pair(x[4], w + 32, x[5], w + 40, &lo, &hi);
-  mac_pair(x[6], w + 48, x[7], w + 56, &lo, &hi);
-  const v128_t p = wasm_i16x8_mul(wasm_i16x8_load8x8(x[8]), wasm_i16x8_load8x8(w + 64));
-  lo = wasm_i32x4_add(lo, wasm_i32x4_extend_low_i16x8(p));
-  hi = wasm_i32x4_add(hi, wasm_i32x4_extend_high_i16x8(p));
-  lo = kernels_internal::qs8_fmagic(
-      wasm_f32x4_mul(wasm_f32x4_convert_i32x4(lo), wasm_v128_load(block + kScalesAt)), kq);
-  hi = kernels_internal::qs8_fmagic(
-      wasm_f32x4_mul(wasm_f32x4_convert_i32x4(hi), wasm_v128_load(block + kScalesAt + 16)), kq);
-  return kernels_internal::qs8_pack16(lo, hi, lo, hi, kq);
 }
 
 }  // namespace

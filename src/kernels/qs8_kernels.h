@@ -67,6 +67,15 @@ void qs8_dwconv3x3_scalar(const int8_t* in, size_t in_h, size_t in_w, size_t c, 
                           size_t dilation, const void* packed, int8_t in_zero_point, int8_t* out,
                           QS8Output params, size_t y0, size_t y1);
 
+// ---- nearest 2x upsampling followed by the 3x3 depthwise convolution (stride 1, dilation 1) ----
+// = qs8_dwconv3x3(up2x(in)) without the upsampled tensor; packed: pack_qs8_dwconv3x3's. in: h x w x c.
+// Like the fp32 upsample2x_dwconv3x3, writes rows [y0, y1) of the 2h x 2w x c result consecutively from
+// `out` (row y0 at out[0]: a band buffer).
+void qs8_upsample2x_dwconv3x3(const int8_t* in, size_t h, size_t w, size_t c, const void* packed,
+                              int8_t in_zero_point, int8_t* out, QS8Output params, size_t y0, size_t y1);
+void qs8_upsample2x_dwconv3x3_scalar(const int8_t* in, size_t h, size_t w, size_t c, const void* packed,
+                                     int8_t in_zero_point, int8_t* out, QS8Output params, size_t y0, size_t y1);
+
 // ---- nearest 2x upsampling + skip addition, requantised (the decoder's skip connections) ----
 // real out = a_scale * (up(a) - a_zp) + b_scale * (skip - b_zp) in out_scale / out.zero_point. XNNPACK's
 // QS8 vadd arithmetic, all integer: the scale ratios to the output scale become fixed-point multipliers

@@ -350,4 +350,52 @@ TEST(KernelQs8Upsample2xAdd, ParamsRejectOutOfRangeScales) {
   EXPECT_LE(p.a_mul, 1 << 14);
 }
 
+// ---------------------------------------------------------------------------------------------------
+// nearest 2x upsampling + 3x3 depthwise convolution (band output)
+
+void run_qs8_up_dw_case(std::mt19937& rng, size_t h, size_t w, size_t c, size_t y0, size_t y1, int8_t in_zp,
+                        QS8Output out) {
+  const std::string what = "qs8_upsample2x_dwconv3x3 h" + std::to_string(h) + " w" + std::to_string(w) + " c" +
+                           std::to_string(c) + " rows[" + std::to_string(y0) + "," + std::to_string(y1) +
+                           ") in_zp " + std::to_string(in_zp) + " " + out_name(out);
+  const auto in = hm_test::random_int8(rng, h * w * c);
+  const auto weight = hm_test::random_int8(rng, c * 9, -127, 127);
+  const auto bias = hm_test::random_int32(rng, c, -20000, 20000);
+  const auto scale = hm_test::random_scales(rng, c, 9);
+  std::vector<uint8_t> packed(hm::packed_qs8_dwconv3x3_size(c));
+  hm::pack_qs8_dwconv3x3(c, weight.data(), bias.data(), scale.data(), in_zp, packed.data());
+  // Reference: the upsampled tensor written out, then the literal depthwise convolution (pad 1).
+  std::vector<int8_t> up(4 * h * w * c);
+  for (size_t y = 0; y < 2 * h; ++y)
+    for (size_t x = 0; x < 2 * w; ++x)
+      for (size_t ch = 0; ch < c; ++ch) up[(y * 2 * w + x) * c + ch] = in[((y / 2) * w + x / 2) * c + ch];
+  const auto full = hm_test::qs8_conv2d_naive(up, 2 * h, 2 * w, c, in_zp, weight, bias, scale, c, 3, 3, c, 1, 1,
+                                              1, 1, 2 * h, 2 * w, out);
+  const size_t row = 2 * w * c;
+  std::vector<int8_t> want((y1 - y0 + 1) * row, kSentinel);  // one sentinel row after the band
+  std::copy(full.begin() + y0 * row, full.begin() + y1 * row, want.begin());
+  std::vector<int8_t> scalar(want.size(), kSentinel), simd = scalar;
+  hm::qs8_upsample2x_dwconv3x3_scalar(in.data(), h, w, c, packed.data(), in_zp, scalar.data(), out, y0, y1);
+  hm::qs8_upsample2x_dwconv3x3(in.data(), h, w, c, packed.data(), in_zp, simd.data(), out, y0, y1);
+  expect_rows_equal(scalar, want, row, 0, y1 - y0, what + " scalar vs naive");
+  expect_rows_equal(simd, want, row, 0, y1 - y0, what + " optimised vs naive");
+}
+
+TEST(KernelQs8Upsample2xDwconv3x3, RandomShapesBandsAndEveryChannelRemainder) {
+  std::mt19937 rng(131);
+  for (int i = 0; i < 200; ++i) {
+    const size_t h = hm_test::random_size(rng, 1, 6), w = hm_test::random_size(rng, 1, 9);
+    size_t y0, y1;
+    random_rows(rng, 2 * h, &y0, &y1);
+    run_qs8_up_dw_case(rng, h, w, hm_test::random_size(rng, 1, 37), y0, y1,
+                       static_cast<int8_t>(hm_test::random_size(rng, 0, 255) - 128), hm_test::random_output(rng, i));
+  }
+  for (size_t c = 1; c <= 17; ++c) run_qs8_up_dw_case(rng, 1, 1, c, 0, 2, -3, {4, 4, 127});
+}
+
+TEST(KernelQs8Upsample2xDwconv3x3, NetworkShape) {
+  std::mt19937 rng(132);
+  run_qs8_up_dw_case(rng, 14, 28, 64, 5, 23, -128, {-128, -128, 127});
+}
+
 }  // namespace

@@ -113,6 +113,21 @@ void check_upsample_add(size_t h, size_t w, size_t c, int kind) {
   expect_equal("qs8_upsample2x_add", a, b);
 }
 
+void check_upsample_dwconv(size_t h, size_t w, size_t c, int kind) {
+  const auto in = int8s(h * w * c), weight = int8s(9 * c, -127, 127);
+  const auto bias = int32s(c, -20000, 20000);
+  const auto scale = scales(c, 9);
+  const hm::QS8Output out = output(kind);
+  const auto in_zp = static_cast<int8_t>(pick_int(-128, 127));
+  std::vector<uint8_t> packed(hm::packed_qs8_dwconv3x3_size(c));
+  hm::pack_qs8_dwconv3x3(c, weight.data(), bias.data(), scale.data(), in_zp, packed.data());
+  const size_t y0 = pick(0, 2 * h - 1), y1 = pick(y0 + 1, 2 * h);
+  std::vector<int8_t> a((y1 - y0 + 1) * 2 * w * c, kSentinel), b = a;  // one sentinel row after the band
+  hm::qs8_upsample2x_dwconv3x3(in.data(), h, w, c, packed.data(), in_zp, a.data(), out, y0, y1);
+  hm::qs8_upsample2x_dwconv3x3_scalar(in.data(), h, w, c, packed.data(), in_zp, b.data(), out, y0, y1);
+  expect_equal("qs8_upsample2x_dwconv3x3", a, b);
+}
+
 }  // namespace
 
 int main() {
@@ -122,6 +137,7 @@ int main() {
     const auto& g = geometries[i % 4];
     check_dwconv(pick(1, 14), pick(1, 20), pick(1, 37), g[0], g[1], i / 4);
     check_upsample_add(pick(1, 7), pick(1, 7), pick(1, 37), i);
+    check_upsample_dwconv(pick(1, 9), pick(1, 20), pick(1, 37), i);
   }
   // The network's shapes: a wide K with a block boundary, the folded decoder K.
   check_conv1x1(14, 14, 512, 72, 0);
@@ -131,6 +147,7 @@ int main() {
   check_dwconv(28, 28, 64, 2, 1, 1);
   check_dwconv(14, 14, 64, 1, 4, 2);
   check_upsample_add(28, 28, 64, 0);
+  check_upsample_dwconv(14, 112, 64, 1);
   std::printf("checked %d cases, %d failed\n", cases, failures);
   return failures == 0 ? 0 : 1;
 }
