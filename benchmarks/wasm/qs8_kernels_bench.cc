@@ -3,7 +3,7 @@
 // batches of the fp32 kernel and the int8 kernel (interleaved, so that load from other jobs on the
 // machine hits both alike) and keeps the fastest batch of each; it prints ms, G(multiply-add)OP/s counted
 // as 2 ops per multiply-add for both, and int8/fp32 speed ratio. Build and run:
-//   benchmarks/wasm/qs8-build-and-run.sh [filter]   (filter: substring of the layer name)
+//   benchmarks/wasm/build-and-run.sh --qs8 [filter]   (filter: substring of the layer name)
 #include <algorithm>
 #include <cstdio>
 #include <cstring>
@@ -12,25 +12,10 @@
 
 #include "../native/layer_runner.h"
 #include "../native/layer_shapes.h"
+#include "cpu_clock.h"
 #include "kernels/qs8_kernels.h"
 
 namespace {
-
-#if defined(__EMSCRIPTEN__)
-#include <emscripten.h>
-// CPU time of the Node process (user + system), not wall time: the machine is shared by several jobs on
-// two cores, and time spent descheduled must not count against a kernel.
-EM_JS(double, process_cpu_ms, (), {
-  const u = process.cpuUsage();
-  return (u.user + u.system) / 1000;
-});
-double now_ms() { return process_cpu_ms(); }
-#else
-#include <chrono>
-double now_ms() {
-  return std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now().time_since_epoch()).count();
-}
-#endif
 
 // An int8 layer with random data (activations zero point -5, scales giving outputs across the range) for
 // the ops that have an int8 kernel; supported() is false for the others.

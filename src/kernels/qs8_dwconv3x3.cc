@@ -23,7 +23,6 @@
 namespace hm {
 namespace {
 
-using kernels_internal::qs8_dwconv_block9;
 constexpr size_t kBlock = kernels_internal::kQs8DwBlock;
 constexpr size_t kBlockBytes = kernels_internal::kQs8DwBlockBytes;
 constexpr size_t kWeightsAt = kernels_internal::kQs8DwWeightsAt;
@@ -88,41 +87,13 @@ void qs8_dwconv3x3_scalar(const int8_t* in, size_t in_h, size_t in_w, size_t c, 
 
 namespace {
 
-// One output pixel, channels [ch_begin, c) (ch_begin a multiple of 8): 9 tap pointers (the zero point's
-// 8 bytes, advanced by 0, for a tap outside). The border pixels' path and every pixel's last c % 8.
+// One output pixel, channels [ch_begin, c): the 9-tap path of border pixels and of every pixel's last c % 8.
 void qs8_dwconv_pixel(const int8_t* in, size_t in_w, size_t c, size_t stride, size_t dilation,
                       const ptrdiff_t* iy, size_t ox, size_t ch_begin, const uint8_t* packed,
                       const int8_t* zero_point, int8_t* o, const kernels_internal::Qs8RequantConstants& kq) {
-  const int8_t* x[9];
-  size_t step[9];  // 8 for a tap inside the image, 0 for one on the zero point
-  for (size_t kx = 0; kx < 3; ++kx) {
-    const ptrdiff_t ix = tap_coordinate(ox, kx, in_w, stride, dilation);
-    for (size_t ky = 0; ky < 3; ++ky) {
-      const bool inside = iy[ky] >= 0 && ix >= 0;
-      x[ky * 3 + kx] = inside ? in + (static_cast<size_t>(iy[ky]) * in_w + static_cast<size_t>(ix)) * c + ch_begin
-                              : zero_point;
-      step[ky * 3 + kx] = inside ? kBlock : 0;
-    }
-  }
-  const uint8_t* block = packed + ch_begin / kBlock * kBlockBytes;
-  size_t ch = ch_begin;
-  for (; ch + kBlock <= c; ch += kBlock, block += kBlockBytes) {
-    wasm_v128_store64_lane(o + ch, qs8_dwconv_block9(x, block, kq), 0);
-    for (size_t t = 0; t < 9; ++t) x[t] += step[t];
-  }
-  if (ch < c) {
-    // The last c % 8 channels: copied into 8-byte buffers so that no load runs past the tensor.
-    const size_t rest = c - ch;
-    int8_t tail[9][kBlock] = {};
-    const int8_t* xt[9];
-    for (size_t t = 0; t < 9; ++t) {
-      std::memcpy(tail[t], x[t], rest);
-      xt[t] = tail[t];
-    }
-    int8_t result[16];
-    wasm_v128_store(result, qs8_dwconv_block9(xt, block, kq));
-    std::memcpy(o + ch, result, rest);
-  }
+  ptrdiff_t ix[3];
+  for (size_t kx = 0; kx < 3; ++kx) ix[kx] = tap_coordinate(ox, kx, in_w, stride, dilation);
+  kernels_internal::qs8_dwconv_pixel(in, in_w, c, iy, ix, ch_begin, packed, zero_point, o, kq);
 }
 
 // Interior pixels [ox_begin, ox_end) of one output row (every column tap inside), one block of 8 channels:

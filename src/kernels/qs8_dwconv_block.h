@@ -3,6 +3,7 @@
 #pragma once
 #include <cstddef>
 #include <cstdint>
+#include <cstring>
 
 #include "kernels/qs8_kernels.h"
 #include "kernels/qs8_requantize.h"
@@ -44,6 +45,42 @@ inline v128_t qs8_dwconv_block9(const int8_t* const* x, const uint8_t* block,
   hi = qs8_fmagic(
       wasm_f32x4_mul(wasm_f32x4_convert_i32x4(hi), wasm_v128_load(block + kQs8DwScalesAt + 16)), kq);
   return qs8_pack16(lo, hi, lo, hi, kq);
+}
+
+// Channels [ch_begin, c) (ch_begin a multiple of 8) of one output pixel whose taps read input rows iy[ky]
+// and columns ix[kx] (-1: outside the image, where the tap reads the zero point's 8 bytes, advanced by 0;
+// in: in_w pixels of c channels per row) into o (the pixel's output, channel 0). The last c % 8 channels go
+// through 8-byte buffers so that no load runs past the tensor. The border path of the depthwise kernels.
+inline void qs8_dwconv_pixel(const int8_t* in, size_t in_w, size_t c, const ptrdiff_t* iy, const ptrdiff_t* ix,
+                             size_t ch_begin, const uint8_t* packed, const int8_t* zero_point, int8_t* o,
+                             const Qs8RequantConstants& kq) {
+  const int8_t* x[9];
+  size_t step[9];
+  for (size_t ky = 0; ky < 3; ++ky)
+    for (size_t kx = 0; kx < 3; ++kx) {
+      const bool inside = iy[ky] >= 0 && ix[kx] >= 0;
+      x[ky * 3 + kx] = inside ? in + (static_cast<size_t>(iy[ky]) * in_w + static_cast<size_t>(ix[kx])) * c + ch_begin
+                              : zero_point;
+      step[ky * 3 + kx] = inside ? kQs8DwBlock : 0;
+    }
+  const uint8_t* block = packed + ch_begin / kQs8DwBlock * kQs8DwBlockBytes;
+  size_t ch = ch_begin;
+  for (; ch + kQs8DwBlock <= c; ch += kQs8DwBlock, block += kQs8DwBlockBytes) {
+    wasm_v128_store64_lane(o + ch, qs8_dwconv_block9(x, block, kq), 0);
+    for (size_t t = 0; t < 9; ++t) x[t] += step[t];
+  }
+  if (ch < c) {
+    const size_t rest = c - ch;
+    int8_t tail[9][kQs8DwBlock] = {};
+    const int8_t* xt[9];
+    for (size_t t = 0; t < 9; ++t) {
+      std::memcpy(tail[t], x[t], rest);
+      xt[t] = tail[t];
+    }
+    int8_t result[16];
+    wasm_v128_store(result, qs8_dwconv_block9(xt, block, kq));
+    std::memcpy(o + ch, result, rest);
+  }
 }
 
 }  // namespace kernels_internal

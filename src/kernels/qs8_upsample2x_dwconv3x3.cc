@@ -55,41 +55,13 @@ void qs8_upsample2x_dwconv3x3_scalar(const int8_t* in, size_t h, size_t w, size_
 
 namespace {
 
-// One output pixel, channels [ch_begin, c) (a multiple of 8): the 9-tap block on tap pointers (the zero
-// point's 8 bytes, advanced by 0, for a tap outside). Border columns and the last c % 8 channels.
+// One output pixel, channels [ch_begin, c): the 9-tap path of border columns and the last c % 8 channels.
 void up_dw_pixel(const int8_t* in, size_t w, size_t c, const ptrdiff_t* iy, size_t ox, size_t ch_begin,
                  const uint8_t* packed, const int8_t* zero_point, int8_t* o,
                  const kernels_internal::Qs8RequantConstants& kq) {
-  const int8_t* x[9];
-  size_t step[9];
-  for (size_t kx = 0; kx < 3; ++kx) {
-    const ptrdiff_t ix = up_tap(ox, kx, w);
-    for (size_t ky = 0; ky < 3; ++ky) {
-      const bool inside = iy[ky] >= 0 && ix >= 0;
-      x[ky * 3 + kx] = inside ? in + (static_cast<size_t>(iy[ky]) * w + static_cast<size_t>(ix)) * c + ch_begin
-                              : zero_point;
-      step[ky * 3 + kx] = inside ? kBlock : 0;
-    }
-  }
-  const uint8_t* block = packed + ch_begin / kBlock * kBlockBytes;
-  size_t ch = ch_begin;
-  for (; ch + kBlock <= c; ch += kBlock, block += kBlockBytes) {
-    wasm_v128_store64_lane(o + ch, kernels_internal::qs8_dwconv_block9(x, block, kq), 0);
-    for (size_t t = 0; t < 9; ++t) x[t] += step[t];
-  }
-  if (ch < c) {
-    // The last c % 8 channels through 8-byte buffers, so that no load runs past the tensor.
-    const size_t rest = c - ch;
-    int8_t tail[9][kBlock] = {};
-    const int8_t* xt[9];
-    for (size_t t = 0; t < 9; ++t) {
-      std::memcpy(tail[t], x[t], rest);
-      xt[t] = tail[t];
-    }
-    int8_t result[16];
-    wasm_v128_store(result, kernels_internal::qs8_dwconv_block9(xt, block, kq));
-    std::memcpy(o + ch, result, rest);
-  }
+  ptrdiff_t ix[3];
+  for (size_t kx = 0; kx < 3; ++kx) ix[kx] = up_tap(ox, kx, w);
+  kernels_internal::qs8_dwconv_pixel(in, w, c, iy, ix, ch_begin, packed, zero_point, o, kq);
 }
 
 // The kernel rows (py = output row parity, a = 0/1 the two input rows it reads) and columns likewise whose

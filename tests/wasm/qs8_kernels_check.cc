@@ -79,15 +79,22 @@ void check_conv1x1(size_t h, size_t w, size_t k, size_t n, int kind) {
   expect_equal("qs8_conv1x1", a, b);
 }
 
-void check_dwconv(size_t h, size_t w, size_t c, size_t stride, size_t dilation, int kind) {
-  const size_t oh = (h + stride - 1) / stride, ow = (w + stride - 1) / stride;
-  const auto in = int8s(h * w * c), weight = int8s(9 * c, -127, 127);
+// Random depthwise weights, biases and scales for c channels, packed for in_zp.
+std::vector<uint8_t> random_packed_dwconv(size_t c, int8_t in_zp) {
+  const auto weight = int8s(9 * c, -127, 127);
   const auto bias = int32s(c, -20000, 20000);
   const auto scale = scales(c, 9);
-  const hm::QS8Output out = output(kind);
-  const auto in_zp = static_cast<int8_t>(pick_int(-128, 127));
   std::vector<uint8_t> packed(hm::packed_qs8_dwconv3x3_size(c));
   hm::pack_qs8_dwconv3x3(c, weight.data(), bias.data(), scale.data(), in_zp, packed.data());
+  return packed;
+}
+
+void check_dwconv(size_t h, size_t w, size_t c, size_t stride, size_t dilation, int kind) {
+  const size_t oh = (h + stride - 1) / stride, ow = (w + stride - 1) / stride;
+  const auto in = int8s(h * w * c);
+  const hm::QS8Output out = output(kind);
+  const auto in_zp = static_cast<int8_t>(pick_int(-128, 127));
+  const auto packed = random_packed_dwconv(c, in_zp);
   const size_t y0 = pick(0, oh - 1), y1 = pick(y0 + 1, oh);
   std::vector<int8_t> a(oh * ow * c, kSentinel), b = a;
   hm::qs8_dwconv3x3(in.data(), h, w, c, stride, dilation, packed.data(), in_zp, a.data(), out, y0, y1);
@@ -114,13 +121,10 @@ void check_upsample_add(size_t h, size_t w, size_t c, int kind) {
 }
 
 void check_upsample_dwconv(size_t h, size_t w, size_t c, int kind) {
-  const auto in = int8s(h * w * c), weight = int8s(9 * c, -127, 127);
-  const auto bias = int32s(c, -20000, 20000);
-  const auto scale = scales(c, 9);
+  const auto in = int8s(h * w * c);
   const hm::QS8Output out = output(kind);
   const auto in_zp = static_cast<int8_t>(pick_int(-128, 127));
-  std::vector<uint8_t> packed(hm::packed_qs8_dwconv3x3_size(c));
-  hm::pack_qs8_dwconv3x3(c, weight.data(), bias.data(), scale.data(), in_zp, packed.data());
+  const auto packed = random_packed_dwconv(c, in_zp);
   const size_t y0 = pick(0, 2 * h - 1), y1 = pick(y0 + 1, 2 * h);
   std::vector<int8_t> a((y1 - y0 + 1) * 2 * w * c, kSentinel), b = a;  // one sentinel row after the band
   hm::qs8_upsample2x_dwconv3x3(in.data(), h, w, c, packed.data(), in_zp, a.data(), out, y0, y1);
