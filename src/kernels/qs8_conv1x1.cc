@@ -2,7 +2,7 @@
 // M = pixels (NHWC rows are contiguous A rows, so A needs no packing), K = in_c, N = out_c.
 //
 // Packed weights: ceil(N / 4) panels (kernels/qs8_gemm_microkernel.h) of 4 int32 biases with the input
-// zero point folded in (bias - in_zp * sum_k w), the weights in "c2" groups, and 4 fp32 scales. The
+// zero point folded in (bias - in_zp * sum_k w), the weights in "c2s4" groups, and 4 fp32 scales. The
 // operator blocks pixels like the fp32 conv1x1 so that a block of A stays in L2 while it runs over one
 // panel at a time.
 #include <algorithm>
@@ -18,8 +18,14 @@ using kernels_internal::kQs8GemmNr;
 using kernels_internal::qs8_gemm_panel_bytes;
 constexpr size_t kMr = 4;  // pixels per micro-kernel tile
 
-// Byte offset of weight (k, j) in a panel's weight area: [k / 2][j][k % 2].
-size_t weight_offset(size_t k, size_t j) { return (k / 2) * (2 * kQs8GemmNr) + j * 2 + k % 2; }
+// Byte offset of weight (k, j) in a panel's weight area: blocks of 8 k, each 4 steps s of [4 channels][2 k];
+// step s holds, for channel j, the k pair (j + s) mod 4 of the block (the micro-kernel rotates A by one
+// pair per step).
+size_t weight_offset(size_t k, size_t j) {
+  const size_t blk = k / 8, pair = (k % 8) / 2;
+  const size_t s = (pair + 4 - j) % 4;  // pair = (j + s) mod 4
+  return blk * 32 + s * 8 + j * 2 + k % 2;
+}
 
 }  // namespace
 
@@ -86,7 +92,7 @@ void qs8_conv1x1(const int8_t* in, size_t w, size_t in_c, const void* packed, si
       const size_t nc = std::min(kQs8GemmNr, out_c - n);
       for (size_t m = mb; m < mb_end; m += kMr) {
         const size_t mr = std::min(kMr, mb_end - m);
-        kernels_internal::qs8_gemm_minmax_fp32_ukernel_4x4c2__wasmsimd_dot16x2_ld64(
+        kernels_internal::qs8_gemm_minmax_fp32_ukernel_4x4c2s4__wasmsimd_dot16x2_ld64(
             mr, nc, in_c, in + m * in_c, in_c, panel, out + m * out_c + n, out_c, params);
       }
     }
