@@ -12,25 +12,10 @@
 
 #include "../native/layer_runner.h"
 #include "../native/layer_shapes.h"
+#include "cpu_clock.h"
 #include "kernels/simd128.h"
 
 namespace {
-
-#if defined(__EMSCRIPTEN__)
-#include <emscripten.h>
-// CPU time of the Node process (user + system), not wall time: the team's machine is shared by
-// several jobs on two cores, and time spent descheduled must not count against a kernel.
-EM_JS(double, process_cpu_ms, (), {
-  const u = process.cpuUsage();
-  return (u.user + u.system) / 1000;
-});
-double now_ms() { return process_cpu_ms(); }
-#else
-double now_ms() {
-  return std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now().time_since_epoch())
-      .count();
-}
-#endif
 
 // Peak of f32x4 mul + add: 12 independent accumulator chains, enough to hide the mul + add latency.
 // Best of several short runs, like the layers.

@@ -1,4 +1,5 @@
-// The kernels' optimised/scalar agreement in real wasm SIMD128 (tests/wasm/kernels_check.cc), beside the
+// The kernels' optimised/scalar agreement in real wasm SIMD128 (tests/wasm/kernels_check.cc, and
+// tests/wasm/qs8_kernels_check.cc for the int8 kernels), beside the
 // native tests that run the same sources through SIMDe. Builds the check with emcc (Emscripten, installed by
 // scripts/setup.sh) into build/wasm-kernels-check/ and runs it with Node.
 import { test } from 'node:test';
@@ -11,19 +12,28 @@ import { REPO_ROOT } from './helpers.mjs';
 const emcc = spawnSync('emcc', ['--version'], { encoding: 'utf8' });
 const noEmcc = emcc.error ? 'emcc (Emscripten) is not installed' : false;
 
-test('every SIMD128 kernel matches its scalar reference in wasm on random shapes', { skip: noEmcc, timeout: 300000 }, () => {
+// Builds tests/wasm/<name>.cc with every kernel source into build/wasm-kernels-check/ and runs it in Node.
+function buildAndRun(name) {
   const out = path.join(REPO_ROOT, 'build', 'wasm-kernels-check');
   fs.mkdirSync(out, { recursive: true });
   const kernels = fs.readdirSync(path.join(REPO_ROOT, 'src', 'kernels')).filter((f) => f.endsWith('.cc'))
     .map((f) => path.join(REPO_ROOT, 'src', 'kernels', f));
-  const js = path.join(out, 'kernels_check.cjs');
+  const js = path.join(out, `${name}.cjs`);
   const build = spawnSync('emcc', ['-O2', '-msimd128', '-fno-exceptions', '-std=c++17', `-I${path.join(REPO_ROOT, 'src')}`,
-    ...kernels, path.join(REPO_ROOT, 'tests', 'wasm', 'kernels_check.cc'),
+    ...kernels, path.join(REPO_ROOT, 'tests', 'wasm', `${name}.cc`),
     '-sALLOW_MEMORY_GROWTH', '-sENVIRONMENT=node', '-sSINGLE_FILE', '-o', js],
   { encoding: 'utf8', env: { ...process.env, NODE_PATH: '/usr/share/nodejs' } });  // emcc's acorn (TOOLCHAIN.md)
   assert.equal(build.status, 0, build.stderr);
-  // kernels_check.cc refuses to compile without -msimd128, so the optimised kernels run real SIMD128 here.
+  // The checks refuse to compile without -msimd128, so the optimised kernels run real SIMD128 here.
   const run = spawnSync(process.execPath, [js], { encoding: 'utf8' });
   assert.equal(run.status, 0, run.stdout + run.stderr);
   assert.match(run.stdout, /checked \d+ cases, 0 failed/);
+}
+
+test('every SIMD128 kernel matches its scalar reference in wasm on random shapes', { skip: noEmcc, timeout: 300000 }, () => {
+  buildAndRun('kernels_check');
+});
+
+test('every int8 (QS8) SIMD128 kernel equals its scalar reference byte for byte in wasm', { skip: noEmcc, timeout: 300000 }, () => {
+  buildAndRun('qs8_kernels_check');
 });

@@ -1,0 +1,172 @@
+// wasm SIMD128 benchmark of the int8 (QS8) kernels (1x1, depthwise, upsample+add, upsample+depthwise)
+// beside the fp32 ones on HairMatteNet's real layer shapes (benchmarks/native/layer_shapes.h), in Node (what ships). For each layer it alternates timed
+// batches of the fp32 kernel and the int8 kernel (interleaved, so that load from other jobs on the
+// machine hits both alike) and keeps the fastest batch of each; it prints ms, G(multiply-add)OP/s counted
+// as 2 ops per multiply-add for both, and int8/fp32 speed ratio. Build and run:
+//   benchmarks/wasm/build-and-run.sh --qs8 [filter]   (filter: substring of the layer name)
+#include <algorithm>
+#include <cstdio>
+#include <cstring>
+#include <random>
+#include <vector>
+
+#include "../native/layer_runner.h"
+#include "../native/layer_shapes.h"
+#include "cpu_clock.h"
+#include "kernels/qs8_kernels.h"
+
+namespace {
+
+// An int8 layer with random data (activations zero point -5, scales giving outputs across the range) for
+// the ops that have an int8 kernel; supported() is false for the others.
+class Qs8Runner {
+ public:
+  static bool supported(hm_bench::Op op) {
+    return op == hm_bench::Op::kConv1x1 || op == hm_bench::Op::kDwconv || op == hm_bench::Op::kUpsampleAdd ||
+           op == hm_bench::Op::kUpsampleDwconv;
+  }
+  explicit Qs8Runner(const hm_bench::Layer& l) : l_(l) {
+    std::mt19937 rng(7);
+    std::uniform_int_distribution<int> d(-127, 127);
+    auto fill = [&](std::vector<int8_t>& v, size_t n) {
+      v.resize(n);
+      for (int8_t& x : v) x = static_cast<int8_t>(d(rng));
+    };
+    const size_t oh = (l.h + l.stride - 1) / l.stride, ow = (l.w + l.stride - 1) / l.stride;
+    std::vector<int8_t> weight;
+    switch (l.op) {
+      case hm_bench::Op::kConv1x1: {
+        fill(in_, l.h * l.w * l.in_c);
+        fill(weight, l.out_c * l.in_c);
+        const std::vector<int32_t> bias(l.out_c, 1000);
+        const std::vector<float> scale(l.out_c, 1.0f / (50.0f * static_cast<float>(l.in_c)));
+        packed_.resize(hm::packed_qs8_conv1x1_size(l.in_c, l.out_c));
+        hm::pack_qs8_conv1x1(l.in_c, l.out_c, weight.data(), bias.data(), scale.data(), -5, packed_.data());
+        out_.resize(l.h * l.w * l.out_c);
+        break;
+      }
+      case hm_bench::Op::kDwconv:
+      case hm_bench::Op::kUpsampleDwconv: {
+        fill(in_, l.h * l.w * l.in_c);
+        fill(weight, l.in_c * 9);
+        const std::vector<int32_t> bias(l.in_c, 1000);
+        const std::vector<float> scale(l.in_c, 1.0f / 500.0f);
+        packed_.resize(hm::packed_qs8_dwconv3x3_size(l.in_c));
+        hm::pack_qs8_dwconv3x3(l.in_c, weight.data(), bias.data(), scale.data(), -5, packed_.data());
+        out_.resize(l.op == hm_bench::Op::kDwconv ? oh * ow * l.in_c : 4 * l.h * l.w * l.in_c);
+        break;
+      }
+      case hm_bench::Op::kUpsampleAdd:
+        fill(in_, l.h * l.w * l.in_c);
+        fill(skip_, 4 * l.h * l.w * l.in_c);
+        hm::qs8_add_params(0.05f, -5, 0.04f, 3, 0.07f, {-128, -128, 127}, &add_);
+        out_.resize(4 * l.h * l.w * l.in_c);
+        break;
+      default:
+        break;
+    }
+  }
+  void run() {
+    const hm::QS8Output out{-128, -128, 127};
+    const size_t oh = (l_.h + l_.stride - 1) / l_.stride;
+    switch (l_.op) {
+      case hm_bench::Op::kConv1x1:
+        hm::qs8_conv1x1(in_.data(), l_.w, l_.in_c, packed_.data(), l_.out_c, out_.data(), out, 0, l_.h);
+        break;
+      case hm_bench::Op::kDwconv:
+        hm::qs8_dwconv3x3(in_.data(), l_.h, l_.w, l_.in_c, l_.stride, l_.dilation, packed_.data(), -5, out_.data(),
+                          out, 0, oh);
+        break;
+      case hm_bench::Op::kUpsampleDwconv:
+        hm::qs8_upsample2x_dwconv3x3(in_.data(), l_.h, l_.w, l_.in_c, packed_.data(), -5, out_.data(), out, 0,
+                                     2 * l_.h);
+        break;
+      case hm_bench::Op::kUpsampleAdd:
+        hm::qs8_upsample2x_add(in_.data(), l_.h, l_.w, l_.in_c, skip_.data(), out_.data(), add_, 0, 2 * l_.h);
+        break;
+      default:
+        break;
+    }
+  }
+
+ private:
+  hm_bench::Layer l_;
+  std::vector<int8_t> in_, skip_, out_;
+  std::vector<uint8_t> packed_;
+  hm::QS8AddParams add_{};
+};
+
+const char* op_name(hm_bench::Op op) {
+  switch (op) {
+    case hm_bench::Op::kDwconv: return "dwconv3x3";
+    case hm_bench::Op::kConv1x1: return "conv1x1";
+    case hm_bench::Op::kUpsampleAdd: return "upsample+add";
+    case hm_bench::Op::kUpsampleDwconv: return "upsample+dw";
+    default: return "?";
+  }
+}
+
+// Calls per ~20 ms batch, from one timed call after a warm-up.
+template <typename F>
+int calls_per_batch(F&& f) {
+  f();
+  const double t0 = now_ms();
+  f();
+  return std::max(1, static_cast<int>(20.0 / std::max(now_ms() - t0, 1e-3)));
+}
+
+template <typename F>
+double batch_ms(F&& f, int calls) {
+  const double s = now_ms();
+  for (int i = 0; i < calls; ++i) f();
+  return (now_ms() - s) / calls;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  const char* filter = argc > 1 ? argv[1] : "";
+  std::printf("int8 (QS8) vs fp32 kernels, SIMD128, 1 thread, interleaved batches, fastest of 9 each; "
+              "GOP/s count a multiply-add as 2 ops (upsample+add: 1 op per output value)\n\n");
+  std::printf("%-18s %-13s %-22s %9s %9s %9s %9s %7s\n", "layer", "op", "shape (HxWxC -> N)", "fp32 ms", "GFLOP/s",
+              "int8 ms", "GOP/s", "ratio");
+  double fp32_gemm = 0.0, int8_gemm = 0.0, ops_gemm = 0.0, fp32_all = 0.0, int8_all = 0.0;
+  for (const auto& layer : hm_bench::kLayers) {
+    if (!Qs8Runner::supported(layer.op) || !layer.hairmattenet) continue;
+    if (std::strstr(layer.name, filter) == nullptr) continue;
+    hm_bench::LayerRunner fp32(layer);
+    Qs8Runner int8(layer);
+    auto run_fp32 = [&] { fp32.run(false); };
+    auto run_int8 = [&] { int8.run(); };
+    const int n_fp32 = calls_per_batch(run_fp32), n_int8 = calls_per_batch(run_int8);
+    double best_fp32 = 1e30, best_int8 = 1e30;
+    for (int rep = 0; rep < 9; ++rep) {
+      best_fp32 = std::min(best_fp32, batch_ms(run_fp32, n_fp32));
+      best_int8 = std::min(best_int8, batch_ms(run_int8, n_int8));
+    }
+    const double ops = hm_bench::layer_flops(layer);
+    char shape[64];
+    std::snprintf(shape, sizeof shape, "%zux%zux%zu->%zu s%zu d%zu", layer.h, layer.w, layer.in_c, layer.out_c,
+                  layer.stride, layer.dilation);
+    std::printf("%-18s %-13s %-22s %9.3f %9.2f %9.3f %9.2f %6.2fx\n", layer.name, op_name(layer.op), shape,
+                best_fp32, ops / (best_fp32 * 1e6), best_int8, ops / (best_int8 * 1e6), best_fp32 / best_int8);
+    const int r = hm_bench::layer_repeats(layer);
+    fp32_all += best_fp32 * r;
+    int8_all += best_int8 * r;
+    if (layer.op == hm_bench::Op::kConv1x1) {
+      fp32_gemm += best_fp32 * r;
+      int8_gemm += best_int8 * r;
+      ops_gemm += ops * r;
+    }
+  }
+  if (filter[0] == '\0') {
+    std::printf("\nHairMatteNet 224, all 1x1 layers: fp32 %.2f ms (%.1f GFLOP/s), int8 %.2f ms (%.1f GOP/s), "
+                "int8 %.2fx faster\n",
+                fp32_gemm, ops_gemm / (fp32_gemm * 1e6), int8_gemm, ops_gemm / (int8_gemm * 1e6),
+                fp32_gemm / int8_gemm);
+    std::printf("HairMatteNet 224, all layers above: fp32 %.2f ms, int8 %.2f ms, int8 %.2fx faster "
+                "(not the first conv, the head or dec1's folded im2col)\n",
+                fp32_all, int8_all, fp32_all / int8_all);
+  }
+  return 0;
+}

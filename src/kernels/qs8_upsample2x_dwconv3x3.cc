@@ -1,0 +1,147 @@
+// int8 (QS8) nearest 2x upsampling followed by the 3x3 depthwise convolution (stride 1, dilation 1),
+// without the upsampled tensor (qs8_kernels.h; the decoder's last stage, which has no skip).
+//
+// Output (oy, ox) of the 2h x 2w result, tap (ky, kx): upsampled coordinate (oy - 1 + ky, ox - 1 + kx),
+// which reads input pixel (uy / 2, ux / 2), or the input zero point outside [0, 2h) x [0, 2w).
+// The SIMD kernel, like the fp32 one, sums the weights of taps that read the same input pixel, so each
+// output is 4 multiply-adds of a 2x2 input patch instead of 9 (the merged weights need int16 and the
+// products int32: i32x4.extmul_*_i16x8). Exact: a merged tap is outside the image exactly when each of its
+// taps is, and the zero point times the merged weight is the sum of the zero point times each.
+// The two border columns on each side and the last c % 8 channels run the 9-tap depthwise block
+// (kernels/qs8_dwconv_block.h) per pixel.
+#include <algorithm>
+#include <cstring>
+
+#include "kernels/qs8_dwconv_block.h"
+#include "kernels/qs8_kernels.h"
+#include "kernels/simd128.h"
+
+namespace hm {
+namespace {
+
+constexpr size_t kBlock = kernels_internal::kQs8DwBlock;
+constexpr size_t kBlockBytes = kernels_internal::kQs8DwBlockBytes;
+
+// Input coordinate (upsampled u / 2) of output o, tap k on an upsampled axis of 2n, or -1 outside.
+ptrdiff_t up_tap(size_t o, size_t k, size_t n) {
+  const ptrdiff_t u = static_cast<ptrdiff_t>(o + k) - 1;
+  return u >= 0 && u < static_cast<ptrdiff_t>(2 * n) ? u / 2 : -1;
+}
+
+}  // namespace
+
+void qs8_upsample2x_dwconv3x3_scalar(const int8_t* in, size_t h, size_t w, size_t c, const void* packed,
+                                     int8_t in_zero_point, int8_t* out, QS8Output params, size_t y0, size_t y1) {
+  const auto* bytes = static_cast<const uint8_t*>(packed);
+  for (size_t oy = y0; oy < y1; ++oy)
+    for (size_t ox = 0; ox < 2 * w; ++ox)
+      for (size_t ch = 0; ch < c; ++ch) {
+        const uint8_t* block = bytes + ch / kBlock * kBlockBytes;
+        const size_t lane = ch % kBlock;
+        int32_t acc;
+        float scale;
+        std::memcpy(&acc, block + lane * sizeof(int32_t), sizeof acc);
+        std::memcpy(&scale, block + kernels_internal::kQs8DwScalesAt + lane * sizeof(float), sizeof scale);
+        for (size_t ky = 0; ky < 3; ++ky)
+          for (size_t kx = 0; kx < 3; ++kx) {
+            const ptrdiff_t iy = up_tap(oy, ky, h), ix = up_tap(ox, kx, w);
+            const int32_t x = iy < 0 || ix < 0 ? in_zero_point
+                                               : in[(static_cast<size_t>(iy) * w + static_cast<size_t>(ix)) * c + ch];
+            acc += x * static_cast<int8_t>(block[kernels_internal::kQs8DwWeightsAt + (ky * 3 + kx) * kBlock + lane]);
+          }
+        out[((oy - y0) * 2 * w + ox) * c + ch] = qs8_requantize_fp32(acc, scale, params);
+      }
+}
+
+namespace {
+
+// One output pixel, channels [ch_begin, c): the 9-tap path of border columns and the last c % 8 channels.
+void up_dw_pixel(const int8_t* in, size_t w, size_t c, const ptrdiff_t* iy, size_t ox, size_t ch_begin,
+                 const uint8_t* packed, const int8_t* zero_point, int8_t* o,
+                 const kernels_internal::Qs8RequantConstants& kq) {
+  ptrdiff_t ix[3];
+  for (size_t kx = 0; kx < 3; ++kx) ix[kx] = up_tap(ox, kx, w);
+  kernels_internal::qs8_dwconv_pixel(in, w, c, iy, ix, ch_begin, packed, zero_point, o, kq);
+}
+
+// The kernel rows (py = output row parity, a = 0/1 the two input rows it reads) and columns likewise whose
+// weights act on the same input pixel: rows {0} and {1, 2} for an even output, {0, 1} and {2} for an odd.
+constexpr unsigned kMerged[2][2] = {{0b001, 0b110}, {0b011, 0b100}};
+
+// Interior input columns x in [1, w - 1) of one output row, one block of 8 channels: the two outputs
+// 2x, 2x + 1 each read a 2x2 patch of input pixels with the merged weights (sums of up to 4 int8 weights,
+// so int16, and products in int32 through i32x4.extmul): 4 taps instead of 9.
+void up_dw_row_block(const int8_t* r0, const int8_t* r1, size_t w, size_t c, size_t py, const uint8_t* block,
+                     v128_t vzp, int8_t* o, const kernels_internal::Qs8RequantConstants& kq) {
+  const auto* wt = reinterpret_cast<const int8_t*>(block + kernels_internal::kQs8DwWeightsAt);
+  v128_t wk[9];
+  for (size_t t = 0; t < 9; ++t) wk[t] = wasm_i16x8_load8x8(wt + t * kBlock);
+  v128_t merged[2][4];  // [px][a * 2 + b]
+  for (size_t px = 0; px < 2; ++px)
+    for (size_t a = 0; a < 2; ++a)
+      for (size_t b = 0; b < 2; ++b) {
+        v128_t sum = wasm_i16x8_splat(0);
+        for (size_t ky = 0; ky < 3; ++ky)
+          for (size_t kx = 0; kx < 3; ++kx)
+            if ((kMerged[py][a] >> ky & 1) && (kMerged[px][b] >> kx & 1)) sum = wasm_i16x8_add(sum, wk[ky * 3 + kx]);
+        merged[px][a * 2 + b] = sum;
+      }
+  const v128_t bias_lo = wasm_v128_load(block), bias_hi = wasm_v128_load(block + 16);
+  const v128_t scale_lo = wasm_v128_load(block + kernels_internal::kQs8DwScalesAt);
+  const v128_t scale_hi = wasm_v128_load(block + kernels_internal::kQs8DwScalesAt + 16);
+  for (size_t x = 1; x + 1 < w; ++x) {
+    const size_t p = (x - 1) * c;
+    const v128_t a0 = r0 ? wasm_i16x8_load8x8(r0 + p) : vzp, a1 = r0 ? wasm_i16x8_load8x8(r0 + p + c) : vzp,
+                 a2 = r0 ? wasm_i16x8_load8x8(r0 + p + 2 * c) : vzp;
+    const v128_t b0 = r1 ? wasm_i16x8_load8x8(r1 + p) : vzp, b1 = r1 ? wasm_i16x8_load8x8(r1 + p + c) : vzp,
+                 b2 = r1 ? wasm_i16x8_load8x8(r1 + p + 2 * c) : vzp;
+    const v128_t in[2][4] = {{a0, a1, b0, b1}, {a1, a2, b1, b2}};
+    for (size_t px = 0; px < 2; ++px) {
+      v128_t lo = bias_lo, hi = bias_hi;
+      for (size_t t = 0; t < 4; ++t) {
+        lo = wasm_i32x4_add(lo, wasm_i32x4_extmul_low_i16x8(in[px][t], merged[px][t]));
+        hi = wasm_i32x4_add(hi, wasm_i32x4_extmul_high_i16x8(in[px][t], merged[px][t]));
+      }
+      lo = kernels_internal::qs8_fmagic(wasm_f32x4_mul(wasm_f32x4_convert_i32x4(lo), scale_lo), kq);
+      hi = kernels_internal::qs8_fmagic(wasm_f32x4_mul(wasm_f32x4_convert_i32x4(hi), scale_hi), kq);
+      wasm_v128_store64_lane(o + (2 * x + px) * c, kernels_internal::qs8_pack16(lo, hi, lo, hi, kq), 0);
+    }
+  }
+}
+
+}  // namespace
+
+void qs8_upsample2x_dwconv3x3(const int8_t* in, size_t h, size_t w, size_t c, const void* packed,
+                              int8_t in_zero_point, int8_t* out, QS8Output params, size_t y0, size_t y1) {
+  const auto* bytes = static_cast<const uint8_t*>(packed);
+  const kernels_internal::Qs8RequantConstants kq(params);
+  int8_t zero_point[kBlock];
+  std::memset(zero_point, in_zero_point, sizeof zero_point);
+  const v128_t vzp = wasm_i16x8_splat(in_zero_point);
+  const size_t full = c / kBlock * kBlock;
+  for (size_t oy = y0; oy < y1; ++oy) {
+    ptrdiff_t iy[3];
+    for (size_t ky = 0; ky < 3; ++ky) iy[ky] = up_tap(oy, ky, h);
+    int8_t* o_row = out + (oy - y0) * 2 * w * c;
+    // Border columns (x = 0 and x = w - 1: outputs 0, 1, 2w - 2, 2w - 1) per pixel; with w <= 2 all are.
+    const size_t interior_end = w > 2 ? 2 * (w - 1) : 2;
+    for (size_t ox = 0; ox < std::min<size_t>(2, 2 * w); ++ox)
+      up_dw_pixel(in, w, c, iy, ox, 0, bytes, zero_point, o_row + ox * c, kq);
+    for (size_t ox = interior_end; ox < 2 * w; ++ox)
+      up_dw_pixel(in, w, c, iy, ox, 0, bytes, zero_point, o_row + ox * c, kq);
+    if (w <= 2) continue;
+    // The two input rows an output row reads: y - 1 and y for an even one, y and y + 1 for an odd one.
+    const size_t py = oy % 2;
+    const ptrdiff_t ra = static_cast<ptrdiff_t>(oy / 2) - 1 + static_cast<ptrdiff_t>(py), rb = ra + 1;
+    for (size_t ch = 0; ch < full; ch += kBlock) {
+      const int8_t* r0 = ra >= 0 && ra < static_cast<ptrdiff_t>(h) ? in + static_cast<size_t>(ra) * w * c + ch : nullptr;
+      const int8_t* r1 = rb >= 0 && rb < static_cast<ptrdiff_t>(h) ? in + static_cast<size_t>(rb) * w * c + ch : nullptr;
+      up_dw_row_block(r0, r1, w, c, py, bytes + ch / kBlock * kBlockBytes, vzp, o_row + ch, kq);
+    }
+    if (full < c)
+      for (size_t ox = 2; ox < interior_end; ++ox)
+        up_dw_pixel(in, w, c, iy, ox, full, bytes, zero_point, o_row + ox * c, kq);
+  }
+}
+
+}  // namespace hm
