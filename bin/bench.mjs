@@ -41,7 +41,7 @@ export async function runBench(args) {
   const frame = syntheticFrame(size);
   const rows = [];
   for (const threads of threadList) {
-    const hm = await HairMatte.create({ model, threads, refine, build, inputSize: args['random-weights'] ? 0 : size });
+    const hm = await HairMatte.create({ model, threads, refine, build, inputSize: args['random-weights'] ? undefined : size });
     try {
       for (let i = 0; i < warmup; i++) hm.segment(frame);
       const times = [];

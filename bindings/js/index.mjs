@@ -26,6 +26,7 @@ function fail(message) {
 }
 
 function describe(value) {
+  if (value === undefined) return 'nothing (undefined)';
   if (value === null) return 'null';
   if (Array.isArray(value)) return 'an array';
   if (ArrayBuffer.isView(value)) return `a ${value.constructor.name}`;
@@ -59,7 +60,7 @@ function normalizeOptions(options) {
     refine: options.refine === undefined ? 'guided' : options.refine,
     temporal: options.temporal === undefined ? 0 : options.temporal,
     trackHead: options.trackHead === undefined ? true : options.trackHead,
-    inputSize: options.inputSize === undefined ? 0 : options.inputSize,
+    inputSize: options.inputSize,
     wasmPath: options.wasmPath,
     locateFile: options.locateFile,
     build: options.build === undefined ? 'auto' : options.build,
@@ -75,7 +76,8 @@ function normalizeOptions(options) {
     fail(`temporal must be a number in [0, 1] (0 = off), got ${describe(out.temporal)}`);
   }
   if (typeof out.trackHead !== 'boolean') fail(`trackHead must be true or false, got ${describe(out.trackHead)}`);
-  if (out.inputSize !== 0) {
+  // Omitted: the size the model was trained at. 0 is not a way to say that (it used to mean it, silently).
+  if (out.inputSize !== undefined) {
     checkInteger('inputSize', out.inputSize, 32, 2048);
     if (out.inputSize % 32 !== 0) fail(`inputSize must be a multiple of 32, got ${out.inputSize}`);
   }
@@ -96,7 +98,7 @@ function normalizeOptions(options) {
       arch: model.random,
       decoderDepth: model.decoderDepth === undefined ? 64 : model.decoderDepth,
       widthPermille: model.widthPermille === undefined ? 1000 : model.widthPermille,
-      inputSize: model.inputSize === undefined ? (out.inputSize || 224) : model.inputSize,
+      inputSize: model.inputSize === undefined ? (out.inputSize ?? 224) : model.inputSize,
       seed: model.seed === undefined ? 1 : model.seed,
     };
     checkInteger('model.decoderDepth', out.randomModel.decoderDepth, 1, 1024);
@@ -136,7 +138,7 @@ export class HairMatte {
       let error;
       if (modelBytes) {
         module.copyInto(engine.modelBuffer(modelBytes.length), modelBytes);
-        error = engine.loadModel(opts.inputSize, threads);
+        error = engine.loadModel(opts.inputSize ?? 0, threads);  // 0: the model's own size (embind.cc)
       } else {
         const r = opts.randomModel;
         error = engine.randomModel(r.arch, r.decoderDepth, r.widthPermille, r.inputSize, r.seed, threads);
@@ -330,6 +332,7 @@ function normalizeLook(look) {
     mode: look.mode === undefined ? 'solid' : look.mode,
     strength: look.strength === undefined ? 0.8 : look.strength,
   };
+  if (out.color === undefined) fail("recolor() needs a color: { color: '#RRGGBB' }");
   if (typeof out.color !== 'string' || !HEX_COLOR.test(out.color)) {
     fail(`color must be a '#RRGGBB' string, got ${describe(out.color)}`);
   }
