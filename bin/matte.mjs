@@ -17,7 +17,8 @@ export async function runMatte(args) {
   const failed = [...unreadable];
   if (failFast && failed.length) return report(0, failed, args.out, jobs.length);
   // Still photos are independent: no temporal smoothing, and the head square is re-centred per image.
-  const hm = await HairMatte.create({ model, refine, threads, temporal: 0 });
+  const create = () => HairMatte.create({ model, refine, threads, temporal: 0 });
+  let hm = await create();
   const bar = progress(jobs.length, { force: args.progress === true });
   let written = 0;
   let notTried = 0;
@@ -30,8 +31,13 @@ export async function runMatte(args) {
         writePng(hm, job.output, hm.segment(image));
         written++;
       } catch (e) {
-        if (hm.disposed || e instanceof WebAssembly.RuntimeError) throw e;  // the engine itself is gone
         failed.push({ input: job.input, reason: e.message.replace(/^hairmatte: /, '').replace(`${job.input}: `, '') });
+        // The engine promises an Error, never an abort; should a module abort all the same, the image is
+        // listed and the run goes on with a fresh instance.
+        if (e instanceof WebAssembly.RuntimeError) {
+          hm.dispose();
+          hm = await create();
+        }
         if (failFast) {
           notTried = jobs.length - i - 1;
           break;
