@@ -140,3 +140,18 @@ test('--out naming a file is a clear usage error, not EEXIST', () => {
   assert.match(run.stderr, /^hairmatte: --out .*not-a-folder: exists and is not a folder\n$/);
   assert.doesNotMatch(run.stderr, /EEXIST/);
 });
+
+test('a model whose network is too large for the wasm memory: one line naming both sizes, exit 1, no "Aborted()"', async () => {
+  const bundled = path.join(REPO_ROOT, 'dist', 'models', 'hairmattenet.hmm');
+  if (!fs.existsSync(bundled)) return;  // made by scripts/build-wasm.sh
+  const { crc32 } = await import('../../benchmarks/peers/model-file.mjs');
+  const bytes = new Uint8Array(fs.readFileSync(bundled));
+  const view = new DataView(bytes.buffer);
+  view.setUint32(24, 4096, true);  // the header's input size
+  view.setUint32(bytes.length - 4, crc32(bytes.subarray(0, bytes.length - 4)), true);
+  fs.writeFileSync(path.join(dir, 'big.hmm'), bytes);
+  const run = cli(['matte', path.join(dir, 'in', 'a.png'), '--out', path.join(dir, 'out-big'), '--model', path.join(dir, 'big.hmm')]);
+  assert.equal(run.status, 1, run.stderr);
+  assert.match(run.stderr, /^hairmatte: hairmattenet \(decoder depth 64\) at input 4096 needs \d+ MB of memory .* but the wasm memory limit is 2048 MB[^\n]*\n$/);
+  assert.doesNotMatch(run.stderr + run.stdout, /Aborted/);
+});
