@@ -8,21 +8,24 @@ import { HairMatte } from '../bindings/js/index.mjs';
 import { UsageError } from './args.mjs';
 import { engineOptions } from './model-option.mjs';
 import { readImageFile, progress } from './images.mjs';
+import { stillEngineOptions, segmentStill } from './matte.mjs';
 
 export const EVAL_SPEC = {
-  data: 'string', model: 'string', 'random-weights': 'boolean', refine: 'string', threads: 'int-list', size: 'int',
+  data: 'string', model: 'string', 'random-weights': 'boolean', refine: 'string', quality: 'string', threads: 'int-list', size: 'int',
   split: 'string', part: 'string', limit: 'int', json: 'boolean', progress: 'boolean', help: 'boolean',
 };
-export const EVAL_HELP = `usage: hairmatte eval --data DIR [--model NAME|FILE] [--refine guided|none] [--json]
-                      [--size S] [--split FILE] [--part val|train] [--limit N] [--random-weights] [--threads N]
-                      [--progress]
+export const EVAL_HELP = `usage: hairmatte eval --data DIR [--model NAME|FILE] [--refine guided|none] [--quality fast|best]
+                      [--json] [--size S] [--split FILE] [--part val|train] [--limit N] [--random-weights]
+                      [--threads N] [--progress]
 
   DIR/images/*.jpg with DIR/masks/<same name>.png (hair where >= 128), or the shared hair set
   (DIR/manifest.csv, DIR/<source>/images|masks; its validation split by default).
+  Each photo is segmented exactly as \`hairmatte matte\` does it (the whole photo, as it is).
   Prints F1, Performance ((TP-FP)/(TP+FN)), IoU, Accuracy (threshold 0.5) and the gradient-consistency
   loss (paper Eq. 1 on the 8-bit matte read as a soft matte, alpha/255), means over images, per source.
   --model NAME|FILE   'hairmattenet' (default) or 'hairsegnet' (bundled), or a .hmm file
   --refine MODE       guided (default) or none
+  --quality Q         fast (default) or best (the network also on the mirror image; twice its time)
   --size S            network input size (default: the model's)
   --split FILE        split file for a manifest folder (default training/splits/hair_split.json)
   --part P            val (default) or train
@@ -201,9 +204,10 @@ export function limitPerSource(samples, limit) {
 }
 
 // ---------------------------------------------------------------------------------------------------
-// The protocol of training/evaluate.py: the whole image is stretched to a square (the network sees all
-// of it, no head crop) and the matte is resized back to the image's resolution. The square's side is the
-// image's long side, so the guided filter still works at (about) full resolution.
+// What users get: segment() on the photo as it is, a still (the engine stretches the whole photo to the
+// network's square, as in training, and maps the matte back; docs/matting.md). For comparison,
+// `stretch: true` is the old protocol of training/evaluate.py done outside the engine: the photo stretched
+// to a square at its long side, segmented, and the matte resized back.
 
 // Bilinear resize with half-pixel centres (PyTorch align_corners=False), `channels` per pixel.
 function axis(size, outSize) {
@@ -239,9 +243,17 @@ export function resizeBilinear(src, width, height, channels, outWidth, outHeight
   return out;
 }
 
-// The matte of a whole still image, as P(hair) in [0, 1] at the image's resolution (Float32Array).
-// `segment` takes an RGBA frame and returns its 8-bit alpha (HairMatte.segment, or a peer's).
-export async function stillMatte(segment, image) {
+// The matte of a photo as P(hair) in [0, 1] at its resolution (Float32Array). `segment` takes an RGBA
+// frame and returns its 8-bit alpha (HairMatte.segment, or a peer's).
+export async function photoMatte(segment, image) {
+  const alpha = (await segment(image)).data;
+  const soft = Float32Array.from(alpha);
+  for (let i = 0; i < soft.length; i++) soft[i] /= 255;
+  return soft;
+}
+
+// The same, with the photo stretched to a square at its long side first and the matte resized back.
+export async function stretchedMatte(segment, image) {
   const { width, height } = image;
   const side = Math.max(width, height);
   const square = width === height ? image
@@ -265,14 +277,16 @@ export function maskPlane(decoded, image, file) {
 
 // Runs `segment` (frame -> 8-bit matte, or a promise of one) over the samples: per-image rows and group
 // means. `decoder` is a HairMatte (its decodeImage reads JPEG/PNG); `inspect(sample, image, prob, mask)`
-// may look at each prediction (failure-mode counts) and return extra fields for the row.
-export async function evaluateSamples(decoder, segment, samples, { onImage = () => {}, inspect } = {}) {
+// may look at each prediction (failure-mode counts) and return extra fields for the row; `stretch`: the
+// old pre-stretched protocol (stretchedMatte), for comparison only.
+export async function evaluateSamples(decoder, segment, samples, { onImage = () => {}, inspect, stretch = false } = {}) {
+  const matteOf = stretch ? stretchedMatte : photoMatte;
   const rows = [];
   for (const [i, s] of samples.entries()) {
     onImage(i, s);
     const image = readImageFile(decoder, s.image);
     const mask = maskPlane(readImageFile(decoder, s.mask), image, s.mask);
-    const prob = await stillMatte(segment, image);
+    const prob = await matteOf(segment, image);
     const row = { source: s.source, id: s.id, note: s.note, metrics: imageMetrics(image, prob, mask) };
     if (inspect) row.extra = inspect(s, image, prob, mask);
     rows.push(row);
@@ -292,16 +306,16 @@ export function formatTable(groups) {
 export async function runEval(args) {
   if (!args.data) throw new UsageError('eval needs --data DIR');
   const { model, refine, threads } = engineOptions(args, { size: args.size });
+  const create = stillEngineOptions({ model, refine, threads, quality: args.quality });
   const samples = limitPerSource(listSamples(args.data, { split: args.split, part: args.part ?? 'val' }), args.limit);
-  const create = { model, refine, threads, temporal: 0, trackHead: false };
   if (args.size && !args['random-weights']) create.inputSize = args.size;
   const hm = await HairMatte.create(create);
   const bar = progress(samples.length, { force: args.progress === true });
   let result;
   const t0 = performance.now();
   try {
-    // Stills are independent: temporal smoothing off, no head tracking (the whole square is the frame).
-    result = await evaluateSamples(hm, (frame) => { hm.reset(); return hm.segment(frame); }, samples,
+    // Exactly as `hairmatte matte` segments each photo.
+    result = await evaluateSamples(hm, (frame) => segmentStill(hm, frame), samples,
       { onImage: (i, s) => bar.step(i, s.image) });
     bar.step(samples.length, 'done');
   } finally {
@@ -311,10 +325,10 @@ export async function runEval(args) {
   hm.dispose();
   const report = {
     model: typeof model === 'string' ? path.basename(model) : `random ${model.random}`, arch: info.model,
-    inputSize: info.inputSize, refine, softMatte: '8-bit alpha / 255', threshold: 0.5, part: args.part ?? 'val',
+    inputSize: info.inputSize, refine, quality: info.quality, softMatte: '8-bit alpha / 255', threshold: 0.5, part: args.part ?? 'val',
     seconds: Math.round((performance.now() - t0) / 100) / 10, groups: result.groups,
   };
   if (args.json) console.log(JSON.stringify(report, (k, v) => (Number.isNaN(v) ? null : v), 1));
-  else console.log(`${report.model} (${info.model}, ${info.inputSize}x${info.inputSize}, refine ${refine}), ${samples.length} images\n${formatTable(result.groups)}`);
+  else console.log(`${report.model} (${info.model}, ${info.inputSize}x${info.inputSize}, refine ${refine}, quality ${info.quality}), ${samples.length} images\n${formatTable(result.groups)}`);
   return 0;
 }

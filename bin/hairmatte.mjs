@@ -18,12 +18,15 @@ commands:
 
 hairmatte <command> --help shows the options of a command.`,
   matte: `usage: hairmatte matte <image|dir>... --out DIR [--model NAME|FILE] [--refine guided|none]
-                       [--random-weights] [--threads N] [--progress] [--keep-going | --fail-fast]
+                       [--quality fast|best] [--random-weights] [--threads N] [--progress]
+                       [--keep-going | --fail-fast]
 
   writes DIR/<path relative to the input folder (or the file name), extension .png>: the 8-bit alpha
   matte at the image's resolution. Folders are searched recursively for .jpg, .jpeg and .png files.
+  Each photo is seen whole by the network (stretched to its square input, as in training).
   --model NAME|FILE   'hairmattenet' (default) or 'hairsegnet' (bundled), or a .hmm file
   --refine MODE       guided (default) or none
+  --quality Q         fast (default) or best (the network also on the mirror image; twice its time)
   --random-weights    the named architecture with random weights (for trying the tool out)
   --threads N         threads (default 1)
   --progress          show the progress bar on stderr even when it is not a terminal (it shows on a
@@ -34,7 +37,8 @@ hairmatte <command> --help shows the options of a command.`,
   Symbolic links to images and folders are followed; use ./-name (or --) for a file named like an option.`,
   recolor: `usage: hairmatte recolor <image> --color '#RRGGBB' [--mode solid|ombre|highlights]
                          [--color-end '#RRGGBB'] [--strength 0..1] --out FILE.png
-                         [--model NAME|FILE] [--refine guided|none] [--random-weights] [--threads N]
+                         [--model NAME|FILE] [--refine guided|none] [--quality fast|best]
+                         [--random-weights] [--threads N]
 
   --color       target hair colour (the roots, for ombre)
   --mode        solid (default), ombre (--color to --color-end from roots to tips) or highlights
@@ -56,7 +60,7 @@ hairmatte <command> --help shows the options of a command.`,
   --json              print the rows as JSON instead of a table`,
 };
 
-const ENGINE_OPTIONS = { model: 'string', 'random-weights': 'boolean', refine: 'string', threads: 'int-list', help: 'boolean' };
+const ENGINE_OPTIONS = { model: 'string', 'random-weights': 'boolean', refine: 'string', quality: 'string', threads: 'int-list', help: 'boolean' };
 const SPECS = {
   matte: { ...ENGINE_OPTIONS, out: 'string', progress: 'boolean', 'keep-going': 'boolean', 'fail-fast': 'boolean' },
   eval: EVAL_SPEC,

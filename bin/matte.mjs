@@ -7,17 +7,32 @@ import { UsageError } from './args.mjs';
 import { engineOptions } from './model-option.mjs';
 import { planOutputs, readImageFile, writePng, progress, checkOutputFolder } from './images.mjs';
 
+// The engine options of every command that segments photos (matte, recolor, eval): each photo is a
+// still, seen whole by the network (temporal 0: no state carries from one photo to the next).
+export function stillEngineOptions({ model, refine, threads, quality }) {
+  if (quality !== undefined && !['fast', 'best'].includes(quality)) {
+    throw new UsageError(`--quality must be fast or best, got '${quality}'`);
+  }
+  return { model, refine, threads, temporal: 0, ...(quality === undefined ? {} : { quality }) };
+}
+
+// One photo's matte, independent of the photos before it.
+export function segmentStill(hm, image) {
+  hm.reset();
+  return hm.segment(image);
+}
+
 export async function runMatte(args) {
   if (!args.out) throw new UsageError('matte needs --out DIR');
   if (args['keep-going'] && args['fail-fast']) throw new UsageError('--keep-going and --fail-fast exclude each other');
   const failFast = args['fail-fast'] === true;
   checkOutputFolder(args.out);
   const { model, refine, threads } = engineOptions(args);
+  const createOptions = stillEngineOptions({ model, refine, threads, quality: args.quality });  // usage errors first
   const { jobs, unreadable } = planOutputs(args._, args.out);
   const failed = [...unreadable];
   if (failFast && failed.length) return report(0, failed, args.out, jobs.length);
-  // Still photos are independent: no temporal smoothing, and the head square is re-centred per image.
-  const create = () => HairMatte.create({ model, refine, threads, temporal: 0 });
+  const create = () => HairMatte.create(createOptions);
   let hm = await create();
   const bar = progress(jobs.length, { force: args.progress === true });
   let written = 0;
@@ -27,8 +42,7 @@ export async function runMatte(args) {
       bar.step(i, job.input);
       try {
         const image = readImageFile(hm, job.input);
-        hm.reset();
-        writePng(hm, job.output, hm.segment(image));
+        writePng(hm, job.output, segmentStill(hm, image));
         written++;
       } catch (e) {
         failed.push({ input: job.input, reason: e.message.replace(/^hairmatte: /, '').replace(`${job.input}: `, '') });

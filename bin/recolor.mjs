@@ -3,6 +3,7 @@ import { HairMatte } from '../bindings/js/index.mjs';
 import { UsageError } from './args.mjs';
 import { engineOptions } from './model-option.mjs';
 import { readImageFile, writePng } from './images.mjs';
+import { stillEngineOptions, segmentStill } from './matte.mjs';
 
 // A decimal number as people write it: 0.5, .5, 1, 1e-1, 5E-1 (not hex, not Infinity, not '').
 const DECIMAL = /^\+?(\d+\.?\d*|\.\d+)(e[+-]?\d+)?$/i;
@@ -31,12 +32,12 @@ export async function runRecolor(args) {
     throw new UsageError(`--mode must be ${MODES.join(', ')}, got '${args.mode}'`);
   }
   const { model, refine, threads } = engineOptions(args);
-  const hm = await HairMatte.create({ model, refine, threads });
+  const hm = await HairMatte.create(stillEngineOptions({ model, refine, threads, quality: args.quality }));
   try {
     const image = readImageFile(hm, args._[0]);
     const look = { color: args.color, mode: args.mode ?? 'solid', strength: strength ?? 0.8 };
     if (args['color-end'] !== undefined) look.colorEnd = args['color-end'];
-    writePng(hm, args.out, hm.recolor(image, look));
+    writePng(hm, args.out, hm.recolor(image, look, segmentStill(hm, image)));
   } finally {
     hm.dispose();
   }

@@ -85,22 +85,22 @@ class EngineBinding {
   val alphaView() { return val(typed_memory_view(alpha_.size(), alpha_.data())); }
 
   // The network's P(hair) for the frame last written into frameBuffer(width, height), at the frame's
-  // resolution (FrameSegmenter::probability); then probabilityView() and probabilitySquare().
+  // resolution (FrameSegmenter::probability); then probabilityView() and probabilityRegion().
   std::string probability(uint32_t width, uint32_t height) {
     if (!segmenter_) return "no model loaded";
     if (frame_.size() != static_cast<size_t>(width) * height * 4)
       return "frame size does not match the last frameBuffer() call";
     probability_.resize(static_cast<size_t>(width) * height);
     return segmenter_
-        ->probability(frame_.data(), width, height, static_cast<size_t>(width) * 4, probability_.data(), &square_)
+        ->probability(frame_.data(), width, height, static_cast<size_t>(width) * 4, probability_.data(), &region_)
         .message;
   }
   val probabilityView() { return val(typed_memory_view(probability_.size(), probability_.data())); }
-  // [x, y, size] of the square the last probability() call ran the network on, in frame pixels.
-  val probabilitySquare() const {
-    val square = val::array();
-    square.call<void>("push", square_.x, square_.y, square_.size);
-    return square;
+  // [x, y, width, height] of the region the last probability() call ran the network on, in frame pixels.
+  val probabilityRegion() const {
+    val region = val::array();
+    region.call<void>("push", region_.x, region_.y, region_.width, region_.height);
+    return region;
   }
 
   // --- recolour (docs/recolor.md; the same formula as the page's shader) ---
@@ -169,8 +169,9 @@ class EngineBinding {
   val encodedView() { return val(typed_memory_view(encoded_.size(), encoded_.data())); }
 
   // --- options and state ---
-  // refine: "guided" | "none"; temporal: [0, 1]; track_head: follow the head with the network's square.
-  std::string setOptions(const std::string& refine, float temporal, bool track_head) {
+  // refine: "guided" | "none"; temporal: [0, 1]; track_head: follow the head in video (temporal > 0);
+  // quality: "fast" | "best" (the network also on the mirror image, averaged).
+  std::string setOptions(const std::string& refine, float temporal, bool track_head, const std::string& quality) {
     if (!segmenter_) return "no model loaded";
     MatteOptions options = segmenter_->options();
     if (refine == "guided") {
@@ -180,9 +181,12 @@ class EngineBinding {
     } else {
       return "refine must be 'guided' or 'none', got '" + refine + "'";
     }
+    if (quality != "fast" && quality != "best") return "quality must be 'fast' or 'best', got '" + quality + "'";
     options.temporal = temporal;
     options.track_head = track_head;
-    return segmenter_->set_options(options).message;
+    const std::string error = segmenter_->set_options(options).message;
+    if (error.empty()) segmenter_->set_quality(quality == "best" ? Quality::kBest : Quality::kFast);
+    return error;
   }
   void reset() {
     if (segmenter_) segmenter_->reset();
@@ -220,7 +224,10 @@ class EngineBinding {
     Status status;
     auto segmenter = FrameSegmenter::create(std::move(model), input_size, threads, &status);
     if (!segmenter) return status.message;
-    if (segmenter_) segmenter->set_options(segmenter_->options());  // a reload keeps the options
+    if (segmenter_) {  // a reload keeps the options
+      segmenter->set_options(segmenter_->options());
+      segmenter->set_quality(segmenter_->quality());
+    }
     segmenter_ = std::move(segmenter);
     return "";
   }
@@ -228,7 +235,7 @@ class EngineBinding {
   std::unique_ptr<FrameSegmenter> segmenter_;
   std::vector<uint8_t> model_bytes_, frame_, alpha_, matte_, recolored_, file_, decoded_, encoded_;
   std::vector<float> probability_;
-  CropSquare square_;
+  CropRect region_;
   uint32_t decoded_width_ = 0, decoded_height_ = 0;
 };
 
@@ -256,7 +263,7 @@ EMSCRIPTEN_BINDINGS(hairmatte) {
       .function("alphaView", &EngineBinding::alphaView)
       .function("probability", &EngineBinding::probability)
       .function("probabilityView", &EngineBinding::probabilityView)
-      .function("probabilitySquare", &EngineBinding::probabilitySquare)
+      .function("probabilityRegion", &EngineBinding::probabilityRegion)
       .function("matteBuffer", &EngineBinding::matteBuffer)
       .function("recolor", &EngineBinding::recolor)
       .function("recoloredView", &EngineBinding::recoloredView)

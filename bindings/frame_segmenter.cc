@@ -1,5 +1,6 @@
 #include "frame_segmenter.h"
 
+#include <cstring>
 #include <string>
 
 namespace hm {
@@ -29,7 +30,7 @@ std::unique_ptr<FrameSegmenter> FrameSegmenter::create(std::shared_ptr<const Mod
 }
 
 Status FrameSegmenter::run_network(const uint8_t* rgba, size_t width, size_t height, size_t row_stride,
-                                   CropSquare* crop) {
+                                   CropRect* crop) {
   if (width == 0 || height == 0 || width > kMaxFrameSide || height > kMaxFrameSide)
     return Status::error("frame size " + std::to_string(width) + "x" + std::to_string(height) +
                          " is outside 1.." + std::to_string(kMaxFrameSide) + " per side");
@@ -40,13 +41,31 @@ Status FrameSegmenter::run_network(const uint8_t* rgba, size_t width, size_t hei
                                       input_.data(), crop);
   if (!st.ok) return st;
   network_->run(input_.data(), s * 4, probability_.data());
+  if (quality_ == Quality::kBest) average_with_mirror();
   return st;
+}
+
+void FrameSegmenter::average_with_mirror() {
+  const size_t s = network_->input_size();
+  mirrored_input_.resize(s * s * 4);
+  mirrored_probability_.resize(s * s);
+  for (size_t v = 0; v < s; ++v) {
+    const uint8_t* row = input_.data() + v * s * 4;
+    uint8_t* out = mirrored_input_.data() + v * s * 4;
+    for (size_t u = 0; u < s; ++u) std::memcpy(out + u * 4, row + (s - 1 - u) * 4, 4);  // one RGBA pixel
+  }
+  network_->run(mirrored_input_.data(), s * 4, mirrored_probability_.data());
+  for (size_t v = 0; v < s; ++v) {
+    float* row = probability_.data() + v * s;
+    const float* mirrored = mirrored_probability_.data() + v * s;
+    for (size_t u = 0; u < s; ++u) row[u] = 0.5f * (row[u] + mirrored[s - 1 - u]);
+  }
 }
 
 Status FrameSegmenter::segment(const uint8_t* rgba, size_t width, size_t height, size_t row_stride,
                                uint8_t* alpha) {
   if (!alpha) return Status::error("null alpha buffer");
-  CropSquare crop;
+  CropRect crop;
   Status st = run_network(rgba, width, height, row_stride, &crop);
   if (!st.ok) return st;
   return pipeline_.finish(rgba, static_cast<int>(width), static_cast<int>(height), row_stride,
@@ -54,11 +73,11 @@ Status FrameSegmenter::segment(const uint8_t* rgba, size_t width, size_t height,
 }
 
 Status FrameSegmenter::probability(const uint8_t* rgba, size_t width, size_t height, size_t row_stride,
-                                   float* probability, CropSquare* square) {
-  if (!probability || !square) return Status::error("null probability buffer");
-  Status st = run_network(rgba, width, height, row_stride, square);
+                                   float* probability, CropRect* region) {
+  if (!probability || !region) return Status::error("null probability buffer");
+  Status st = run_network(rgba, width, height, row_stride, region);
   if (!st.ok) return st;
-  sample_crop_probability(probability_.data(), static_cast<int>(network_->input_size()), *square, 1.0f,
+  sample_crop_probability(probability_.data(), static_cast<int>(network_->input_size()), *region, 1.0f,
                           static_cast<int>(width), static_cast<int>(height), probability);
   return st;
 }

@@ -1,13 +1,14 @@
 // Figures for docs/: made only from shippable images. The astronaut portrait (Eileen Collins, NASA,
 // public domain) comes from Debian's python3-skimage package: `apt-get download` + `dpkg -x` into
 // test-artifacts/results/skimage (the package is not installed). The figures show the portrait's head
-// (makeFigures below lists them); run alone: `npm run figures`.
+// (makeFigures below lists them) and what the network sees (view-figure.mjs); run alone: `npm run figures`.
 import fs from 'node:fs';
 import path from 'node:path';
 import { spawnSync } from 'node:child_process';
 import { HairMatte } from '../bindings/js/index.mjs';
 import { resizeBilinear } from '../bin/eval.mjs';
 import { REPO_ROOT } from './browser/server.mjs';
+import { makeViewFigure } from './view-figure.mjs';
 
 const WORK = path.join(REPO_ROOT, 'test-artifacts', 'results', 'skimage');
 const ASTRONAUT = path.join(WORK, 'x', 'usr', 'lib', 'python3', 'dist-packages', 'skimage', 'data', 'astronaut.png');
@@ -118,8 +119,14 @@ export async function makeFigures(models) {
     recolor.looks = RECOLOR_LOOKS.map(([, look]) => look);
     recolorEngine.dispose();
   }
+  let view = null;
+  if (models.hairmattenet && fs.existsSync(models.hairmattenet)) {
+    const name = path.join(FIGURES, 'what-the-network-sees.png');
+    view = { file: path.relative(REPO_ROOT, name), ...await makeViewFigure(codec, photo, models.hairmattenet, name) };
+    shrinkPng(name);
+  }
   codec.dispose();
-  return { file: path.relative(REPO_ROOT, out), source: 'astronaut.png of Debian python3-skimage (NASA, public domain)', captions, recolor };
+  return { file: path.relative(REPO_ROOT, out), source: 'astronaut.png of Debian python3-skimage (NASA, public domain)', captions, recolor, view };
 }
 
 // `npm run figures` (node evaluation/figures.mjs): the figures from the shipped models in models/.

@@ -2,6 +2,7 @@
 // our engine in Node (the same wasm as in browsers), or MediaPipe's hair segmenter in the Chromium page.
 import { HairMatte } from '../bindings/js/index.mjs';
 import { evaluateSamples } from '../bin/eval.mjs';
+import { stillEngineOptions, segmentStill } from '../bin/matte.mjs';
 import { inspectFailureModes } from './failure-modes.mjs';
 
 const inspect = (sample, image, prob, mask) => inspectFailureModes(image, prob, mask);
@@ -15,17 +16,26 @@ function progressLine(label, total) {
   };
 }
 
-// variant: { model: file or {random}, refine, inputSize? }; threads do not change the result (the engine
-// is bit-exact across thread counts), so 2 are used to finish sooner.
+// variant: { model: file or {random}, refine, inputSize?, quality?, stretch? }: each photo segmented as
+// `hairmatte matte` does (stretch: the old pre-stretched protocol, for comparison). Threads do not change
+// the result (the engine is bit-exact across thread counts), so 2 are used to finish sooner.
 export async function engineQuality(variant, samples, label) {
-  const hm = await HairMatte.create({ model: variant.model, refine: variant.refine, threads: 2, temporal: 0, trackHead: false,
+  const hm = await HairMatte.create({ ...stillEngineOptions({ model: variant.model, refine: variant.refine, threads: 2, quality: variant.quality }),
     ...(variant.inputSize ? { inputSize: variant.inputSize } : {}) });
   try {
     const t0 = performance.now();
-    const { rows, groups } = await evaluateSamples(hm, (frame) => { hm.reset(); return hm.segment(frame); }, samples,
-      { onImage: progressLine(label, samples.length), inspect });
-    return { info: { arch: hm.info.model, inputSize: hm.info.inputSize, refine: variant.refine, decoderDepth: hm.info.decoderDepth },
-      seconds: (performance.now() - t0) / 1000, groups, rows };
+    let segmentMs = 0;
+    const timed = (frame) => {
+      const t = performance.now();
+      const matte = segmentStill(hm, frame);
+      segmentMs += performance.now() - t;
+      return matte;
+    };
+    const { rows, groups } = await evaluateSamples(hm, timed, samples,
+      { onImage: progressLine(label, samples.length), inspect, stretch: variant.stretch === true });
+    return { info: { arch: hm.info.model, inputSize: hm.info.inputSize, refine: variant.refine, quality: hm.info.quality,
+      stretch: variant.stretch === true, decoderDepth: hm.info.decoderDepth },
+      seconds: (performance.now() - t0) / 1000, segmentMsPerImage: segmentMs / samples.length, groups, rows };
   } finally {
     hm.dispose();
   }

@@ -145,8 +145,8 @@ function speed(store) {
   const sp = store.speed;
   const lines = ['## Speed', ''];
   if (!sp) return [...lines, 'Not measured (step not run).'].join('\n');
-  lines.push(`Median ms per \`segment()\` call on a 640x480 frame (the network at its input size, head square = centred ` +
-    `480x480, refinement as named), ${sp.rows[0]?.runs ?? '?'} runs after 5 warm-up, random weights (the work does not depend on them). ` +
+  lines.push(`Median ms per \`segment()\` call on a 640x480 frame (a still: the whole frame stretched to the network's ` +
+    `square input, refinement as named), ${sp.rows[0]?.runs ?? '?'} runs after 5 warm-up, random weights (the work does not depend on them). ` +
     `${sp.before?.cpu ?? ''}, ${sp.before?.cores ?? '?'} logical cores, Node ${sp.before?.node ?? '?'}, Chromium headless. ` +
     `Load average ${f1(sp.before?.loadAverage)} before and ${f1(sp.after?.loadAverage)} after` +
     (Math.max(sp.before?.loadAverage ?? 0, sp.after?.loadAverage ?? 0) > 1.5
@@ -212,18 +212,72 @@ function protocol(store) {
   return ['## Protocol', '',
     `- Data: the validation split of \`training/splits/hair_split.json\` (never trained on): ${counts} images${limited}.`,
     `- Models: ${models.join('; ')}.`,
-    '- Each photo is stretched to a square at its long side and given to `segment()` with temporal smoothing off and',
-    '  head tracking off, so the network sees the whole photo (as `training/evaluate.py`); the matte is resized back',
-    '  bilinearly. Measures at the photo\'s resolution with `bin/eval.mjs` (the code of `npx hairmatte eval`), whose',
-    '  definitions are tested against `training/evaluate.py`\'s on the same predictions.',
+    '- Each photo is given to `segment()` as it is, exactly as `npx hairmatte matte` does (temporal 0, `reset()` before',
+    '  each photo): a still, which the engine stretches whole to the network\'s square, as in training, mapping the',
+    '  matte back onto the photo (docs/matting.md). Measures at the photo\'s resolution with `bin/eval.mjs` (the code',
+    '  of `npx hairmatte eval`), whose definitions are tested against `training/evaluate.py`\'s on the same predictions.',
     '- Soft matte for Eq. 1: the 8-bit alpha `segment()` returns, divided by 255 (after the refinement and the matte',
     '  levels), not the float probability; MediaPipe\'s hair confidence mask is quantised to 8 bits the same way.',
     `- MediaPipe: \`hair_segmenter.tflite\` through \`@mediapipe/tasks-vision\` ${mp?.version ?? ''} ImageSegmenter (IMAGE mode, CPU delegate)`,
-    '  in headless Chromium, fed the same stretched pixels. Its 4th input channel (the previous frame\'s mask) cannot be',
+    '  in headless Chromium, fed the same photos (decoded by our engine). Its 4th input channel (the previous frame\'s mask) cannot be',
     '  set through Tasks: ' + (mp?.alphaProbe ? `its feedback tensors are ${mp.feedbackDisabled ? 'disabled by Tasks for this model (console message)' : 'not reported disabled'}, ` +
       `and the frame's alpha does not reach it (alpha 0 vs 255 on ${mp.alphaProbe.images} photos: max |difference| ${mp.alphaProbe.maxAbsDiff}/255). ` : '') +
       'We cannot feed it zeros; every photo is segmented alike, with no previous mask of ours, whatever Tasks puts there.',
   ].join('\n');
+}
+
+// Table I's HairMatteNet rows (photos as they are) beside the old protocol (stretched first) and the
+// mirrored quality: 'best' path, per source, with what segment() cost per photo.
+function stills(store) {
+  const st = store.stills;
+  const lines = ['## What the network sees on a photo', ''];
+  if (!st || st.missing) return [...lines, `Not measured: ${st?.missing ?? 'step not run'}.`].join('\n');
+  lines.push('HairMatteNet, IoU on the validation images. *As `hairmatte matte` runs it*: the photo as it is (the ' +
+    'engine stretches the whole photo to its 224x224 input; Table I). *Stretched first*: the photo stretched to a square ' +
+    'at its long side before `segment()` and the matte resized back (what `training/evaluate.py` and this report ' +
+    'measured before). *quality: \'best\'*: the network also on the mirror image, the two maps averaged.', '');
+  const rows = [];
+  for (const refine of ['guided', 'none']) {
+    const asIs = store.quality?.[refine === 'guided' ? 'hairmattenet+guided' : 'hairmattenet'];
+    const cols = [['as `hairmatte matte` runs it', asIs], ['stretched first', st[`${refine}/stretched`]], ['quality: \'best\'', st[`${refine}/best`]]];
+    for (const [label, m] of cols) {
+      if (!m?.groups) continue;
+      rows.push([`${refine}${refine === 'guided' ? ' (default)' : ''}: ${label}`, ...SOURCES.map(([src]) => f4(m.groups[src]?.iou)),
+        f4(allSources(m)?.iou)]);
+    }
+  }
+  lines.push(table(['refine: protocol', ...SOURCES.map(([, t]) => t), 'all (image-weighted)'], rows));
+  const tm = st.timing;
+  if (tm) {
+    lines.push('', `What \`quality: 'best'\` costs: median \`segment()\` time per photo (refine ${tm.refine}, ${tm.threads} thread, ` +
+      `${tm.photos} validation photos (the first ${tm.perSource} of each source), 'fast' and 'best' alternating photo by photo) ${f1(tm.fastMs)} ms fast vs ` +
+      `${f1(tm.bestMs)} ms best (${(tm.bestMs / tm.fastMs).toFixed(2)}x), load average ${f1(tm.before?.loadAverage)} before and ` +
+      `${f1(tm.after?.loadAverage)} after (a shared machine: the ratio is the figure to read).`);
+  }
+  const fig = (m) => m?.groups?.figaro1k?.iou;
+  for (const refine of ['guided', 'none']) {
+    const asIs = fig(store.quality?.[refine === 'guided' ? 'hairmattenet+guided' : 'hairmattenet']), str = fig(st[`${refine}/stretched`]);
+    if (asIs === undefined || str === undefined) continue;
+    lines.push('', `_Figaro-1k, refine ${refine}: ${f4(asIs)} as \`hairmatte matte\` runs it vs ${f4(str)} stretched first ` +
+      `(difference ${(asIs - str).toFixed(4)}: ${Math.abs(asIs - str) <= 0.01 ? '**within 0.01**' : '**not within 0.01**'})._`);
+  }
+  return lines.join('\n');
+}
+
+// The section of an earlier report under `heading` (up to the next heading of the same or a higher
+// level), marked as carried over, or null.
+function carried(previous, heading) {
+  if (!previous) return null;
+  const lines = previous.split('\n');
+  const start = lines.findIndex((l) => l === heading);
+  if (start < 0) return null;
+  const level = heading.match(/^#+/)[0].length;
+  let end = lines.findIndex((l, i) => i > start && /^#+ /.test(l) && l.match(/^#+/)[0].length <= level);
+  if (end < 0) end = lines.length;
+  while (end > start && lines[end - 1].trim() === '') end--;
+  const when = previous.match(/at (\d{4}-\d\d-\d\d \d\d:\d\d) UTC/)?.[1] ?? 'an earlier run';
+  return [lines[start], '', `_Carried over unchanged from the report generated at ${when} UTC: this step was not re-run ` +
+    'with the current protocol; its numbers are from that run._', ...lines.slice(start + 1, end)].join('\n');
 }
 
 function figures(store) {
@@ -233,17 +287,24 @@ function figures(store) {
     `Left to right: ${f.captions.join(' · ')}. Source: ${f.source}.`].join('\n');
 }
 
-export function renderReport(store) {
+export function renderReport(store, { previous = null } = {}) {
   const when = new Date().toISOString().slice(0, 16).replace('T', ' ');
+  // Sections whose step was not run here may be carried over from the previous report.
+  const orCarried = (text, measured, heading) => (measured ? text : carried(previous, heading) ?? text);
   return [
     '# Results: hairmatte against the paper and MediaPipe',
     '',
     `> Generated by \`npm run results\` (\`node evaluation/results.mjs\`) at ${when} UTC from the measurements in`,
     '> `test-artifacts/results/measurements.json`. Do not edit by hand: re-run it. Steps can run alone',
-    '> (`--steps quality,mediapipe,size,table2,speed,figures`, `--limit N` images per source for a trial,',
-    '> `--render-only`); Table II needs `sh evaluation/table2/train.sh` first. Needs `../shared` (data, peer model).',
+    '> (`--steps quality,stills,stills-timing,mediapipe,size,table2,speed,figures`, `--limit N` per source for a trial,',
+    '> `--render-only`, `--carry-from docs/RESULTS.md` to keep the sections of steps not re-run); Table II needs',
+    '> `sh evaluation/table2/train.sh` first. Needs `../shared` (data, peer model).',
     '',
-    protocol(store), '', tableI(store), '', pytorchCheck(store), '', figaroTypes(store), '', tableII(store), '', inputSize(store), '',
-    speed(store), '', failureModes(store), '', figures(store), '',
+    protocol(store), '', tableI(store), '',
+    orCarried(pytorchCheck(store), Object.keys(store.pytorch ?? {}).length, '### Cross-check: the same models through PyTorch'), '',
+    stills(store), '',
+    figaroTypes(store), '',
+    orCarried(tableII(store), Object.keys(store.table2?.runs ?? {}).length, '## Table II: decoder depth, and the gradient-consistency loss'), '',
+    orCarried(inputSize(store), store.size?.[480]?.groups, '## Input size: 224 vs 480 at inference'), '', orCarried(speed(store), store.speed?.rows?.length, '## Speed'), '', failureModes(store), '', figures(store), '',
   ].join('\n');
 }

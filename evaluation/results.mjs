@@ -1,7 +1,8 @@
 #!/usr/bin/env node
 // `npm run results`: measures everything docs/RESULTS.md reports and writes it (no hand-typed numbers).
-//   node evaluation/results.mjs [--steps quality,mediapipe,size,table2,speed,figures] [--limit N]
+//   node evaluation/results.mjs [--steps quality,stills,stills-timing,mediapipe,size,table2,speed,figures] [--limit N]
 //        [--hairmattenet FILE] [--hairsegnet FILE] [--table2 DIR] [--variants hairsegnet,...] [--render-only]
+//        [--carry-from docs/RESULTS.md]
 // Measurements are kept in test-artifacts/results/measurements.json (ignored by git), merged step by step,
 // so a step can be re-run alone; the report is rendered from that file every time. Needs ../shared (data,
 // peer model); steps that cannot run say why in the report.
@@ -20,7 +21,7 @@ const arg = (name, fallback) => {
   const i = process.argv.indexOf(`--${name}`);
   return i > 0 ? process.argv[i + 1] : fallback;
 };
-const ALL_STEPS = ['quality', 'mediapipe', 'size', 'table2', 'speed', 'figures'];
+const ALL_STEPS = ['quality', 'stills', 'stills-timing', 'mediapipe', 'size', 'table2', 'speed', 'figures'];
 const steps = process.argv.includes('--render-only') ? [] : arg('steps', ALL_STEPS.join(',')).split(',');
 for (const s of steps) if (!ALL_STEPS.includes(s)) throw new Error(`unknown step '${s}' (${ALL_STEPS.join(', ')})`);
 const limit = Number(arg('limit', 0));
@@ -44,7 +45,7 @@ const modelFacts = (file) => {
 };
 
 // What a quality measurement keeps: group means and the failure-mode summary (no per-image rows).
-const keep = (q, extra = {}) => ({ ...extra, seconds: q.seconds, info: q.info, groups: q.groups,
+const keep = (q, extra = {}) => ({ ...extra, seconds: q.seconds, segmentMsPerImage: q.segmentMsPerImage, info: q.info, groups: q.groups,
   failureModes: summariseFailureModes(q.rows), measuredAt: new Date().toISOString(), limitPerSource: limit || null });
 
 const dataMissing = fs.existsSync(path.join(DATA, 'manifest.csv')) ? false : `${DATA} is absent (../shared not mounted)`;
@@ -64,6 +65,52 @@ async function stepQuality() {
     store.quality[name] = keep(await engineQuality({ model: MODELS[arch], refine }, samples, name), { model: modelFacts(MODELS[arch]) });
     save();
   }
+}
+
+// What the network sees on a photo: HairMatteNet as `hairmatte matte` runs it (Table I's rows) against the
+// same photos stretched to a square before segment() (the old protocol, what training/evaluate.py
+// measures), and the mirrored quality: 'best' path, for both refinements.
+async function stepStills() {
+  store.stills ??= {};
+  if (!fs.existsSync(MODELS.hairmattenet)) { store.stills = { missing: 'no HairMatteNet model' }; return; }
+  for (const refine of ['none', 'guided']) {
+    for (const [name, extra] of [['stretched', { stretch: true }], ['best', { quality: 'best' }]]) {
+      log(`stills hairmattenet ${refine} ${name}`);
+      store.stills[`${refine}/${name}`] = keep(await engineQuality({ model: MODELS.hairmattenet, refine, ...extra }, samples, `${refine}/${name}`));
+      save();
+    }
+  }
+}
+
+// What quality: 'best' costs: segment() on the same photos with 'fast' and 'best', alternating photo by
+// photo (so both see the same load), one thread; medians.
+async function stepStillsTiming() {
+  const { HairMatte } = await import('../bindings/js/index.mjs');
+  const { readImageFile } = await import('../bin/images.mjs');
+  const engines = {};
+  for (const quality of ['fast', 'best']) engines[quality] = await HairMatte.create({ model: MODELS.hairmattenet, temporal: 0, quality });
+  const photos = limitPerSource(samples, 20);
+  const ms = { fast: [], best: [] };
+  const before = machine();
+  log(`stills timing on ${photos.length} photos`);
+  for (const s of photos) {
+    const image = readImageFile(engines.fast, s.image);
+    for (const quality of ['fast', 'best']) {
+      const hm = engines[quality];
+      hm.reset();
+      hm.segment(image);  // warm (buffers sized for this photo)
+      hm.reset();
+      const t0 = performance.now();
+      hm.segment(image);
+      ms[quality].push(performance.now() - t0);
+    }
+  }
+  for (const hm of Object.values(engines)) hm.dispose();
+  const median = (v) => [...v].sort((a, b) => a - b)[v.length >> 1];
+  store.stills ??= {};
+  store.stills.timing = { photos: photos.length, perSource: 20, threads: 1, refine: 'guided', fastMs: median(ms.fast), bestMs: median(ms.best),
+    before, after: machine(), measuredAt: new Date().toISOString() };
+  save();
 }
 
 async function stepMediaPipe() {
@@ -154,7 +201,7 @@ async function stepFigures() {
   save();
 }
 
-const STEP_FUNCTIONS = { quality: stepQuality, mediapipe: stepMediaPipe, size: stepSize, table2: stepTable2, speed: stepSpeed, figures: stepFigures };
+const STEP_FUNCTIONS = { quality: stepQuality, stills: stepStills, 'stills-timing': stepStillsTiming, mediapipe: stepMediaPipe, size: stepSize, table2: stepTable2, speed: stepSpeed, figures: stepFigures };
 for (const step of steps) {
   if (dataMissing && step !== 'speed' && step !== 'figures') { log(`${step}: skipped, ${dataMissing}`); continue; }
   await STEP_FUNCTIONS[step]();
@@ -179,5 +226,9 @@ for (const arch of ['hairmattenet', 'hairsegnet']) {
 }
 save();
 const out = path.join(REPO_ROOT, 'docs', 'RESULTS.md');
-fs.writeFileSync(out, renderReport(store));
+// --carry-from FILE: sections of an earlier report whose measurements are not in the store (their step was
+// not run here) are copied from it, marked with that report's date, instead of reading "not measured".
+const carryFrom = arg('carry-from', null);
+const previous = carryFrom ? fs.readFileSync(path.resolve(carryFrom), 'utf8') : null;
+fs.writeFileSync(out, renderReport(store, { previous }));
 log(`wrote ${path.relative(REPO_ROOT, out)}`);

@@ -21,6 +21,7 @@ import torch
 import torch.nn.functional as F
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from hairmatte_train.checkpoint import load_checkpoint  # noqa: E402
 from hairmatte_train.export import checkpoint_weights  # noqa: E402
 from hairmatte_train.data import list_samples, load_pair, select  # noqa: E402
 from hairmatte_train.losses import gradient_consistency  # noqa: E402
@@ -33,7 +34,7 @@ from hairmatte_train.trainer import DEFAULT_SPLIT  # noqa: E402
 def load_any(path: str, size: int):
     """(model in eval mode, input size) from a .hmm file or a trainer checkpoint."""
     if path.endswith(".pt"):
-        ck = torch.load(path, map_location="cpu")
+        ck = load_checkpoint(path)
         model = HairNet(ck["arch"], ck["width"], ck["depth"])
         model.load_state_dict(checkpoint_weights(ck))  # an --ema run's average, as the trainer validates
         return model.eval(), size or ck["args"]["size"]

@@ -12,9 +12,9 @@ import argparse
 import os
 import sys
 
-import torch
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from hairmatte_train.checkpoint import load_checkpoint  # noqa: E402
 from hairmatte_train.export import export_checkpoint  # noqa: E402
 
 
@@ -30,7 +30,7 @@ def main(argv):
     if not os.path.exists(a.checkpoint):
         p.error(f"checkpoint {a.checkpoint} not found")
     try:
-        ck = torch.load(a.checkpoint, map_location="cpu")
+        ck = load_checkpoint(a.checkpoint)
     except Exception as e:  # a .hmm file, a truncated download, ...: pickle's own error names no file
         p.error(f"{a.checkpoint} is not a train.py checkpoint ({type(e).__name__}: {e})")
     missing = [k for k in ("arch", "width", "depth", "model", "state", "args") if k not in ck] \

@@ -17,7 +17,11 @@ export function parseColorList(text) {
   return list;
 }
 
-export function renderSwatches(container, colors, { selected, onSelect, className = 'swatch' }) {
+// label({name, hex}) words each swatch's accessible name (the widget passes its translated wording);
+// onSelect(hex, index) is called when the user picks one.
+const englishLabel = ({ name, hex }) => (name === hex ? `Colour ${hex}` : `${name} (${hex})`);
+
+export function renderSwatches(container, colors, { selected, onSelect, className = 'swatch', label = englishLabel }) {
   container.replaceChildren();
   container.setAttribute('role', 'radiogroup');
   const buttons = colors.map(({ name, hex }, index) => {
@@ -26,7 +30,7 @@ export function renderSwatches(container, colors, { selected, onSelect, classNam
     button.className = className;
     button.style.background = hex;
     button.setAttribute('role', 'radio');
-    button.setAttribute('aria-label', name === hex ? `Colour ${hex}` : `${name} (${hex})`);
+    button.setAttribute('aria-label', label({ name, hex }));
     button.title = name;
     button.dataset.color = hex;
     button.addEventListener('click', () => select(index, true));
@@ -50,10 +54,12 @@ export function renderSwatches(container, colors, { selected, onSelect, classNam
     });
     if (fromUser) {
       buttons[index].focus();
-      onSelect(colors[index].hex);
+      onSelect(colors[index].hex, index);
     }
   }
-  const initial = Math.max(0, colors.findIndex((c) => c.hex === selected));
+  // selected: a hex code, or the index of the swatch (shades of two products may share a colour).
+  const initial = Math.max(0, typeof selected === 'number' ? Math.min(selected, colors.length - 1)
+    : colors.findIndex((c) => c.hex === selected));
   if (buttons.length) select(initial, false);
   // Lets callers reflect a colour chosen elsewhere (the picker): no swatch is checked if none matches.
   return {

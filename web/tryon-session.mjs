@@ -6,15 +6,17 @@
 //   session.setLook({ color: '#8b2252', mode: 'solid', strength: 0.8 });
 //   session.stats  // {frames, fps, msPerFrame, ...}
 //
-// Errors carry a `kind` ('webgl' | 'model' | 'camera' | 'image' | 'frame') so UIs can word them.
+// Errors carry a `kind` ('webgl' | 'webgl-lost' | 'model' | 'camera' | 'camera-ended' | 'image' | 'frame')
+// so UIs can word them; camera errors also carry a `reason` ('refused' | 'unavailable' | 'unsupported').
 import { TryOnRenderer } from './renderer/tryon-renderer.mjs';
 import { EngineClient } from './engine/engine-client.mjs';
 import { FramePump } from './engine/frame-pump.mjs';
 import { FrameStats } from './engine/frame-stats.mjs';
 
-export function tryOnError(kind, message, cause) {
+export function tryOnError(kind, message, cause, reason) {
   const error = new Error(message);
   error.kind = kind;
+  if (reason) error.reason = reason;
   if (cause) error.cause = cause;
   return error;
 }
@@ -36,7 +38,8 @@ export function defaultThreads() {
 // Asks for the camera; errors are worded for people (refused vs. absent) with kind 'camera'.
 export async function openCamera({ width = 640, height = 480 } = {}) {
   if (!navigator.mediaDevices || !navigator.mediaDevices.getUserMedia) {
-    throw tryOnError('camera', 'This browser has no camera access (getUserMedia); upload a photo instead.');
+    throw tryOnError('camera', 'This browser has no camera access (getUserMedia); upload a photo instead.',
+      undefined, 'unsupported');
   }
   try {
     return await navigator.mediaDevices.getUserMedia({
@@ -44,14 +47,19 @@ export async function openCamera({ width = 640, height = 480 } = {}) {
   } catch (e) {
     const refused = e && (e.name === 'NotAllowedError' || e.name === 'SecurityError');
     const why = refused ? 'Camera access was refused' : `The camera could not be opened (${e && e.name || e})`;
-    throw tryOnError('camera', `${why}; you can upload a photo instead.`, e);
+    throw tryOnError('camera', `${why}; you can upload a photo instead.`, e, refused ? 'refused' : 'unavailable');
   }
 }
 
 const MAX_PHOTO_SIDE = 1280;  // larger photos are scaled down: the matte is computed at frame size
+const CONTEXT_RESTORE_MS = 3000;  // a lost WebGL context that is not back by then is reported
 
 export class TryOnSession {
-  static async create(canvas, { engine = {}, apiUrl, useWorker = true, onError = () => {} } = {}) {
+  // Callbacks: onError(error) for failures after start (frame, camera-ended, webgl-lost); onProgress({loaded,
+  // total}) while the model and wasm download; onCameraEnded() when the camera stops by itself (unplugged,
+  // revoked, track stopped elsewhere); onContextLost() / onContextRestored() around a WebGL context loss.
+  static async create(canvas, { engine = {}, apiUrl, useWorker = true, onError = () => {}, onProgress,
+    onCameraEnded = () => {}, onContextLost = () => {}, onContextRestored = () => {} } = {}) {
     let renderer;
     try {
       renderer = new TryOnRenderer(canvas);
@@ -59,6 +67,7 @@ export class TryOnSession {
       throw tryOnError('webgl', `${e.message}: the live try-on needs WebGL2.`, e);
     }
     const session = new TryOnSession(renderer, { apiUrl, useWorker, onError });
+    Object.assign(session, { onProgress, onCameraEnded, onContextLost, onContextRestored });
     await session.configure(engine);
     return session;
   }
@@ -78,6 +87,26 @@ export class TryOnSession {
     this.pump = null;
     this.still = null;          // the last photo, re-segmented when the engine changes
     this.listeners = new Set(); // called after each rendered frame
+    this.onProgress = undefined;
+    this.onCameraEnded = () => {};
+    this.onContextLost = () => {};
+    this.onContextRestored = () => {};
+    this.restoreTimer = 0;
+    renderer.onContextLost = () => {
+      this.onContextLost();
+      clearTimeout(this.restoreTimer);
+      this.restoreTimer = setTimeout(() => this.onError(tryOnError('webgl-lost',
+        `the WebGL2 context was lost and not restored within ${CONTEXT_RESTORE_MS} ms`)), CONTEXT_RESTORE_MS);
+    };
+    renderer.onContextRestored = (error) => {
+      clearTimeout(this.restoreTimer);
+      if (error) {
+        this.onError(tryOnError('webgl-lost', `the WebGL2 context came back but could not be rebuilt: ${error.message}`, error));
+        return;
+      }
+      this.renderer.render(this.look, this.split);
+      this.onContextRestored();
+    };
   }
 
   get stats() { return this.frameStats.snapshot(); }
@@ -89,7 +118,8 @@ export class TryOnSession {
     const merged = { threads: defaultThreads(), ...this.engineOptions, ...options };
     let engine;
     try {
-      engine = await EngineClient.create({ options: merged, apiUrl: this.apiUrl, useWorker: this.useWorker });
+      engine = await EngineClient.create({ options: merged, apiUrl: this.apiUrl, useWorker: this.useWorker,
+        onProgress: this.onProgress });
     } catch (e) {
       throw tryOnError('model', `The hair model failed to load: ${e.message}`, e);
     }
@@ -123,6 +153,7 @@ export class TryOnSession {
     this.video = video;
     await video.play();
     await this.engine.reset();
+    this.watchTracks(stream);
     this.pump = new FramePump(video, (bitmap) => this.processFrame(bitmap), {
       onDrop: () => this.frameStats.drop(),
       onError: (e) => this.onError(tryOnError('frame', `A frame failed: ${e.message}`, e)),
@@ -130,7 +161,22 @@ export class TryOnSession {
     this.pump.start();
   }
 
+  // A camera can end without us: unplugged, permission revoked, or its track stopped by other code (which
+  // fires no 'ended' event, hence also a poll). Stops the loop, keeps the last frame, calls onCameraEnded.
+  watchTracks(stream) {
+    const ended = () => {
+      if (this.stream !== stream) return;
+      this.stopCamera();
+      this.onCameraEnded();
+    };
+    for (const track of stream.getVideoTracks()) track.addEventListener('ended', ended);
+    this.trackPoll = setInterval(() => {
+      if (stream.getVideoTracks().some((t) => t.readyState === 'ended')) ended();
+    }, 500);
+  }
+
   stopCamera() {
+    clearInterval(this.trackPoll);
     if (this.pump) { this.pump.stop(); this.pump = null; }
     if (this.stream) { for (const track of this.stream.getTracks()) track.stop(); this.stream = null; }
   }
@@ -164,10 +210,14 @@ export class TryOnSession {
     this.present(result, t0);
   }
 
+  // A track stopped by other code keeps feeding the <video> black frames until watchTracks notices.
+  get cameraEnded() { return !this.stream || this.stream.getVideoTracks().some((t) => t.readyState === 'ended'); }
+
   async processFrame(bitmap) {
+    if (this.cameraEnded) { bitmap.close(); return; }
     const t0 = performance.now();
     const result = await this.engine.segment(bitmap);
-    if (!this.stream) return;  // the camera was stopped while the frame was in the engine
+    if (this.cameraEnded) return;  // the camera was stopped while the frame was in the engine
     this.present(result, t0);
     // Keeps the frame pump busy until this frame is drawn (see TryOnRenderer.whenDrawn).
     await this.renderer.whenDrawn();
@@ -193,6 +243,7 @@ export class TryOnSession {
 
   async dispose() {
     this.stopCamera();
+    clearTimeout(this.restoreTimer);
     if (this.engine) { await this.engine.dispose().catch(() => {}); this.engine = null; }
     this.renderer.dispose();
   }

@@ -67,7 +67,7 @@ struct Scene {
   std::vector<uint8_t> frame = std::vector<uint8_t>(kW * kH * 4);
   std::vector<uint8_t> alpha = std::vector<uint8_t>(kW * kH);
   std::vector<float> prob = std::vector<float>(kN * kN);
-  hm::CropSquare crop = hm::centred_square(kW, kH);
+  hm::CropRect crop = hm::centred_square(kW, kH);
   Scene() {
     for (int y = 0; y < kH; ++y)
       for (int x = 0; x < kW; ++x) {
@@ -87,7 +87,7 @@ struct Scene {
         float sum = 0;
         for (int dv = -1; dv <= 1; ++dv)
           for (int du = -1; du <= 1; ++du)
-            sum += in_hair(crop.x + (u + 0.5f + du) * crop.size / kN, crop.y + (v + 0.5f + dv) * crop.size / kN);
+            sum += in_hair(crop.x + (u + 0.5f + du) * crop.width / kN, crop.y + (v + 0.5f + dv) * crop.height / kN);
         seed = seed * 1664525u + 1013904223u;
         const float noise = ((seed >> 8) * (1.0f / 16777216.0f) - 0.5f) * 0.04f;
         prob[v * kN + u] = std::clamp(0.02f + 0.95f * sum / 9 + noise, 0.0f, 1.0f);
@@ -155,7 +155,7 @@ int main(int argc, char** argv) {
 
   std::vector<Stage> stages;
   stages.push_back({"crop + resize to 224x224", [&] {
-                      hm::CropSquare crop;
+                      hm::CropRect crop;
                       check(crop_pipe.prepare_input(s.frame.data(), kW, kH, stride, net.data(), &crop));
                     }});
   stages.push_back({"map back, refine none", [&] {
@@ -181,7 +181,7 @@ int main(int argc, char** argv) {
                       }});
   }
   stages.push_back({"one frame: all of the above for guided, temporal 0.5, solid", [&] {
-                      hm::CropSquare crop;
+                      hm::CropRect crop;
                       check(frame_pipe.prepare_input(s.frame.data(), kW, kH, stride, net.data(), &crop));
                       // The network would run here, on `net`, for `crop`; the scene's map is for the
                       // centred square, which is what the tracker settles on for this frame.
@@ -195,7 +195,7 @@ int main(int argc, char** argv) {
   hm::FastGuidedUpsampler upsampler;
   hm::GuidedFilterColor low_filter;
   hm::BoxMean box;
-  const int gs = guided_pipe.guided_subsample_for(s.crop.size);
+  const int gs = guided_pipe.guided_subsample_for(std::max(s.crop.width, s.crop.height));
   const int lw = hm::subsampled_size(kW, gs), lh = hm::subsampled_size(kH, gs);
   std::vector<float> low(lw * lh), box_out(lw * lh), low_guide[3];
   hm::sample_crop_probability(s.prob.data(), kN, s.crop, static_cast<float>(gs), lw, lh, low.data());

@@ -40,10 +40,17 @@ export interface HairMatteOptions {
   /** 0 = off (default); up to 1: frame-to-frame smoothing for video, strongest where the matte is unsure. */
   temporal?: number;
   /**
-   * true (default): the network sees a square that follows the head from frame to frame; false: always the
-   * largest centred square. Outside the square the matte is 0.
+   * What the network sees. A still (every frame when `temporal` is 0 or `trackHead` is false, and the first
+   * frame after create() or reset()) is seen whole: the frame stretched to the network's square, as in
+   * training. Video (`temporal` > 0 and `trackHead` true, the default) then sees a square that follows the
+   * head and grows to cover the hair of recent frames, clipped to the frame.
    */
   trackHead?: boolean;
+  /**
+   * 'fast' (default): the network once per frame. 'best': also on the frame's mirror image, the two
+   * averaged: twice the network's time, for stills.
+   */
+  quality?: 'fast' | 'best';
   /**
    * Plan a trained model at another input size (a multiple of 32 in 32..2048; 0 is refused). Default: the
    * size it was trained at. A size whose network cannot fit in the 2 GiB wasm memory rejects with an Error
@@ -60,6 +67,12 @@ export interface HairMatteOptions {
    * saying why it cannot run here ('simd' and 'plain' need threads: 1).
    */
   build?: 'auto' | WasmBuild;
+  /**
+   * Download progress of the model file and the wasm build, summed: called with `{loaded, total}` in
+   * bytes as they arrive (first once both sizes are known; the last call has loaded === total). With it
+   * the two files download together and the wasm is compiled from its bytes rather than streamed.
+   */
+  onProgress?: (progress: { loaded: number; total: number }) => void;
 }
 
 /** RGBA pixels, 4 bytes per pixel, row-major, no padding (e.g. ImageData). */
@@ -94,10 +107,13 @@ export interface Matte {
 export interface HairProbability {
   width: number;
   height: number;
-  /** width * height floats, row-major; 0 outside `square`. */
+  /** width * height floats, row-major; 0 outside `region`. */
   data: Float32Array<ArrayBuffer>;
-  /** The square of the frame the network saw (frame pixels); its probability map is mapped onto the frame. */
-  square: { x: number; y: number; size: number };
+  /**
+   * The part of the frame the network saw (frame pixels), stretched to its square input; its probability
+   * map is mapped back onto the frame. The whole frame for a still.
+   */
+  region: { x: number; y: number; width: number; height: number };
 }
 
 export interface RecolorLook {
@@ -130,6 +146,7 @@ export interface HairMatteInfo {
   readonly refine: 'guided' | 'none';
   readonly temporal: number;
   readonly trackHead: boolean;
+  readonly quality: 'fast' | 'best';
   /** Matte levels: alpha within this many steps of 0 or 255 becomes exactly 0 or 255 (the rest stretches). */
   readonly matteLevelLow: number;
   /** Multiply-adds of one network run (for GFLOP/s). */
@@ -152,7 +169,7 @@ export declare class HairMatte {
   segment(frame: Frame): Matte;
   /**
    * The network's float P(hair) for one frame, at the frame's resolution (bilinear from the network's
-   * square; no refinement, smoothing or matte levels). Changes no state: the temporal smoothing and the
+   * region; no refinement, smoothing or matte levels). Changes no state: the temporal smoothing and the
    * head tracking of segment() go on as if it had not been called. For your own thresholds and metrics.
    */
   segmentProbability(frame: Frame): HairProbability;
@@ -165,7 +182,7 @@ export declare class HairMatte {
   decodeImage(bytes: Uint8Array | ArrayBuffer): RecoloredImage;
   /** Pixels with 1 (grey), 3 (RGB) or 4 (RGBA) bytes each -> PNG file bytes. */
   encodePng(image: { width: number; height: number; data: Uint8Array | Uint8ClampedArray }): Uint8Array<ArrayBuffer>;
-  /** Forget the temporal state (new video, new person). */
+  /** Forget the temporal state and the head's region (new video, new person, a photo): the next frame is a still. */
   reset(): void;
   /** Frees the wasm memory and worker threads; any later call throws. Safe to call twice. */
   dispose(): void;

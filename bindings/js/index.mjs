@@ -8,7 +8,7 @@
 // This file validates every input (so that C++ only ever sees well-formed requests), picks and loads the
 // wasm build, and turns the engine's error strings into Errors. Each instance owns its own wasm module:
 // dispose() releases all of its memory and (pthread build) terminates its workers.
-import { loadWasmModule, resolveAsset, chooseBuild, BUILDS } from './loader.mjs';
+import { loadWasmModule, resolveAsset, chooseBuild, BUILDS, readUrlBytes, progressSum } from './loader.mjs';
 import { readModelBytes, BUNDLED_MODELS } from './model-source.mjs';
 import { describeFrame, SourceReader } from './frame.mjs';
 
@@ -16,10 +16,11 @@ export const VERSION = '0.1.0';
 export { BUNDLED_MODELS };
 
 const MAX_THREADS = 16;
-const OPTION_NAMES = ['model', 'threads', 'refine', 'temporal', 'trackHead', 'inputSize', 'wasmPath', 'locateFile',
-  'build'];
+const OPTION_NAMES = ['model', 'threads', 'refine', 'temporal', 'trackHead', 'quality', 'inputSize', 'wasmPath',
+  'locateFile', 'build', 'onProgress'];
 const RANDOM_OPTION_NAMES = ['random', 'decoderDepth', 'widthPermille', 'inputSize', 'seed'];
 const REFINE_MODES = ['guided', 'none'];
+const QUALITIES = ['fast', 'best'];
 
 function fail(message) {
   throw new Error(`hairmatte: ${message}`);
@@ -60,10 +61,12 @@ function normalizeOptions(options) {
     refine: options.refine === undefined ? 'guided' : options.refine,
     temporal: options.temporal === undefined ? 0 : options.temporal,
     trackHead: options.trackHead === undefined ? true : options.trackHead,
+    quality: options.quality === undefined ? 'fast' : options.quality,
     inputSize: options.inputSize,
     wasmPath: options.wasmPath,
     locateFile: options.locateFile,
     build: options.build === undefined ? 'auto' : options.build,
+    onProgress: options.onProgress,
   };
   checkInteger('threads', out.threads, 1, MAX_THREADS);
   if (!BUILDS.includes(out.build)) {
@@ -76,6 +79,9 @@ function normalizeOptions(options) {
     fail(`temporal must be a number in [0, 1] (0 = off), got ${describe(out.temporal)}`);
   }
   if (typeof out.trackHead !== 'boolean') fail(`trackHead must be true or false, got ${describe(out.trackHead)}`);
+  if (!QUALITIES.includes(out.quality)) {
+    fail(`quality must be one of ${QUALITIES.map((q) => `'${q}'`).join(', ')}, got ${describe(out.quality)}`);
+  }
   // Omitted: the size the model was trained at. 0 is not a way to say that (it used to mean it, silently).
   if (out.inputSize !== undefined) {
     checkInteger('inputSize', out.inputSize, 32, 2048);
@@ -86,6 +92,9 @@ function normalizeOptions(options) {
   }
   if (out.locateFile !== undefined && typeof out.locateFile !== 'function') {
     fail(`locateFile must be a function (fileName) => url, got ${describe(out.locateFile)}`);
+  }
+  if (out.onProgress !== undefined && typeof out.onProgress !== 'function') {
+    fail(`onProgress must be a function ({loaded, total}) => void, got ${describe(out.onProgress)}`);
   }
   const model = out.model;
   if (model !== null && typeof model === 'object' && !ArrayBuffer.isView(model) &&
@@ -129,9 +138,16 @@ export class HairMatte {
   static async create(options) {
     const opts = normalizeOptions(options);
     const { build, threads } = chooseBuild(opts.threads, opts.build, fail);  // loader.mjs
+    // With onProgress the model and the wasm download together (so the total is known early) and their
+    // bytes are counted; without it the wasm is left to the glue (streaming compilation).
+    const track = opts.onProgress ? progressSum(opts.onProgress, opts.randomModel ? 1 : 2) : null;
+    const wasmBytes = track ? readUrlBytes(resolveAsset(`hairmatte-${build}.wasm`, opts), track()) : null;
+    if (wasmBytes) wasmBytes.catch(() => {});  // a model error below is the one reported
     // Fetch the model first: a bad URL or name fails before a wasm module is instantiated.
-    const modelBytes = opts.randomModel ? null : await readModelBytes(opts.model, (name) => resolveAsset(name, opts));
-    const module = await loadWasmModule(build, threads, opts);
+    const modelTrack = track && !opts.randomModel ? track() : null;
+    const modelBytes = opts.randomModel ? null : await readModelBytes(opts.model, (name) => resolveAsset(name, opts), modelTrack);
+    if (modelTrack) modelTrack(modelBytes.length, modelBytes.length);  // bytes given directly count as loaded
+    const module = await loadWasmModule(build, threads, opts, wasmBytes);
     let engine = null;
     try {
       engine = new module.Engine();
@@ -144,7 +160,7 @@ export class HairMatte {
         error = engine.randomModel(r.arch, r.decoderDepth, r.widthPermille, r.inputSize, r.seed, threads);
       }
       if (error) fail(error);
-      error = engine.setOptions(opts.refine, opts.temporal, opts.trackHead);
+      error = engine.setOptions(opts.refine, opts.temporal, opts.trackHead, opts.quality);
       if (error) fail(error);
       const info = Object.freeze({
         model: engine.arch(),
@@ -157,6 +173,7 @@ export class HairMatte {
         refine: opts.refine,
         temporal: opts.temporal,
         trackHead: opts.trackHead,
+        quality: opts.quality,
         matteLevelLow: engine.matteLevelLow(),
         multiplyAdds: engine.multiplyAdds(),
         arenaBytes: engine.arenaBytes(),
@@ -188,20 +205,21 @@ export class HairMatte {
   }
 
   // The network's hair probability P(hair) in [0, 1] for `frame` (any segment() frame), as floats at the
-  // frame's resolution: the softmax output of the network on its square of the frame, mapped bilinearly
-  // onto the frame's pixels (0 outside the square). Unlike segment(), no guided refinement, no temporal
-  // smoothing, no matte levels, no 8-bit rounding, and no state change (the square is the one the next
+  // frame's resolution: the softmax output of the network on its region of the frame, mapped bilinearly
+  // onto the frame's pixels (0 outside the region). Unlike segment(), no guided refinement, no temporal
+  // smoothing, no matte levels, no 8-bit rounding, and no state change (the region is the one the next
   // segment() would use; the temporal state and head tracking are left alone). For thresholding at your
-  // own level, metrics, or comparing with PyTorch. Returns { width, height, data: Float32Array, square:
-  // { x, y, size } } where square is the part of the frame the network saw.
+  // own level, metrics, or comparing with PyTorch. Returns { width, height, data: Float32Array, region:
+  // { x, y, width, height } } where region is the part of the frame the network saw (stretched to its
+  // square input): the whole frame for a still.
   segmentProbability(frame) {
     this.#check();
     const { width, height } = this.#writeFrame(describeFrame(frame));
     const error = this.#engine.probability(width, height);
     if (error) fail(error);
     const data = this.#engine.probabilityView().slice();
-    const [x, y, size] = this.#engine.probabilitySquare();
-    return { width, height, data, square: { x, y, size } };
+    const [x, y, regionWidth, regionHeight] = this.#engine.probabilityRegion();
+    return { width, height, data, region: { x, y, width: regionWidth, height: regionHeight } };
   }
 
   // Writes a described frame's RGBA pixels into the engine's frame buffer (no allocation in the steady
@@ -286,7 +304,8 @@ export class HairMatte {
     return this.#engine.encodedView().slice();
   }
 
-  // Forget the temporal state (a new video or a new person).
+  // Forget the temporal state and the head's region (a new video, a new person, a photo): the next frame
+  // is segmented whole, as a still.
   reset() {
     this.#check();
     this.#engine.reset();

@@ -57,14 +57,57 @@ function baseUrl() {
   return globalThis.location ? globalThis.location.href : DIST.href;
 }
 
-export async function readUrlBytes(url) {
+// onBytes(loaded, total): optional, called as the bytes arrive and once at the end with total = loaded;
+// total is 0 while the size is unknown (no Content-Length).
+export async function readUrlBytes(url, onBytes) {
   if (isNode && url.protocol === 'file:') {
     const fs = await importNode('fs/promises');
-    return new Uint8Array(await fs.readFile(url));
+    const bytes = new Uint8Array(await fs.readFile(url));
+    if (onBytes) onBytes(bytes.length, bytes.length);
+    return bytes;
   }
   const response = await fetch(url);
   if (!response.ok) throw new Error(`HTTP ${response.status} ${response.statusText}`);
-  return new Uint8Array(await response.arrayBuffer());
+  if (!onBytes || !response.body) {
+    const bytes = new Uint8Array(await response.arrayBuffer());
+    if (onBytes) onBytes(bytes.length, bytes.length);
+    return bytes;
+  }
+  // Content-Length counts encoded bytes; with a compressed response it is only a hint, so never below loaded.
+  const hint = Number(response.headers.get('content-length')) || 0;
+  const total = (loaded) => (hint ? Math.max(hint, loaded) : 0);
+  const chunks = [];
+  let loaded = 0;
+  onBytes(0, hint);
+  for (const reader = response.body.getReader(); ;) {
+    const { done, value } = await reader.read();
+    if (done) break;
+    chunks.push(value);
+    loaded += value.length;
+    onBytes(loaded, total(loaded));
+  }
+  const bytes = new Uint8Array(loaded);
+  let offset = 0;
+  for (const chunk of chunks) { bytes.set(chunk, offset); offset += chunk.length; }
+  onBytes(loaded, loaded);
+  return bytes;
+}
+
+// Sums the progress of the files create() downloads into onProgress({loaded, total}), from when every file
+// has answered; total is the sum of the sizes, or 0 while any size is unknown (so it never grows under a
+// progress bar). track() -> onBytes for one more file.
+export function progressSum(onProgress, fileCount) {
+  const files = [];
+  return function track() {
+    const file = { loaded: 0, total: 0, begun: false };
+    files.push(file);
+    return (loaded, total) => {
+      Object.assign(file, { loaded, total, begun: true });
+      if (files.length < fileCount || files.some((f) => !f.begun)) return;
+      const known = files.every((f) => f.total > 0);
+      onProgress({ loaded: files.reduce((s, f) => s + f.loaded, 0), total: known ? files.reduce((s, f) => s + f.total, 0) : 0 });
+    };
+  };
 }
 
 // Can wasm threads work here? Node: always (worker_threads). Browsers: only in a cross-origin isolated
@@ -116,7 +159,8 @@ export function chooseBuild(threads, build, fail, env = { simd: simdSupported(),
 }
 
 // Returns the Emscripten module with two helpers: copyInto(view, bytes) and shutdown().
-export async function loadWasmModule(build, threads, options) {
+// wasmBytes: the .wasm already fetched (a promise of its bytes), used when the caller tracks progress.
+export async function loadWasmModule(build, threads, options, wasmBytes = null) {
   const wasmName = `hairmatte-${build}.wasm`;
   const wasmUrl = resolveAsset(wasmName, options);
   let glue;
@@ -134,9 +178,9 @@ export async function loadWasmModule(build, threads, options) {
       return isNode && url.protocol === 'file:' ? decodeURIComponent(url.pathname) : url.href;
     },
   };
-  if (isNode) {
+  if (isNode || wasmBytes) {
     try {
-      moduleArgs.wasmBinary = await readUrlBytes(wasmUrl);
+      moduleArgs.wasmBinary = await (wasmBytes || readUrlBytes(wasmUrl));
     } catch (e) {
       throw new Error(`hairmatte: cannot read ${wasmUrl.href}: ${e.message}; was \`npm run build\` run?`);
     }

@@ -41,8 +41,8 @@ function ownCopy(view) {
   return checkBytes(view, 'model').slice();
 }
 
-// resolve(fileName) -> URL of a packaged file.
-export async function readModelBytes(model, resolve) {
+// resolve(fileName) -> URL of a packaged file; onBytes(loaded, total): optional download progress.
+export async function readModelBytes(model, resolve, onBytes) {
   if (model instanceof Uint8Array) return ownCopy(model);
   if (model instanceof ArrayBuffer ||
       (typeof SharedArrayBuffer === 'function' && model instanceof SharedArrayBuffer)) {
@@ -76,7 +76,7 @@ export async function readModelBytes(model, resolve) {
   }
   let bytes;
   try {
-    bytes = await readUrlBytes(url);
+    bytes = await readUrlBytes(url, onBytes);
   } catch (e) {
     const hint = BUNDLED_MODELS.includes(model)
       ? ' (bundled models are copied from models/ into dist/models/ by `npm run build`; ' +

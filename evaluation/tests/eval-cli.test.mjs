@@ -9,7 +9,7 @@ import { spawnSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { HairMatte } from '../../bindings/js/index.mjs';
 import { encodePng } from '../../tests/browser/helpers/png.mjs';
-import { evaluateSamples, listSamples, resizeBilinear } from '../../bin/eval.mjs';
+import { evaluateSamples, listSamples, resizeBilinear, confusion, thresholdMetrics } from '../../bin/eval.mjs';
 
 const REPO = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
 const CLI = path.join(REPO, 'bin', 'hairmatte.mjs');
@@ -37,25 +37,32 @@ function makeDataset(sizes) {
 
 const run = (...args) => spawnSync(process.execPath, [CLI, 'eval', ...args], { encoding: 'utf8', cwd: REPO });
 
-test('a segmenter that returns the true mask scores F1 = IoU = 1 (square) and ~1 through the stretch (non-square)', async () => {
+test('the photo reaches segment() as it is: a segmenter that returns the true mask scores F1 = IoU = 1', async () => {
   const dir = makeDataset([[48, 48], [40, 64], [72, 30]]);
   const hm = await HairMatte.create({ model: { random: 'hairsegnet', inputSize: 64 } });
   try {
     const samples = listSamples(dir);
     assert.deepEqual(samples.map((s) => s.id), ['p0', 'p1', 'p2']);
-    // The oracle: decode the mask of the photo being asked about, stretched like the frame.
+    // The oracle: decode the mask of the photo being asked about, resized to the frame it is given.
     let current = 0;
     const truth = samples.map((s) => hm.decodeImage(new Uint8Array(fs.readFileSync(s.mask))));
+    const sizes = [];
     const oracle = (frame) => {
-      const m = truth[current++];
+      const m = truth[current++ % truth.length];
+      sizes.push([frame.width, frame.height]);
       const plane = Uint8Array.from({ length: m.width * m.height }, (_, i) => m.data[4 * i]);
       return { data: resizeBilinear(plane, m.width, m.height, 1, frame.width, frame.height, Uint8Array) };
     };
     const { rows, groups } = await evaluateSamples(hm, oracle, samples);
-    assert.equal(rows[0].metrics.f1, 1);
-    assert.equal(rows[0].metrics.iou, 1);
-    for (const r of rows) assert.ok(r.metrics.iou > 0.93, `${r.id}: IoU ${r.metrics.iou}`);
+    assert.deepEqual(sizes, [[48, 48], [40, 64], [72, 30]], 'no pre-stretch: segment() gets each photo at its own size');
+    for (const r of rows) assert.equal(r.metrics.iou, 1, r.id);
+    for (const r of rows) assert.equal(r.metrics.f1, 1, r.id);
     assert.equal(groups[path.basename(dir)].count, 3);
+    // The old protocol, kept for comparison: the photo stretched to a square at its long side first.
+    sizes.length = 0;
+    const stretched = await evaluateSamples(hm, oracle, samples, { stretch: true });
+    assert.deepEqual(sizes, [[48, 48], [64, 64], [72, 72]]);
+    for (const r of stretched.rows) assert.ok(r.metrics.iou > 0.93, `${r.id}: IoU ${r.metrics.iou}`);
     // The inverse of the truth scores 0.
     current = 0;
     const inverse = (frame) => { const o = oracle(frame); return { data: o.data.map((v) => 255 - v) }; };
@@ -83,6 +90,34 @@ test('eval --json with random weights prints every measure per source', () => {
   }
 });
 
+// `eval` scores what `matte` writes: the same engine options and the same photo, so the IoU that eval
+// reports equals the IoU of matte's PNGs against the masks (random weights: any matte will do).
+test('eval measures exactly what `hairmatte matte` writes', async () => {
+  const dir = makeDataset([[56, 72], [80, 48]]);
+  const out = fs.mkdtempSync(path.join(os.tmpdir(), 'hm-eval-matte-'));
+  const codec = await HairMatte.create({ model: { random: 'hairsegnet', inputSize: 64 } });
+  try {
+    const common = ['--random-weights', '--model', 'hairmattenet', '--refine', 'none'];
+    const m = spawnSync(process.execPath, [CLI, 'matte', path.join(dir, 'images'), '--out', out, ...common], { encoding: 'utf8', cwd: REPO });
+    assert.equal(m.status, 0, m.stderr);
+    const r = run('--data', dir, ...common, '--json');
+    assert.equal(r.status, 0, r.stderr);
+    const reported = JSON.parse(r.stdout).groups[path.basename(dir)].iou;
+    const plane = (img) => Uint8Array.from({ length: img.width * img.height }, (_, i) => img.data[4 * i]);
+    const ious = ['p0', 'p1'].map((id) => {
+      const matte = codec.decodeImage(new Uint8Array(fs.readFileSync(path.join(out, `${id}.png`))));
+      const mask = codec.decodeImage(new Uint8Array(fs.readFileSync(path.join(dir, 'masks', `${id}.png`))));
+      return thresholdMetrics(confusion(plane(matte), plane(mask), 1 / 255)).iou;
+    });
+    const mean = (ious[0] + ious[1]) / 2;
+    assert.ok(Math.abs(reported - mean) < 1e-12, `eval ${reported} vs matte's PNGs ${mean}`);
+  } finally {
+    codec.dispose();
+    fs.rmSync(dir, { recursive: true, force: true });
+    fs.rmSync(out, { recursive: true, force: true });
+  }
+});
+
 test('bad input: one clear line on stderr and a non-zero exit', () => {
   const noMask = makeDataset([[32, 32]]);
   fs.rmSync(path.join(noMask, 'masks', 'p0.png'));
@@ -95,6 +130,7 @@ test('bad input: one clear line on stderr and a non-zero exit', () => {
     [['--data', noMask, '--random-weights'], 1, /p0\.png has no mask/],
     [['--data', wrongSize, '--random-weights', '--size', '64'], 1, /mask 16x16 and image 32x32 differ/],
     [['--data', noMask, '--refine', 'soft'], 2, /--refine must be guided or none/],
+    [['--data', noMask, '--quality', 'great'], 2, /--quality must be fast or best/],
     [['--data', noMask, '--part', 'test'], 2, /--part must be val or train/],
     [['--data', noMask, '--limit', 'x'], 2, /--limit must be a non-negative integer/],
   ];

@@ -64,39 +64,39 @@ Status MattePipeline::set_options(const MatteOptions& o) {
   if (o.guided_subsample < 0 || o.guided_subsample > 16) {
     return Status::error("matte: guided subsample must be in [0, 16] (0 = automatic)");
   }
-  if (!o.track_head) tracker_.reset();
   options_ = o;
+  if (!follows_head()) tracker_.reset();
   return st;
 }
 
-int MattePipeline::guided_subsample_for(int crop_size) const {
+int MattePipeline::guided_subsample_for(int crop_side) const {
   if (options_.guided_subsample > 0) return options_.guided_subsample;
   constexpr double kLowResolutionCells = 112.0;
-  const int s = static_cast<int>(std::lround(static_cast<double>(crop_size) / kLowResolutionCells));
+  const int s = static_cast<int>(std::lround(static_cast<double>(crop_side) / kLowResolutionCells));
   return std::clamp(s, 1, 4);
 }
 
 Status MattePipeline::prepare_input(const uint8_t* frame, int width, int height, size_t stride,
-                                    uint8_t* net_rgba, CropSquare* crop) {
+                                    uint8_t* net_rgba, CropRect* crop) {
   Status st = check_frame(frame, width, height, stride);
   if (!st.ok) return st;
   if (!net_rgba || !crop) return Status::error("matte: null output");
   if (input_size_ <= 0) return Status::error("matte: network input size must be positive");
-  *crop = options_.track_head ? tracker_.next(width, height) : centred_square(width, height);
+  *crop = next_region(width, height);
   return crop_to_network_input(frame, width, height, stride, *crop, input_size_, net_rgba);
 }
 
 Status MattePipeline::finish(const uint8_t* frame, int width, int height, size_t stride, const float* prob,
-                             CropSquare crop, uint8_t* alpha) {
+                             CropRect crop, uint8_t* alpha) {
   Status st = check_frame(frame, width, height, stride);
   if (!st.ok) return st;
   if (!prob || !alpha) return Status::error("matte: null probability map or output");
-  st = check_crop_square(crop, width, height);
+  st = check_crop_rect(crop, width, height);
   if (!st.ok) return st;
   const int n = input_size_;
 
   if (options_.refine == Refine::kGuided) {
-    const int s = guided_subsample_for(crop.size);
+    const int s = guided_subsample_for(std::max(crop.width, crop.height));
     const int lw = subsampled_size(width, s), lh = subsampled_size(height, s);
     low_.resize(static_cast<size_t>(lw) * lh);
     sample_crop_probability(prob, n, crop, static_cast<float>(s), lw, lh, low_.data());
@@ -110,8 +110,12 @@ Status MattePipeline::finish(const uint8_t* frame, int width, int height, size_t
   }
   smoother_.apply(alpha, width, height);
   apply_levels(level_table_, static_cast<size_t>(width) * height, alpha);
-  if (options_.track_head) tracker_.observe(find_hair_box(prob, n, crop), width, height);
+  if (follows_head()) tracker_.observe(find_hair_box(prob, n, crop), crop, width, height);
   return st;
+}
+
+CropRect MattePipeline::next_region(int width, int height) const {
+  return follows_head() ? tracker_.next(width, height) : whole_frame(width, height);
 }
 
 uint8_t MattePipeline::matte_level(uint8_t alpha) {

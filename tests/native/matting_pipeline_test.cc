@@ -39,11 +39,11 @@ std::vector<uint8_t> portrait(float dx, float dy, float noise_sd, std::mt19937* 
 
 // The "network": the true mask over the crop at kN x kN, box-blurred over 5 px (a soft, slightly wrong
 // edge), plus noise.
-std::vector<float> fake_network(CropSquare crop, float dx, float dy, float noise_sd, std::mt19937* rng) {
+std::vector<float> fake_network(CropRect crop, float dx, float dy, float noise_sd, std::mt19937* rng) {
   std::vector<float> sharp(kN * kN), prob(kN * kN);
   for (int v = 0; v < kN; ++v)
     for (int u = 0; u < kN; ++u)
-      sharp[v * kN + u] = is_hair(crop.x + (u + 0.5f) * crop.size / kN, crop.y + (v + 0.5f) * crop.size / kN, dx, dy);
+      sharp[v * kN + u] = is_hair(crop.x + (u + 0.5f) * crop.width / kN, crop.y + (v + 0.5f) * crop.height / kN, dx, dy);
   std::normal_distribution<float> noise(0.0f, noise_sd);
   for (int v = 0; v < kN; ++v)
     for (int u = 0; u < kN; ++u) {
@@ -86,29 +86,141 @@ EdgeErrors edge_errors(const std::vector<uint8_t>& alpha) {
 std::vector<uint8_t> run_frame(MattePipeline* pipe, const std::vector<uint8_t>& frame, float dx, float dy,
                                float prob_noise, std::mt19937* rng) {
   std::vector<uint8_t> net(kN * kN * 4), alpha(kW * kH);
-  CropSquare crop;
+  CropRect crop;
   EXPECT_TRUE(pipe->prepare_input(frame.data(), kW, kH, kW * 4, net.data(), &crop).ok);
   const auto prob = fake_network(crop, dx, dy, prob_noise, rng);
   EXPECT_TRUE(pipe->finish(frame.data(), kW, kH, kW * 4, prob.data(), crop, alpha.data()).ok);
   return alpha;
 }
 
-TEST(MattePipeline, NoneIsTheBilinearMapOfTheCropAndZeroOutside) {
+TEST(MattePipeline, NoneIsTheBilinearMapOfTheRegionAndZeroOutside) {
   MattePipeline pipe(kN);
   ASSERT_TRUE(pipe.set_options({Refine::kNone, 0.0f, false}).ok);
   std::mt19937 rng(1);
   const auto frame = portrait(0, 0, 0, &rng);
   std::vector<uint8_t> net(kN * kN * 4), alpha(kW * kH);
-  CropSquare crop;
+  CropRect crop;
   ASSERT_TRUE(pipe.prepare_input(frame.data(), kW, kH, kW * 4, net.data(), &crop).ok);
-  EXPECT_EQ(crop, centred_square(kW, kH));
+  EXPECT_EQ(crop, whole_frame(kW, kH));  // a still is seen whole
   const std::vector<float> prob(kN * kN, 0.7f);
-  ASSERT_TRUE(pipe.finish(frame.data(), kW, kH, kW * 4, prob.data(), crop, alpha.data()).ok);
-  EXPECT_EQ(alpha[100 * kW + crop.x - 1], 0);
   const uint8_t expected = MattePipeline::matte_level(179);  // round(0.7 * 255), then levels
-  EXPECT_EQ(alpha[100 * kW + crop.x], expected);
-  EXPECT_EQ(alpha[100 * kW + crop.x + crop.size - 1], expected);
-  EXPECT_EQ(alpha[100 * kW + crop.x + crop.size], 0);
+  ASSERT_TRUE(pipe.finish(frame.data(), kW, kH, kW * 4, prob.data(), crop, alpha.data()).ok);
+  EXPECT_EQ(std::count(alpha.begin(), alpha.end(), expected), kW * kH);  // every pixel, corners included
+  // A region smaller than the frame (video): 0 outside it.
+  const CropRect region{50, 10, 200, 150};
+  ASSERT_TRUE(pipe.finish(frame.data(), kW, kH, kW * 4, prob.data(), region, alpha.data()).ok);
+  EXPECT_EQ(alpha[100 * kW + region.x - 1], 0);
+  EXPECT_EQ(alpha[100 * kW + region.x], expected);
+  EXPECT_EQ(alpha[100 * kW + region.x + region.width - 1], expected);
+  EXPECT_EQ(alpha[100 * kW + region.x + region.width], 0);
+  EXPECT_EQ(alpha[(region.y + region.height) * kW + 100], 0);
+}
+
+// Hair-coloured shapes outside the centred square: a landscape frame with hair at its left edge and a
+// portrait frame with hair at its bottom. A still (temporal 0, or track_head false, or the first frame)
+// sees the whole frame, so the matte covers them; before, everything outside the centred square was 0.
+struct Shape {
+  int w, h;
+  float cx, cy, r;  // a disc of hair
+  bool contains(float x, float y) const { return std::hypot(x - cx, y - cy) < r; }
+};
+
+std::vector<uint8_t> shape_frame(const Shape& shape) {
+  std::vector<uint8_t> f(static_cast<size_t>(shape.w) * shape.h * 4);
+  for (int y = 0; y < shape.h; ++y)
+    for (int x = 0; x < shape.w; ++x) {
+      uint8_t* px = &f[(static_cast<size_t>(y) * shape.w + x) * 4];
+      const bool hair = shape.contains(x + 0.5f, y + 0.5f);
+      px[0] = hair ? 50 : 200;
+      px[1] = hair ? 35 : 190;
+      px[2] = hair ? 25 : 170;
+      px[3] = 255;
+    }
+  return f;
+}
+
+// A perfect network: the shape over the region at n x n.
+std::vector<float> shape_network(const Shape& shape, CropRect crop, int n) {
+  std::vector<float> prob(static_cast<size_t>(n) * n);
+  for (int v = 0; v < n; ++v)
+    for (int u = 0; u < n; ++u)
+      prob[v * n + u] = shape.contains(crop.x + (u + 0.5f) * crop.width / n, crop.y + (v + 0.5f) * crop.height / n)
+                            ? 0.97f : 0.01f;
+  return prob;
+}
+
+std::vector<uint8_t> segment_shape(MattePipeline* pipe, const Shape& shape, int n, CropRect* crop) {
+  std::vector<uint8_t> net(static_cast<size_t>(n) * n * 4), alpha(static_cast<size_t>(shape.w) * shape.h);
+  const auto frame = shape_frame(shape);
+  EXPECT_TRUE(pipe->prepare_input(frame.data(), shape.w, shape.h, shape.w * 4, net.data(), crop).ok);
+  const auto prob = shape_network(shape, *crop, n);
+  EXPECT_TRUE(pipe->finish(frame.data(), shape.w, shape.h, shape.w * 4, prob.data(), *crop, alpha.data()).ok);
+  return alpha;
+}
+
+TEST(MattePipeline, StillsCoverHairOutsideTheCentredSquare) {
+  const Shape landscape{320, 240, 15, 120, 30}, portrait_frame{240, 320, 120, 305, 30};
+  for (const Shape& shape : {landscape, portrait_frame}) {
+    for (const MatteOptions& o : {MatteOptions{Refine::kGuided, 0.0f, true}, MatteOptions{Refine::kNone, 0.5f, false}}) {
+      MattePipeline pipe(kN);
+      ASSERT_TRUE(pipe.set_options(o).ok);
+      CropRect crop;
+      const auto alpha = segment_shape(&pipe, shape, kN, &crop);
+      EXPECT_EQ(crop, whole_frame(shape.w, shape.h));
+      const CropRect old = centred_square(shape.w, shape.h);
+      int outside = 0, covered = 0;
+      for (int y = 0; y < shape.h; ++y)
+        for (int x = 0; x < shape.w; ++x) {
+          const bool in_old = x >= old.x && x < old.x + old.width && y >= old.y && y < old.y + old.height;
+          if (in_old || !shape.contains(x + 0.5f, y + 0.5f) || !shape.contains(x + 3.5f, y + 0.5f) ||
+              !shape.contains(x - 2.5f, y + 0.5f) || !shape.contains(x + 0.5f, y + 3.5f) ||
+              !shape.contains(x + 0.5f, y - 2.5f))
+            continue;  // hair pixels at least 3 px inside the shape, outside the old square
+          ++outside;
+          covered += alpha[static_cast<size_t>(y) * shape.w + x] >= 200;
+        }
+      EXPECT_GT(outside, 300) << shape.w << "x" << shape.h;
+      EXPECT_EQ(covered, outside) << shape.w << "x" << shape.h << " refine " << static_cast<int>(o.refine);
+    }
+  }
+}
+
+// Video: a head in the middle of a wide frame with long hair spread far to both sides, beyond any square
+// the frame can hold. The region grows over it: the matte covers the hair in every frame.
+TEST(MattePipeline, VideoRegionGrowsOverLongHairBesideTheHeadSquare) {
+  const int w = 480, h = 240, n = 96;
+  const auto hair_at = [](float x, float y) {
+    const bool cap = std::hypot(x - 240, y - 90) < 50 && y < 90;
+    const bool spread = y >= 80 && y < 150 && std::abs(x - 240) < 220 && std::abs(x - 240) > 45;
+    return cap || spread;
+  };
+  std::vector<uint8_t> frame(static_cast<size_t>(w) * h * 4);
+  for (int y = 0; y < h; ++y)
+    for (int x = 0; x < w; ++x) {
+      uint8_t* px = &frame[(static_cast<size_t>(y) * w + x) * 4];
+      const bool hair = hair_at(x + 0.5f, y + 0.5f);
+      px[0] = hair ? 50 : 200;
+      px[1] = hair ? 35 : 190;
+      px[2] = hair ? 25 : 170;
+      px[3] = 255;
+    }
+  MattePipeline pipe(n);
+  ASSERT_TRUE(pipe.set_options({Refine::kGuided, 0.5f, true}).ok);
+  std::vector<uint8_t> net(n * n * 4), alpha(w * h);
+  std::vector<float> prob(n * n);
+  for (int t = 0; t < 20; ++t) {
+    CropRect crop;
+    ASSERT_TRUE(pipe.prepare_input(frame.data(), w, h, w * 4, net.data(), &crop).ok);
+    ASSERT_TRUE(check_crop_rect(crop, w, h).ok);
+    for (int v = 0; v < n; ++v)
+      for (int u = 0; u < n; ++u)
+        prob[v * n + u] = hair_at(crop.x + (u + 0.5f) * crop.width / n, crop.y + (v + 0.5f) * crop.height / n) ? 0.97f : 0.01f;
+    ASSERT_TRUE(pipe.finish(frame.data(), w, h, w * 4, prob.data(), crop, alpha.data()).ok);
+    // The ends of the spread, 200 px from the head's centre: outside the head's square (side <= 240).
+    EXPECT_GE(alpha[115 * w + 45], 200) << "frame " << t << ", region x " << crop.x << " width " << crop.width;
+    EXPECT_GE(alpha[115 * w + 435], 200) << "frame " << t;
+    if (t > 0) EXPECT_GT(crop.width, h) << "frame " << t;  // wider than any square of this frame
+  }
 }
 
 TEST(MattePipeline, GuidedRefinementIsCloserToTheTrueMatteThanBilinear) {
@@ -132,9 +244,9 @@ TEST(MattePipeline, GuidedRefinementIsCloserToTheTrueMatteThanBilinear) {
 
 TEST(MattePipeline, TracksTheHeadAndZoomsIn) {
   MattePipeline pipe(kN);
-  ASSERT_TRUE(pipe.set_options({Refine::kGuided, 0.0f, true}).ok);
+  ASSERT_TRUE(pipe.set_options({Refine::kGuided, 0.5f, true}).ok);  // video: temporal > 0
   std::mt19937 rng(4);
-  CropSquare crop;
+  CropRect crop;
   std::vector<uint8_t> net(kN * kN * 4);
   for (int t = 0; t < 12; ++t) {
     const float dx = 4.0f * t - 20;
@@ -143,10 +255,19 @@ TEST(MattePipeline, TracksTheHeadAndZoomsIn) {
   }
   const auto frame = portrait(28, 0, 2, &rng);
   ASSERT_TRUE(pipe.prepare_input(frame.data(), kW, kH, kW * 4, net.data(), &crop).ok);
-  EXPECT_NEAR(crop.x + crop.size / 2.0, 160 + 24, 12);  // the head's centre moved from 140 to 184
-  pipe.reset();
+  EXPECT_NEAR(crop.x + crop.width / 2.0, 160 + 24, 12);  // the head's centre moved from 140 to 184
+  EXPECT_LT(crop.width, kW);  // zoomed in on the head
+  pipe.reset();  // the next frame is a still: the whole frame
   ASSERT_TRUE(pipe.prepare_input(frame.data(), kW, kH, kW * 4, net.data(), &crop).ok);
-  EXPECT_EQ(crop, centred_square(kW, kH));
+  EXPECT_EQ(crop, whole_frame(kW, kH));
+  // temporal 0 makes every frame a still, whatever track_head says.
+  ASSERT_TRUE(pipe.set_options({Refine::kGuided, 0.5f, true}).ok);
+  for (int t = 0; t < 5; ++t) run_frame(&pipe, frame, 28, 0, 0.0f, &rng);
+  ASSERT_TRUE(pipe.prepare_input(frame.data(), kW, kH, kW * 4, net.data(), &crop).ok);
+  EXPECT_LT(crop.width, kW);
+  ASSERT_TRUE(pipe.set_options({Refine::kGuided, 0.0f, true}).ok);
+  ASSERT_TRUE(pipe.prepare_input(frame.data(), kW, kH, kW * 4, net.data(), &crop).ok);
+  EXPECT_EQ(crop, whole_frame(kW, kH));
 }
 
 // The flicker measurement: a still portrait with sub-pixel shifts and noise, a network whose
@@ -178,7 +299,7 @@ TEST(MattePipeline, TemporalSmoothingLowersFlickerOnAStillPortrait) {
   EXPECT_LT(on, 0.8 * off);
 }
 
-TEST(MattePipeline, ChoosesTheSubsamplingFromTheSquareSide) {
+TEST(MattePipeline, ChoosesTheSubsamplingFromTheRegionsLongerSide) {
   MattePipeline pipe(224);
   EXPECT_EQ(pipe.guided_subsample_for(480), 4);
   EXPECT_EQ(pipe.guided_subsample_for(224), 2);
@@ -205,7 +326,7 @@ TEST(MattePipeline, NoneEqualsLevelsOfTheRoundedMapAtEveryPixel) {
     prob[i] = kind == 0 ? 0.0f : kind == 1 ? 1.0f : (rng() % 1001) / 1000.0f;
   }
   std::vector<uint8_t> frame(static_cast<size_t>(w) * h * 4, 90), alpha(static_cast<size_t>(w) * h);
-  const CropSquare crop{40, 0, 203};
+  const CropRect crop{40, 0, 203, 203};
   ASSERT_TRUE(pipe.finish(frame.data(), w, h, w * 4, prob.data(), crop, alpha.data()).ok);
   std::vector<float> sampled(static_cast<size_t>(w) * h);
   sample_crop_probability(prob.data(), n, crop, 1.0f, w, h, sampled.data());
@@ -234,7 +355,7 @@ TEST(MattePipeline, MatteLevelsSnapTheEndsAndStretchTheMiddle) {
   std::mt19937 rng(9);
   const auto frame = portrait(0, 0, 3, &rng);
   std::vector<uint8_t> net(kN * kN * 4), alpha(kW * kH);
-  CropSquare crop;
+  CropRect crop;
   ASSERT_TRUE(pipe.prepare_input(frame.data(), kW, kH, kW * 4, net.data(), &crop).ok);
   std::vector<float> prob = fake_network(crop, 0, 0, 0.0f, &rng);
   for (float& p : prob) p = std::max(p, 0.03f);
@@ -256,10 +377,10 @@ TEST(MattePipeline, RejectsBadInput) {
   EXPECT_FALSE(pipe.set_options(o).ok);
   std::vector<uint8_t> frame(kW * kH * 4), net(kN * kN * 4), alpha(kW * kH);
   std::vector<float> prob(kN * kN, 0.5f);
-  CropSquare crop;
+  CropRect crop;
   EXPECT_FALSE(pipe.prepare_input(frame.data(), kW, kH, kW * 2, net.data(), &crop).ok);
   EXPECT_FALSE(pipe.prepare_input(frame.data(), 0, kH, kW * 4, net.data(), &crop).ok);
-  EXPECT_FALSE(pipe.finish(frame.data(), kW, kH, kW * 4, prob.data(), CropSquare{200, 0, 240}, alpha.data()).ok);
+  EXPECT_FALSE(pipe.finish(frame.data(), kW, kH, kW * 4, prob.data(), CropRect{200, 0, 240, 240}, alpha.data()).ok);
   EXPECT_FALSE(pipe.finish(frame.data(), kW, kH, kW * 4, nullptr, centred_square(kW, kH), alpha.data()).ok);
   const Status st = pipe.finish(frame.data(), kW, kH, kW * 4, prob.data(), centred_square(kW, kH), alpha.data());
   EXPECT_TRUE(st.ok) << st.message;  // still usable after the errors

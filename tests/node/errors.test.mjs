@@ -82,6 +82,7 @@ const BAD_OPTIONS = [
   ['inputSize not /32', { model: 'x.hmm', inputSize: 100 }, /inputSize must be a multiple of 32/],
   ['locateFile not a function', { model, locateFile: 'dist/' }, /locateFile must be a function/],
   ['wasmPath a number', { model, wasmPath: 3 }, /wasmPath must be a string or URL/],
+  ['onProgress not a function', { model, onProgress: true }, /onProgress must be a function/],
   ['unknown model name', { model: 'hairnet' }, /unknown model 'hairnet'.*'hairmattenet' or 'hairsegnet'/],
   ['empty model name', { model: '' }, /unknown model ''/],
   ['model a number', { model: 5 }, /model must be a bundled name, a URL.*number/],

@@ -78,11 +78,12 @@ export function bilinear(get, srcW, srcH, channels, dstW, dstH) {
 }
 
 // frame -> alpha (Uint8Array) through the benchmarks' float64 reference network (reference-net.mjs), for
-// refine 'none': the crop square (default: the whole frame) resized to the network input, the network,
-// and its probability resampled onto the frame's pixels inside the square (0 outside).
+// refine 'none': the crop region {x, y, width, height} (default: the whole frame, a still) resized to the
+// network input (each axis on its own: a stretch), the network, and its probability resampled onto the
+// frame's pixels inside the region (0 outside).
 // levelLow: the pipeline's matte levels (matte_pipeline.h, info.matteLevelLow): a -> round(255 clamp((a - L) /
 // (255 - 2L))) on the rounded byte, as the pipeline applies them.
-export async function referenceMatte(modelBytes, frame, crop = { x: 0, y: 0, size: frame.width }, levelLow = 0) {
+export async function referenceMatte(modelBytes, frame, crop = { x: 0, y: 0, width: frame.width, height: frame.height }, levelLow = 0) {
   const { readModelFile, weightsForGraph } = await import('../../benchmarks/peers/model-file.mjs');
   const { buildGraph } = await import('../../benchmarks/peers/architecture.mjs');
   const { runReference } = await import('../../benchmarks/peers/reference-net.mjs');
@@ -92,14 +93,14 @@ export async function referenceMatte(modelBytes, frame, crop = { x: 0, y: 0, siz
   const S = model.inputSize;
   const { data, width, height } = frame;
   const at = (x, y, c) => data[((crop.y + y) * width + crop.x + x) * 4 + c];
-  const resized = bilinear(at, crop.size, crop.size, 4, S, S);
+  const resized = bilinear(at, crop.width, crop.height, 4, S, S);
   const input = Uint8Array.from(resized, (v) => Math.min(255, Math.max(0, Math.floor(v + 0.5))));
   const p = runReference(graph, weights, input, S);
-  const up = bilinear((x, y) => p[y * S + x], S, S, 1, crop.size, crop.size);
+  const up = bilinear((x, y) => p[y * S + x], S, S, 1, crop.width, crop.height);
   const alpha = new Uint8Array(width * height);
-  for (let y = 0; y < crop.size; y++) {
-    for (let x = 0; x < crop.size; x++) {
-      const a = Math.floor(Math.min(1, Math.max(0, up[y * crop.size + x])) * 255 + 0.5);
+  for (let y = 0; y < crop.height; y++) {
+    for (let x = 0; x < crop.width; x++) {
+      const a = Math.floor(Math.min(1, Math.max(0, up[y * crop.width + x])) * 255 + 0.5);
       const level = (a - levelLow) / (255 - 2 * levelLow);
       alpha[(crop.y + y) * width + crop.x + x] = Math.floor(Math.min(1, Math.max(0, level)) * 255 + 0.5);
     }

@@ -30,7 +30,7 @@ test('the package holds every file users need', () => {
     'dist/models/hairmattenet.hmm', 'dist/models/hairsegnet.hmm', 'LICENSE',
     'dist/models/hairmattenet.md', 'dist/models/hairsegnet.md',  // model cards: the data's licence terms
     'bindings/js/index.mjs', 'bindings/js/index.d.ts', 'bindings/js/loader.mjs', 'bindings/js/model-source.mjs',
-    'web/widget.mjs', 'bin/hairmatte.mjs',
+    'web/widget.mjs', 'web/widget.d.ts', 'web/widget/messages.mjs', 'bin/hairmatte.mjs',
   ];
   assert.deepEqual(needed.filter((f) => !packed.has(f)), []);
   // Every entry point package.json names is packed.
@@ -56,7 +56,8 @@ test('the package holds nothing else: no tests, training, sources, runs or share
     /^dist\/package\.json$/,
     /^dist\/models\/[\w-]+\.(hmm|md)$/,
     /^web\/(widget|tryon-session|swatches)\.mjs$/,
-    /^web\/(engine|renderer)\/[\w-]+\.mjs$/,
+    /^web\/widget\.d\.ts$/,
+    /^web\/(engine|renderer|widget)\/[\w-]+\.mjs$/,
     /^web\/README\.md$/,
   ];
   assert.deepEqual(files.filter((f) => !allowed.some((re) => re.test(f))), []);

@@ -56,33 +56,55 @@ def resize_batch(images: torch.Tensor, masks: torch.Tensor, size: int):
     return img, (m[:, 0] >= 0.5).float()
 
 
-def augment_batch(images: torch.Tensor, masks: torch.Tensor, size: int, gen: torch.Generator,
-                  cfg: AugmentConfig = AugmentConfig()):
-    """Random warp + colour jitter (see module doc). Same return convention as resize_batch."""
-    n = images.shape[0]
+def draw_augmentation(n: int, gen: torch.Generator, cfg: AugmentConfig):
+    """The random parameters of n samples, drawn on the CPU generator `gen` (so that a run draws the same
+    numbers on any device) in a fixed order: flip, zoom, angle, tx, ty, brightness, contrast, saturation."""
     u = lambda: torch.rand(n, generator=gen)
     flip = torch.where(u() < cfg.flip, -1.0, 1.0)
     log_lo, log_hi = math.log(cfg.scale[0]), math.log(cfg.scale[1])
     zoom = torch.exp(log_lo + (log_hi - log_lo) * u())
     angle = (2 * u() - 1) * math.radians(cfg.rotate_deg)
-    tx, ty = (2 * u() - 1) * cfg.translate * 2, (2 * u() - 1) * cfg.translate * 2  # normalised coords span 2
-    cos, sin = torch.cos(angle) / zoom, torch.sin(angle) / zoom
+    tx = (2 * u() - 1) * cfg.translate * 2  # normalised coordinates span 2
+    ty = (2 * u() - 1) * cfg.translate * 2
+    factor = lambda amount: 1 + (2 * u() - 1) * amount
+    return {"flip": flip, "zoom": zoom, "angle": angle, "tx": tx, "ty": ty, "brightness": factor(cfg.brightness),
+            "contrast": factor(cfg.contrast), "saturation": factor(cfg.saturation)}
+
+
+def augment_batch(images: torch.Tensor, masks: torch.Tensor, size: int, gen: torch.Generator,
+                  cfg: AugmentConfig = AugmentConfig(), first: int = 0, total: int = 0):
+    """Random warp + colour jitter (see module doc). Same return convention as resize_batch.
+
+    The batch may be rows first..first+n of a larger batch of `total` samples (distributed training: each
+    process holds its slice of the global batch): the parameters are drawn for all `total` and the slice
+    kept, so every sample gets the numbers it would get in one process. Drawn on the CPU generator, then
+    moved to the batch's device."""
+    n = images.shape[0]
+    total = total or n
+    if not 0 <= first <= total - n:
+        raise ValueError(f"rows {first}..{first + n} are not inside a batch of {total}")
+    p = {k: v[first:first + n].to(images.device) for k, v in draw_augmentation(total, gen, cfg).items()}
+    cos, sin = torch.cos(p["angle"]) / p["zoom"], torch.sin(p["angle"]) / p["zoom"]
     # affine_grid maps output coords to input coords: in = [[cos, -sin], [sin, cos]] @ (flip * x, y) + t
-    theta = torch.stack([torch.stack([cos * flip, -sin, tx], 1), torch.stack([sin * flip, cos, ty], 1)], 1)
-    grid = F.affine_grid(theta, (n, 1, size, size), align_corners=False)
+    theta = torch.stack([torch.stack([cos * p["flip"], -sin, p["tx"]], 1),
+                         torch.stack([sin * p["flip"], cos, p["ty"]], 1)], 1)
+    grid = F.affine_grid(theta, [n, 1, size, size], align_corners=False)
     img = F.grid_sample(images.float(), grid, mode="bilinear", padding_mode="reflection", align_corners=False)
     m = F.grid_sample(masks.float()[:, None] / 255.0, grid, mode="bilinear", padding_mode="reflection",
                       align_corners=False)
-    img = colour_jitter(img, gen, cfg)
+    img = colour_jitter(img, p["brightness"], p["contrast"], p["saturation"])
     return img, (m[:, 0] >= 0.5).float()
 
 
-def colour_jitter(img: torch.Tensor, gen: torch.Generator, cfg: AugmentConfig) -> torch.Tensor:
-    n = img.shape[0]
-    r = lambda amount: (1 + (2 * torch.rand(n, 1, 1, 1, generator=gen) - 1) * amount)
-    img = img * r(cfg.brightness)
+def colour_jitter(img: torch.Tensor, brightness: torch.Tensor, contrast: torch.Tensor,
+                  saturation: torch.Tensor) -> torch.Tensor:
+    """Per-sample factors [N] (on img's device): brightness, then contrast about the image mean, then
+    saturation about the BT.601 grey."""
+    per_sample = lambda f: f[:, None, None, None]
+    img = img * per_sample(brightness)
     mean = img.mean(dim=(1, 2, 3), keepdim=True)
-    img = (img - mean) * r(cfg.contrast) + mean
-    gray = (img * torch.tensor([0.299, 0.587, 0.114])[None, :, None, None]).sum(1, keepdim=True)
-    img = (img - gray) * r(cfg.saturation) + gray
+    img = (img - mean) * per_sample(contrast) + mean
+    weights = torch.tensor([0.299, 0.587, 0.114], dtype=img.dtype, device=img.device)
+    gray = (img * weights[None, :, None, None]).sum(1, keepdim=True)
+    img = (img - gray) * per_sample(saturation) + gray
     return img.clamp(0, 255)

@@ -4,7 +4,7 @@ Two layouts are understood:
 - the shared hair set: DIR/manifest.csv (source,id,width,height,note) and DIR/<source>/images/<id>.jpg
   with DIR/<source>/masks/<id>.png;
 - any folder DIR/images/* + DIR/masks/<same stem>.png (your own data; one source named after DIR).
-Masks are 8-bit, hair where the value is >= 128.
+Masks are 8-bit, hair where the value is >= 128, as .png (or lossless .webp, as in a pack: pack.py).
 """
 import csv
 import json
@@ -17,6 +17,7 @@ import numpy as np
 from PIL import Image
 
 IMAGE_EXTS = (".jpg", ".jpeg", ".png", ".bmp", ".webp")
+MASK_EXTS = (".png", ".webp")
 
 
 @dataclass(frozen=True)
@@ -36,6 +37,15 @@ def _find_image(folder: str, stem: str) -> Optional[str]:
     return None
 
 
+def _find_mask(folder: str, stem: str) -> str:
+    """The mask file of `stem` (.png, else .webp); the .png path when neither exists (for the error)."""
+    for ext in MASK_EXTS:
+        p = os.path.join(folder, stem + ext)
+        if os.path.exists(p):
+            return p
+    return os.path.join(folder, stem + MASK_EXTS[0])
+
+
 def list_samples(root: str) -> List[Sample]:
     """All (image, mask) pairs under `root`, sorted by (source, id). Raises on a missing file."""
     if not os.path.isdir(root):
@@ -47,7 +57,7 @@ def list_samples(root: str) -> List[Sample]:
             for row in csv.DictReader(f):
                 src, sid = row["source"], row["id"]
                 img = _find_image(os.path.join(root, src, "images"), sid)
-                mask = os.path.join(root, src, "masks", sid + ".png")
+                mask = _find_mask(os.path.join(root, src, "masks"), sid)
                 if img is None or not os.path.exists(mask):
                     raise FileNotFoundError(f"{manifest}: {src}/{sid} has no image or mask file")
                 samples.append(Sample(src, sid, img, mask, row.get("note", "") or ""))
@@ -60,7 +70,7 @@ def list_samples(root: str) -> List[Sample]:
             stem, ext = os.path.splitext(name)
             if ext.lower() not in IMAGE_EXTS:
                 continue
-            mask = os.path.join(mask_dir, stem + ".png")
+            mask = _find_mask(mask_dir, stem)
             if not os.path.exists(mask):
                 raise FileNotFoundError(f"{os.path.join(img_dir, name)} has no mask {mask}")
             samples.append(Sample(source, stem, os.path.join(img_dir, name), mask))

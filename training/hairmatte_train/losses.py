@@ -48,6 +48,6 @@ def hair_loss(logits: torch.Tensor, masks: torch.Tensor, images: torch.Tensor, g
     """(total, cross_entropy, gradient_consistency) for logits [N, 2, H, W], masks [N, H, W] in {0, 1}."""
     ce = F.cross_entropy(logits, masks.long())
     if grad_weight == 0.0:
-        return ce, ce.detach(), torch.zeros(())
+        return ce, ce.detach(), logits.new_zeros(())
     lc = gradient_consistency(torch.softmax(logits, dim=1)[:, 1:2], images).mean()
     return ce + grad_weight * lc, ce.detach(), lc.detach()

@@ -4,6 +4,9 @@ weights (not depthwise, not the head); batch 4; loss CE + w * L_C; best epoch on
 CPU-friendly extras (all optional): the first --low-epochs epochs at --low-size, the encoder blocks
 0..--freeze-upto frozen for the first --freeze-epochs epochs, shorter epochs (--steps-per-epoch) so
 that validation and best-keeping happen more often. Resumes from OUTDIR/checkpoint.pt.
+
+Started by torchrun with N processes it trains data-parallel (distributed.py): --batch stays the global
+batch, each process takes 1/N of it, rank 0 logs, validates, saves and exports.
 """
 import argparse
 import contextlib
@@ -18,7 +21,9 @@ import numpy as np
 import torch
 
 from . import architecture as A
+from . import distributed
 from .averaging import WeightAverage
+from .checkpoint import load_checkpoint
 from .augment import PRESETS, augment_batch, normalise, resize_batch
 from .data import list_samples, load_or_create_split, preload, select
 from .losses import gradient_consistency, hair_loss
@@ -86,6 +91,9 @@ def parse_args(argv: List[str]) -> argparse.Namespace:
     p.add_argument("--seed", type=int, default=1)
     p.add_argument("--cache-dir", default=os.path.join(REPO, "runs", "cache"))
     p.add_argument("--dtype", default="fp16", choices=["fp16", "fp32"], help="exported weight type")
+    p.add_argument("--preload-only", action="store_true",
+                   help="write the preload cache (--cache-dir) and stop: run once before several concurrent "
+                        "runs on the same data, so they do not all build it")
     a = p.parse_args(argv)
     for s in (a.size, a.low_size):
         if s and (s <= 0 or s % 32):
@@ -104,13 +112,18 @@ def parse_args(argv: List[str]) -> argparse.Namespace:
 
 
 class Logger:
-    def __init__(self, path: str):
-        self.f = open(path, "a")
+    """To the terminal and `path`; with path None (ranks other than 0) it writes nothing."""
+
+    def __init__(self, path):
+        self.f = open(path, "a") if path else None
 
     def close(self) -> None:
-        self.f.close()
+        if self.f:
+            self.f.close()
 
     def __call__(self, msg: str) -> None:
+        if not self.f:
+            return
         line = time.strftime("%H:%M:%S ") + msg
         print(line, flush=True)
         self.f.write(line + "\n")
@@ -141,10 +154,12 @@ def init_from_model_file(model: HairNet, path: str) -> None:
     model.load_state_dict(model_from_tensors(header, tensors).state_dict())
 
 
-def train_step(model: HairNet, optimiser, images, masks, size: int, args, fmt, gen: torch.Generator):
+def train_step(model: HairNet, optimiser, images, masks, size: int, args, fmt, gen: torch.Generator,
+               first: int = 0, total: int = 0):
     """One optimiser step on a batch of preloaded uint8 images and masks, augmented at `size`; returns the
-    loss and its two terms (L = L_M + w L_C)."""
-    img, mask = augment_batch(images, masks, size, gen, PRESETS[args.augment])
+    loss and its two terms (L = L_M + w L_C). Under DDP the batch is rows first.. of a global batch of
+    `total` (augment_batch) and `model` the DDP wrapper."""
+    img, mask = augment_batch(images, masks, size, gen, PRESETS[args.augment], first, total)
     loss, ce, lc = hair_loss(model(normalise(img).contiguous(memory_format=fmt)), mask, img, args.grad_weight)
     optimiser.zero_grad(set_to_none=True)
     loss.backward()
@@ -152,7 +167,7 @@ def train_step(model: HairNet, optimiser, images, masks, size: int, args, fmt, g
     return loss, ce, lc
 
 
-def warm_up_optimiser(model: HairNet, optimiser, images, masks, args, fmt, log) -> None:
+def warm_up_optimiser(model: HairNet, optimiser, images, masks, args, fmt, log, ranks=None) -> None:
     """Fresh Adadelta state on a trained model: its first steps are sign-like (the squared-gradient
     average starts at 0, so |update| ~ lr * sqrt(eps) * 4.5 on every weight at once), which knocks a
     converged model off its optimum. A few batches at learning rate 0 fill both running averages
@@ -160,10 +175,13 @@ def warm_up_optimiser(model: HairNet, optimiser, images, masks, args, fmt, log) 
     rates = [group["lr"] for group in optimiser.param_groups]
     for group in optimiser.param_groups:
         group["lr"] = 0.0
+    ranks = ranks or distributed.Ranks()
+    local = args.batch // ranks.world
+    first = ranks.rank * local
     gen = torch.Generator().manual_seed(args.seed * 31337)
     for _ in range(args.optimiser_warmup):
-        idx = torch.randint(images.shape[0], (args.batch,), generator=gen).to(images.device)
-        train_step(model, optimiser, images[idx], masks[idx], args.size, args, fmt, gen)
+        idx = torch.randint(images.shape[0], (args.batch,), generator=gen)[first:first + local].to(images.device)
+        train_step(model, optimiser, images[idx], masks[idx], args.size, args, fmt, gen, first, args.batch)
     for group, rate in zip(optimiser.param_groups, rates):
         group["lr"] = rate
     log(f"optimiser warmed up on {args.optimiser_warmup} batches at learning rate 0")
@@ -214,13 +232,28 @@ def subset_per_source(samples, n: int):
 
 def main(argv: List[str]) -> int:
     args = parse_args(argv)
+    ranks = distributed.start(args.device)
+    code = train(args, ranks)
+    distributed.stop(ranks)
+    return code
+
+
+def train(args: argparse.Namespace, ranks: distributed.Ranks) -> int:
+    if args.batch % ranks.world:
+        raise SystemExit(f"--batch {args.batch} (the global batch) must be a multiple of the {ranks.world} processes")
+    local = args.batch // ranks.world  # this rank's rows of every global batch: first..first + local
+    first = ranks.rank * local
     os.makedirs(args.out, exist_ok=True)
-    log = Logger(os.path.join(args.out, "train.log"))
+    log = Logger(os.path.join(args.out, "train.log") if ranks.is_main else None)
     torch.set_num_threads(args.threads)
     torch.set_flush_denormal(True)  # denormals in fine-tuned weights can slow CPU convolutions a lot
-    device = torch.device(args.device)
+    device = distributed.device_for(args.device, ranks)
     log(f"args {json.dumps(vars(args), sort_keys=True)}")
+    if ranks.enabled:
+        log(f"data-parallel over {ranks.world} processes ({args.device}): {local} of each batch of {args.batch} each")
 
+    if not ranks.is_main:
+        distributed.barrier(ranks)  # rank 0 writes the split and the preload cache first
     samples = list_samples(args.data)
     is_shared = os.path.exists(os.path.join(args.data, "manifest.csv"))
     split_path = args.split or (DEFAULT_SPLIT if is_shared else os.path.join(args.out, "split.json"))
@@ -231,12 +264,23 @@ def main(argv: List[str]) -> int:
     tag = "".join(c if c.isalnum() else "_" for c in os.path.abspath(args.data))[-40:]
     t0 = time.time()
     tr_img, tr_mask = preload(train_s, res, os.path.join(args.cache_dir, f"{tag}-train-{res}.npz"))
-    va_img, va_mask = preload(val_s, res, os.path.join(args.cache_dir, f"{tag}-val{args.val_per_source}-{res}.npz"))
+    va_img, va_mask = None, None
+    if ranks.is_main:  # only rank 0 validates
+        va_img, va_mask = preload(val_s, res,
+                                  os.path.join(args.cache_dir, f"{tag}-val{args.val_per_source}-{res}.npz"))
+        distributed.barrier(ranks)
     log(f"data {len(train_s)} train / {len(val_s)} validation images at {res}px, split {split_path}, "
         f"loaded in {time.time() - t0:.0f}s")
+    if args.preload_only:
+        log(f"preload cache written to {args.cache_dir}")
+        log.close()
+        return 0
+    if device.type == "cuda":
+        torch.backends.cudnn.benchmark = True  # fixed input sizes: let cuDNN pick its fastest kernels
     tr_img_t, tr_mask_t = torch.from_numpy(tr_img).to(device), torch.from_numpy(tr_mask).to(device)
 
     fmt = memory_format(args.memory_format)
+    torch.manual_seed(args.seed)  # the decoder's (and with --weights none the encoder's) initial weights
     model = HairNet(args.arch, args.width, args.depth).to(device, memory_format=fmt)
     optimiser = torch.optim.Adadelta(param_groups(model, args.weight_decay), lr=args.lr, rho=0.95, eps=1e-7)
     ckpt_path, best_path = os.path.join(args.out, "checkpoint.pt"), os.path.join(args.out, "best.pt")
@@ -244,7 +288,7 @@ def main(argv: List[str]) -> int:
              "history": [], "train_seconds": 0.0, "wall_seconds": 0.0}
     average = None
     if os.path.exists(ckpt_path):
-        ck = torch.load(ckpt_path, map_location=device)
+        ck = load_checkpoint(ckpt_path, device)
         if ck["arch"] != args.arch:
             raise SystemExit(f"{ckpt_path} is a {ck['arch']} checkpoint, not {args.arch}")
         model.load_state_dict(ck["model"])
@@ -279,6 +323,8 @@ def main(argv: List[str]) -> int:
     def save(path: str, weights=None) -> None:
         """The checkpoint holds the live weights (to resume) and the average; best.pt gets the average
         as its "model" (weights=average.shadow), which is what export and evaluate.py read."""
+        if not ranks.is_main:
+            return
         tmp = path + ".tmp"
         ck = {"arch": args.arch, "width": args.width, "depth": args.depth,
               "model": weights if weights is not None else model.state_dict(),
@@ -291,8 +337,11 @@ def main(argv: List[str]) -> int:
     n_train = len(train_s)
     steps_per_epoch = args.steps_per_epoch or n_train // args.batch
     model.train()
+    # `net` runs forward and backward (DDP when distributed); `model` is the bare network the optimiser,
+    # the average, validation and checkpoints use.
+    net, net_frozen = distributed.wrap(model, ranks, device), -1
     if args.init and state["global_step"] == 0 and args.optimiser_warmup > 0:
-        warm_up_optimiser(model, optimiser, tr_img_t, tr_mask_t, args, fmt, log)
+        warm_up_optimiser(net, optimiser, tr_img_t, tr_mask_t, args, fmt, log, ranks)
     stop = False
     while state["epoch"] < args.epochs and not stop:
         epoch = state["epoch"]
@@ -301,22 +350,32 @@ def main(argv: List[str]) -> int:
             low = state["wall_seconds"] < args.low_until * budget_s
         else:
             low = bool(args.low_size) and epoch < args.low_epochs
-        size = args.low_size if low else args.size
-        model.set_encoder_frozen(args.freeze_upto if epoch < args.freeze_epochs else -1)
+        size = args.low_size if distributed.main_decides(ranks, low, device) else args.size
+        frozen = args.freeze_upto if epoch < args.freeze_epochs else -1
+        model.set_encoder_frozen(frozen)
+        if frozen != net_frozen:  # DDP reduces the parameters that were trainable when it was built
+            net = None
+            net, net_frozen = distributed.wrap(model, ranks, device), frozen
         gen = torch.Generator().manual_seed(args.seed * 100003 + epoch)
         order = torch.cat([torch.randperm(n_train, generator=gen)
                            for _ in range(math.ceil(steps_per_epoch * args.batch / n_train))])
         sums, count, t_epoch, t_win, win_steps = np.zeros(3), 0, time.time(), time.time(), 0
         t_last = t_epoch
         for step in range(state["step_in_epoch"], steps_per_epoch):
-            idx = order[step * args.batch:(step + 1) * args.batch].to(device)
-            loss, ce, lc = train_step(model, optimiser, tr_img_t[idx], tr_mask_t[idx], size, args, fmt,
-                                      torch.Generator().manual_seed(args.seed * 7919 + state["global_step"]))
+            idx = order[step * args.batch:(step + 1) * args.batch][first:first + local].to(device)
+            loss, ce, lc = train_step(net, optimiser, tr_img_t[idx], tr_mask_t[idx], size, args, fmt,
+                                      torch.Generator().manual_seed(args.seed * 7919 + state["global_step"]),
+                                      first, args.batch)
             if average is not None:
                 average.update(model)
-            if not math.isfinite(float(loss)):
-                raise SystemExit(f"loss became {float(loss)} at step {state['global_step']}")
-            sums += [float(loss), float(ce), float(lc)]
+            now = time.time()
+            state["wall_seconds"] += now - t_last
+            t_last = now
+            loss, ce, lc, over_budget = distributed.step_values(
+                ranks, loss, ce, lc, bool(budget_s) and state["wall_seconds"] >= budget_s)
+            if not math.isfinite(loss):
+                raise SystemExit(f"loss became {loss} at step {state['global_step']}")
+            sums += [loss, ce, lc]
             count += 1
             win_steps += 1
             state["step_in_epoch"], state["global_step"] = step + 1, state["global_step"] + 1
@@ -329,10 +388,7 @@ def main(argv: List[str]) -> int:
                 t_win, win_steps = now, 0
             if state["global_step"] % args.ckpt_every == 0:
                 save(ckpt_path)
-            now = time.time()
-            state["wall_seconds"] += now - t_last
-            t_last = now
-            if budget_s and state["wall_seconds"] >= budget_s:
+            if over_budget:
                 log(f"time budget of {args.time_budget:g} min reached")
                 stop = True
                 break
@@ -342,14 +398,17 @@ def main(argv: List[str]) -> int:
         state["train_seconds"] += time.time() - t_win
         if state["step_in_epoch"] < steps_per_epoch and stop and count == 0:
             break
+        state["epoch"] += 0 if (stop and state["step_in_epoch"] < steps_per_epoch) else 1
+        if state["step_in_epoch"] >= steps_per_epoch:
+            state["step_in_epoch"] = 0
+        if not ranks.is_main:
+            distributed.barrier(ranks)  # while rank 0 validates and saves
+            continue
         t_val = time.time()
         # Always validated at the export size, so best-keeping compares like with like.
         with (average.applied(model) if average is not None else contextlib.nullcontext()):
             val = validate(model, va_img, va_mask, [s.source for s in val_s], args.size, device, fmt=fmt)
         state["wall_seconds"] += time.time() - t_val
-        state["epoch"] += 0 if (stop and state["step_in_epoch"] < steps_per_epoch) else 1
-        if state["step_in_epoch"] >= steps_per_epoch:
-            state["step_in_epoch"] = 0
         per = " ".join(f"{s} IoU {v['iou']:.4f} F1 {v['f1']:.4f} LC {v['grad_consistency']:.4f}"
                        for s, v in val.items() if isinstance(v, dict))
         log(f"epoch {epoch + 1} done in {time.time() - t_epoch:.0f}s: train loss {sums[0] / max(count, 1):.4f} "
@@ -361,11 +420,13 @@ def main(argv: List[str]) -> int:
             save(best_path, average.shadow if average is not None else None)
             log(f"new best (mean IoU {val['mean_iou']:.4f}) saved to {best_path}")
         save(ckpt_path)
+        distributed.barrier(ranks)
 
-    best = torch.load(best_path if os.path.exists(best_path) else ckpt_path, map_location="cpu")
-    out_file = os.path.join(args.out, f"{args.arch}.hmm")
-    n = export_checkpoint(best, out_file, args.size, vars(args), args.dtype)
-    log(f"wrote {out_file} ({n} bytes, {args.dtype}) from epoch {best['state']['epoch']}")
+    if ranks.is_main:
+        best = load_checkpoint(best_path if os.path.exists(best_path) else ckpt_path)
+        out_file = os.path.join(args.out, f"{args.arch}.hmm")
+        n = export_checkpoint(best, out_file, args.size, vars(args), args.dtype)
+        log(f"wrote {out_file} ({n} bytes, {args.dtype}) from epoch {best['state']['epoch']}")
     log.close()
     return 0
 

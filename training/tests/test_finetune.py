@@ -11,6 +11,7 @@ from evaluate import load_any
 from export import main as export_main
 from test_data import write_folder
 from hairmatte_train.averaging import WeightAverage
+from hairmatte_train.checkpoint import load_checkpoint
 from hairmatte_train.model_file import model_from_tensors, read_model, write_model
 from hairmatte_train.models import HairNet
 from hairmatte_train.trainer import init_from_model_file, main, param_groups, warm_up_optimiser
@@ -153,20 +154,21 @@ class FineTuneCommandTest(unittest.TestCase):
                       "--threads", "1", "--val-per-source", "2"]
             self.assertEqual(main(common + ["--epochs", "1"]), 0)
             # epoch 1 is the best so far: best.pt holds that epoch's average as its model, not the live weights
-            ck1, best = torch.load(os.path.join(out, "checkpoint.pt")), torch.load(os.path.join(out, "best.pt"))
+            ck1 = load_checkpoint(os.path.join(out, "checkpoint.pt"))
+            best = load_checkpoint(os.path.join(out, "best.pt"))
             self.assertEqual(ck1["average"]["updates"], 2)
             for k, v in ck1["average"]["shadow"].items():
                 torch.testing.assert_close(best["model"][k], v)
             self.assertFalse(torch.equal(best["model"]["dec5.pw.weight"], ck1["model"]["dec5.pw.weight"]))
             self.assertEqual(main(common + ["--epochs", "2", "--lr", "0.5"]), 0)  # resumes with the average
-            ck = torch.load(os.path.join(out, "checkpoint.pt"))
+            ck = load_checkpoint(os.path.join(out, "checkpoint.pt"))
             self.assertEqual((ck["state"]["global_step"], ck["average"]["updates"]), (4, 4))
             with open(os.path.join(out, "train.log")) as f:
                 log = f.read()
             self.assertEqual(log.count("optimiser warmed up"), 1)  # not again on resume
             self.assertIn("every weight from", log)
             self.assertIn("learning rate 1 (checkpoint) -> 0.5", log)
-            best = torch.load(os.path.join(out, "best.pt"))
+            best = load_checkpoint(os.path.join(out, "best.pt"))
             self.check_export_of_the_checkpoint(out, ck)
             exported = model_from_tensors(*read_model(os.path.join(out, "hairmattenet.hmm")))
             model = HairNet("hairmattenet", 250, 16)

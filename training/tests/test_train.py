@@ -7,6 +7,7 @@ import torch
 import _paths  # noqa: F401
 from export import main as export_main
 from test_data import write_folder
+from hairmatte_train.checkpoint import load_checkpoint
 from hairmatte_train.augment import normalise, resize_batch
 from hairmatte_train.losses import hair_loss
 from hairmatte_train.model_file import model_from_tensors, read_model
@@ -60,10 +61,10 @@ class TrainCommandTest(unittest.TestCase):
             header, _ = read_model(os.path.join(out, "hairsegnet.hmm"))
             self.assertEqual((header["arch"], header["input_size"], header["depth"]), ("hairsegnet", 64, 16))
             self.assertTrue(os.path.exists(os.path.join(out, "split.json")))
-            ck = torch.load(os.path.join(out, "checkpoint.pt"))
+            ck = load_checkpoint(os.path.join(out, "checkpoint.pt"))
             self.assertEqual((ck["state"]["epoch"], ck["state"]["global_step"]), (1, 2))
             self.assertEqual(main(common + ["--epochs", "2"]), 0)  # resumes: one more epoch only
-            ck = torch.load(os.path.join(out, "checkpoint.pt"))
+            ck = load_checkpoint(os.path.join(out, "checkpoint.pt"))
             self.assertEqual((ck["state"]["epoch"], ck["state"]["global_step"]), (2, 4))
             with open(os.path.join(out, "train.log")) as f:
                 log = f.read()
@@ -74,7 +75,7 @@ class TrainCommandTest(unittest.TestCase):
     def check_export_of_an_epoch(self, out):
         # export.py on the last checkpoint: the weights are the checkpoint's, the metadata names its epoch
         # and that epoch's validation value from the history
-        ck = torch.load(os.path.join(out, "checkpoint.pt"))
+        ck = load_checkpoint(os.path.join(out, "checkpoint.pt"))
         picked = os.path.join(out, "picked.hmm")
         export_main([os.path.join(out, "checkpoint.pt"), picked, "--dtype", "fp32", "--selected-by", "a test"])
         header, tensors = read_model(picked)

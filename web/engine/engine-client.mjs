@@ -13,6 +13,7 @@ class WorkerTransport {
     this.worker.onmessage = ({ data }) => {
       const entry = this.pending.get(data.id);
       if (!entry) return;
+      if (data.progress) { entry.onProgress?.(data.progress); return; }
       this.pending.delete(data.id);
       if (data.ok) entry.resolve(data); else entry.reject(new Error(data.error));
     };
@@ -25,8 +26,11 @@ class WorkerTransport {
   }
   request(message, transfer = []) {
     const id = this.nextId++;
+    // A function cannot be posted: the worker is told to report progress, which comes back by id.
+    const { onProgress, ...plain } = message;
+    message = onProgress ? { ...plain, progress: true } : plain;
     return new Promise((resolve, reject) => {
-      this.pending.set(id, { resolve, reject });
+      this.pending.set(id, { resolve, reject, onProgress });
       this.worker.postMessage({ ...message, id }, transfer);
     });
   }
@@ -51,14 +55,15 @@ function absoluteModel(model) {
 }
 
 export class EngineClient {
-  // options: HairMatte.create options ({model, threads, refine, temporal}); apiUrl: the module to import.
-  static async create({ options, apiUrl = DEFAULT_API_URL, useWorker = true } = {}) {
+  // options: HairMatte.create options ({model, threads, refine, temporal}); apiUrl: the module to import;
+  // onProgress({loaded, total}): bytes of the model and wasm downloaded (HairMatte.create's onProgress).
+  static async create({ options, apiUrl = DEFAULT_API_URL, useWorker = true, onProgress } = {}) {
     options = { ...options, model: absoluteModel(options.model) };
     let workerError = null;
     if (useWorker && typeof Worker !== 'undefined' && typeof OffscreenCanvas !== 'undefined') {
       const transport = new WorkerTransport();
       try {
-        const { info } = await transport.request({ type: 'init', apiUrl, options });
+        const { info } = await transport.request({ type: 'init', apiUrl, options, onProgress });
         return new EngineClient(transport, info, true);
       } catch (e) {
         transport.close();
@@ -67,7 +72,7 @@ export class EngineClient {
     }
     const transport = new InlineTransport();
     try {
-      const { info } = await transport.request({ type: 'init', apiUrl, options });
+      const { info } = await transport.request({ type: 'init', apiUrl, options, onProgress });
       return new EngineClient(transport, info, false);
     } catch (e) {
       // Report the main-thread error: it is the one that does not depend on Worker support.

@@ -4,6 +4,7 @@
 //
 // Requests:
 //   {type:'init', apiUrl, options:{model, threads, refine, temporal}} -> {info}
+//     (onProgress({loaded, total}) on the request, a function, reports the download; see engine-worker.mjs)
 //   {type:'segment', frame: ImageBitmap | {data,width,height}, reset?} -> {rgba, matte, hairStats, segmentMs}
 //   {type:'recolor', frame:{data,width,height}, matte, options}        -> {rgba}   (C++ recolour, for tests)
 //   {type:'reset'} -> {}      {type:'dispose'} -> {}
@@ -36,7 +37,7 @@ export function createEngineCore() {
   }
 
   const handlers = {
-    async init({ apiUrl, options }) {
+    async init({ apiUrl, options, onProgress }) {
       if (hm) { hm.dispose(); hm = null; }
       let api;
       try {
@@ -45,7 +46,7 @@ export function createEngineCore() {
         throw new Error(`could not load the hairmatte module from ${apiUrl}: ${e.message}`);
       }
       if (!api.HairMatte) throw new Error(`${apiUrl} does not export HairMatte`);
-      hm = await api.HairMatte.create(options);
+      hm = await api.HairMatte.create(onProgress ? { ...options, onProgress } : options);
       return { info: { ...hm.info } };
     },
     segment({ frame, reset }) {

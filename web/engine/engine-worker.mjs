@@ -8,6 +8,8 @@ let queue = Promise.resolve();  // requests run one at a time, in order
 self.onmessage = ({ data: request }) => {
   queue = queue.then(async () => {
     try {
+      // Download progress crosses to the main thread as extra messages with the request's id.
+      if (request.progress) request.onProgress = (progress) => self.postMessage({ id: request.id, progress });
       const { reply, transfer } = await handle(request);
       self.postMessage({ id: request.id, ok: true, ...reply }, transfer);
     } catch (e) {

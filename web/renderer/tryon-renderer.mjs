@@ -41,12 +41,40 @@ export class TryOnRenderer {
     if (!gl) throw new Error('WebGL2 is not available in this browser');
     this.canvas = canvas;
     this.gl = gl;
+    this.size = null;  // {width, height} of the current frame, null before the first one
+    this.lost = false;
+    this.onContextLost = () => {};
+    this.onContextRestored = () => {};  // called after the GL objects and the last frame are rebuilt
+    this.createGlObjects();
+    // A lost context (GPU reset, driver update, too many contexts) comes back only if the loss event is
+    // cancelled; everything made with the old context is then gone and is made again.
+    this.handleLost = (event) => {
+      event.preventDefault();
+      this.lost = true;
+      this.onContextLost();
+    };
+    this.handleRestored = () => {
+      this.lost = false;
+      try {
+        this.createGlObjects();
+        if (this.last) this.setFrame(this.last.frame, this.last.matte, this.last.hairStats);
+      } catch (e) {
+        this.onContextRestored(e);
+        return;
+      }
+      this.onContextRestored(null);
+    };
+    canvas.addEventListener('webglcontextlost', this.handleLost);
+    canvas.addEventListener('webglcontextrestored', this.handleRestored);
+  }
+
+  createGlObjects() {
+    const gl = this.gl;
     this.program = compileProgram(gl, VERTEX_SHADER, FRAGMENT_SHADER);
     this.frameTexture = createTexture(gl);
     this.matteTexture = createTexture(gl);
     this.vao = gl.createVertexArray();
     this.uniformLocations = new Map();
-    this.size = null;  // {width, height} of the current frame, null before the first one
   }
 
   uniform(name) {
@@ -71,6 +99,8 @@ export class TryOnRenderer {
     }
     this.hairStats = hairStats;
     this.size = { width, height };
+    // Pixel buffers are kept to upload again after a context loss (an image source may have moved on).
+    this.last = ArrayBuffer.isView(frame.data) ? { frame, matte, hairStats } : null;
     if (this.canvas.width !== width || this.canvas.height !== height) {
       this.canvas.width = width;
       this.canvas.height = height;
@@ -79,7 +109,7 @@ export class TryOnRenderer {
 
   // look: {color, colorEnd, mode, strength}; split: 0..1 (0 = all recoloured).
   render(look, split = 0) {
-    if (!this.size) return;
+    if (!this.size || this.lost) return;
     const gl = this.gl;
     gl.viewport(0, 0, this.size.width, this.size.height);
     gl.useProgram(this.program);
@@ -136,6 +166,8 @@ export class TryOnRenderer {
 
   dispose() {
     const gl = this.gl;
+    this.canvas.removeEventListener('webglcontextlost', this.handleLost);
+    this.canvas.removeEventListener('webglcontextrestored', this.handleRestored);
     gl.deleteTexture(this.frameTexture);
     gl.deleteTexture(this.matteTexture);
     gl.deleteProgram(this.program);

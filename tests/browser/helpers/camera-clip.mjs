@@ -14,15 +14,22 @@ export function portraitFiles() {
   return fs.readdirSync(dir).filter((f) => /\.(jpe?g|png)$/i.test(f)).sort().map((f) => path.join(dir, f));
 }
 
-// Decodes an image file with Chromium and returns RGBA pixels scaled to cover width x height (centre crop).
-export async function decodeWithChromium(file, width, height) {
+// The one real portrait a fresh clone has: the unrecoloured first panel of docs/figures/astronaut-recolor.png
+// (Eileen Collins, NASA, public domain; see evaluation/figures.mjs), the top 192x144: head and hair, for a 4:3 camera.
+export const REPO_PORTRAIT = { file: path.join(REPO_ROOT, 'docs', 'figures', 'astronaut-recolor.png'),
+  crop: { x: 0, y: 0, width: 192, height: 144 } };
+
+// Decodes an image file with Chromium and returns RGBA pixels scaled to cover width x height (centre crop);
+// `crop` {x, y, width, height} takes that part of the image first.
+export async function decodeWithChromium(file, width, height, crop = null) {
   const browser = await launchChromium();
   try {
     const page = await browser.context.newPage();
     const base64 = fs.readFileSync(file).toString('base64');
-    const out = await page.evaluate(async ({ base64, width, height }) => {
+    const out = await page.evaluate(async ({ base64, width, height, crop }) => {
       const bytes = Uint8Array.from(atob(base64), (c) => c.charCodeAt(0));
-      const bitmap = await createImageBitmap(new Blob([bytes]));
+      const blob = new Blob([bytes]);
+      const bitmap = crop ? await createImageBitmap(blob, crop.x, crop.y, crop.width, crop.height) : await createImageBitmap(blob);
       const scale = Math.max(width / bitmap.width, height / bitmap.height);
       const w = bitmap.width * scale, h = bitmap.height * scale;
       const canvas = new OffscreenCanvas(width, height);
@@ -32,7 +39,7 @@ export async function decodeWithChromium(file, width, height) {
       let s = '';
       for (let i = 0; i < data.length; i += 8192) s += String.fromCharCode(...data.subarray(i, i + 8192));
       return btoa(s);
-    }, { base64, width, height });
+    }, { base64, width, height, crop });
     return new Uint8Array(Buffer.from(out, 'base64'));
   } finally {
     await browser.close();
@@ -71,13 +78,17 @@ function farFromHair(hair, width, height, margin) {
 }
 
 // Returns {file, source, width, height, rgba, hair?, far?}.
-// `prefer`: 'portrait' | 'synthetic' | 'dataset' (a validation photo with its mask, when ../shared/data has it).
+// `prefer`: 'portrait' | 'synthetic' | 'dataset' (a validation photo with its mask, when ../shared/data has it)
+// | 'repo-portrait' (REPO_PORTRAIT: a real face and hair that needs nothing outside the repository).
 export async function makeCameraClip(dir, { width = 640, height = 480, frames = 10, prefer = 'portrait' } = {}) {
   fs.mkdirSync(dir, { recursive: true });
   const portraits = portraitFiles();
   let clip;
   const photo = prefer === 'dataset' ? validationPhoto() : null;
-  if (photo) {
+  if (prefer === 'repo-portrait') {
+    const rgba = await decodeWithChromium(REPO_PORTRAIT.file, width, height, REPO_PORTRAIT.crop);
+    clip = { source: 'repository portrait (docs/figures/astronaut-recolor.png)', width, height, rgba };
+  } else if (photo) {
     const rgba = await decodeWithChromium(photo.image, width, height);
     const maskRgba = await decodeWithChromium(photo.mask, width, height);
     const hair = new Uint8Array(width * height);

@@ -32,7 +32,8 @@ export async function startStaticServer({ isolated = false, extra = {} } = {}) {
     if (fs.existsSync(file) && fs.statSync(file).isDirectory()) file = path.join(file, 'index.html');
     fs.readFile(file, (err, body) => {
       if (err) { res.writeHead(404, headers); res.end('not found'); return; }
-      res.writeHead(200, { ...headers, 'Content-Type': TYPES[path.extname(file)] || 'application/octet-stream' });
+      res.writeHead(200, { ...headers, 'Content-Type': TYPES[path.extname(file)] || 'application/octet-stream',
+        'Content-Length': body.length });  // as a real server sends it (download progress needs it)
       res.end(body);
     });
   });

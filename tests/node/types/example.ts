@@ -10,10 +10,12 @@ export async function everything(bytes: Uint8Array, buffer: ArrayBuffer, video: 
     refine: 'guided',
     temporal: 0.5,
     trackHead: true,
+    quality: 'best',
     inputSize: 224,
     wasmPath: '/static/hairmatte/',
     locateFile: (fileName: string) => new URL(fileName, 'https://cdn.example/hairmatte/'),
     build: 'auto',
+    onProgress: ({ loaded, total }) => console.log(total ? loaded / total : loaded),
   };
   const hm = await HairMatte.create(options);
   await HairMatte.create({ model: bytes });
@@ -29,7 +31,7 @@ export async function everything(bytes: Uint8Array, buffer: ArrayBuffer, video: 
   hm.segment(video);
   const probability: HairProbability = hm.segmentProbability(video);
   const p: Float32Array = probability.data;
-  const squareSide: number = probability.square.size + p.length;
+  const squareSide: number = probability.region.width + probability.region.height + p.length;
   const path: 'webgl2' | '2d' | null = hm.sourcePath;
   const look: RecolorLook = { color: '#8b2252', mode: 'ombre', colorEnd: '#c9a16b', strength: 0.8 };
   const out: RecoloredImage = hm.recolor(video, look, matte);

@@ -1,0 +1,105 @@
+#!/usr/bin/env bash
+# Every model on one GPU in one go (issue 19), the runs side by side on the one device (batches of 4 leave
+# it mostly idle):
+#   - HairMatteNet: the paper's full recipe (50 epochs, batch 4, Adadelta 1.0, L_C weight 0.5), then the
+#     fine-tuning the CPU runs found useful (cpu_finetune.sh: --init from it, light augmentation, a weight
+#     average, the rate lowered 0.3 -> 0.2 -> 0.1 over 250-step epochs);
+#   - HairSegNet: the full recipe;
+#   - Table II (evaluation/table2/): HairMatteNet at decoder depth 16/32/64/128 without L_C and depth 64
+#     with it, each the same number of steps (T2_STEPS), not the same minutes.
+# After every phase its .hmm and log are copied to OUT/models/ (NAME.hmm, NAME.log), so a run cut short
+# still returns the models of the phases it finished; each phase is also capped in minutes (*_MIN) and
+# then exports its best epoch. The preload cache is written once first (the runs share it).
+#
+#   bash training/schedules/gpu_all.sh OUT            # on the GPU machine
+#   bash training/schedules/gpu_all.sh --smoke OUT    # end to end on the CPU in seconds (tiny everything)
+# Environment (defaults in brackets): DATA [../shared/data/hair, or a pack from training/pack_data.py],
+# WEIGHTS [../shared/weights/mobilenet_v1_1.0_224_imagenet], DEVICE [cuda; cpu with --smoke], PY [python3
+# with torch], CACHE [OUT/cache: the preload cache; a smoke run on the same DATA can share it],
+# EPOCHS [50], T2_STEPS [10000], and caps in minutes of training per run (the trainer's --time-budget,
+# summed over a run's phases): HMN_MIN [5.5], TUNE_MIN [1.5] (all fine-tuning phases), HSN_MIN [7], T2_MIN [7].
+# Table II's rows here train at 224 like the full recipe (evaluation/table2/train.sh trained them at 160 for
+# a few minutes each on the CPU), no encoder freezing, 500-step epochs, the best epoch exported.
+set -u
+cd "$(dirname "$0")/../.."
+SMOKE=0
+if [ "${1:-}" = "--smoke" ]; then SMOKE=1; shift; fi
+OUT=${1:?usage: gpu_all.sh [--smoke] OUT}
+if [ -z "${PY:-}" ]; then
+  for candidate in python3 /usr/bin/python3; do
+    if "$candidate" -c "import torch" 2>/dev/null; then PY=$candidate; break; fi
+  done
+fi
+: "${PY:?no python3 with torch found: set PY}"
+DATA=${DATA:-../shared/data/hair}
+WEIGHTS=${WEIGHTS:-../shared/weights/mobilenet_v1_1.0_224_imagenet}
+mkdir -p "$OUT/models"
+CACHE=${CACHE:-$OUT/cache}
+COMMON=(--data "$DATA" --cache-dir "$CACHE" --val-per-source 100 --seed 1)
+if [ "$SMOKE" = 1 ]; then
+  # Tiny networks and step counts, the CPU, a random encoder: checks the schedule's plumbing only.
+  DEVICE=${DEVICE:-cpu}
+  COMMON+=(--device "$DEVICE" --weights none --width 250 --size 64 --threads 1 --val-per-source 4)
+  EPOCHS=${EPOCHS:-2} T2_STEPS=${T2_STEPS:-2}
+  FULL=(--steps-per-epoch 2) TUNE_EPOCH=2 TUNE_PHASES=("1 0.3" "2 0.2") WARMUP=2
+  HMN_DEPTH=16 T2_DEPTHS=(16 32)
+else
+  DEVICE=${DEVICE:-cuda}
+  COMMON+=(--device "$DEVICE" --weights "$WEIGHTS" --size 224 --threads 2)
+  EPOCHS=${EPOCHS:-50} T2_STEPS=${T2_STEPS:-10000}
+  FULL=() TUNE_EPOCH=250 TUNE_PHASES=("3 0.3" "11 0.2" "17 0.1") WARMUP=50
+  HMN_DEPTH=64 T2_DEPTHS=(16 32 64 128)
+fi
+# Caps that end the whole schedule in about 8.5 minutes (one 10-minute device command): the preload, then
+# 5.5 + 1.5 minutes of HairMatteNet training plus process starts, validation and exports.
+HMN_MIN=${HMN_MIN:-5.5} TUNE_MIN=${TUNE_MIN:-1.5} HSN_MIN=${HSN_MIN:-7} T2_MIN=${T2_MIN:-7}
+
+say() { echo "$(date -u +%H:%M:%S) $*" | tee -a "$OUT/schedule.log" >&2; }
+
+# run NAME ARCH [train.py options...]: trains into OUT/NAME, then copies NAME.hmm and NAME.log to OUT/models
+run() {
+  local name=$1 arch=$2
+  shift 2
+  say "start $name"
+  if "$PY" training/train.py "${COMMON[@]}" --arch "$arch" --out "$OUT/$name" "$@" > "$OUT/$name.stdout" 2>&1; then
+    cp "$OUT/$name/$arch.hmm" "$OUT/models/$name.hmm"
+    cp "$OUT/$name/train.log" "$OUT/models/$name.log"
+    say "done $name -> $OUT/models/$name.hmm"
+  else
+    cp "$OUT/$name.stdout" "$OUT/models/$name.failed.log" 2>/dev/null
+    say "FAILED $name (see $OUT/models/$name.failed.log)"
+    return 1
+  fi
+}
+
+hairmattenet() {
+  run hairmattenet hairmattenet --epochs "$EPOCHS" --depth "$HMN_DEPTH" --time-budget "$HMN_MIN" "${FULL[@]}" || return 1
+  # the best epoch in fp32 (the .hmm above is fp16) as the starting point of the fine-tuning
+  "$PY" training/export.py "$OUT/hairmattenet/best.pt" "$OUT/hairmattenet/best-fp32.hmm" --dtype fp32 \
+    > /dev/null || return 1
+  local phase
+  for phase in "${TUNE_PHASES[@]}"; do
+    set -- $phase
+    run hairmattenet-tuned hairmattenet --init "$OUT/hairmattenet/best-fp32.hmm" --depth "$HMN_DEPTH" \
+      --epochs "$1" --lr "$2" --augment light --ema 0.999 --steps-per-epoch "$TUNE_EPOCH" \
+      --optimiser-warmup "$WARMUP" --time-budget "$TUNE_MIN" || return 1
+  done
+}
+
+table2_row() {  # DEPTH GRAD_WEIGHT
+  run "table2-d$1-w$2" hairmattenet --depth "$1" --grad-weight "$2" --max-steps "$T2_STEPS" --epochs 1000 \
+    --steps-per-epoch "$([ "$SMOKE" = 1 ] && echo 2 || echo 500)" --time-budget "$T2_MIN"
+}
+
+say "gpu_all: DATA=$DATA DEVICE=$DEVICE PY=$PY CACHE=$CACHE smoke=$SMOKE"
+"$PY" training/train.py "${COMMON[@]}" --arch hairmattenet --out "$OUT/preload" --preload-only \
+  > "$OUT/preload.stdout" 2>&1 || { say "FAILED preload (see $OUT/preload.stdout)"; exit 1; }
+pids=()
+hairmattenet & pids+=($!)
+run hairsegnet hairsegnet --epochs "$EPOCHS" --time-budget "$HSN_MIN" "${FULL[@]}" & pids+=($!)
+for depth in "${T2_DEPTHS[@]}"; do table2_row "$depth" 0 & pids+=($!); done
+table2_row "$HMN_DEPTH" 0.5 & pids+=($!)
+failed=0
+for pid in "${pids[@]}"; do wait "$pid" || failed=$((failed + 1)); done
+say "gpu_all finished: $failed job(s) failed; models in $OUT/models"
+[ "$failed" = 0 ]
