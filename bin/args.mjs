@@ -1,5 +1,6 @@
 // A small, strict command-line parser: `--name value`, `--name=value` and boolean `--flag`; anything
-// unknown or malformed is a UsageError with a one-line reason.
+// unknown or malformed is a UsageError with a one-line reason (exit status 2). A lone `-x` is an unknown
+// option too (never a file name: write `./-x`, or put it after `--`, which ends the options); `-h` is --help.
 export class UsageError extends Error {}
 
 function parseValue(name, type, text) {
@@ -22,12 +23,22 @@ function parseValue(name, type, text) {
 // spec: { name: 'string' | 'int' | 'int-list' | 'boolean' }. Returns { name: value, _: [positionals] }.
 export function parseArgs(argv, spec) {
   const out = { _: [] };
+  let optionsEnded = false;
   for (let i = 0; i < argv.length; i++) {
     const arg = argv[i];
-    if (!arg.startsWith('--')) {
+    if (optionsEnded || arg === '-' || !arg.startsWith('-')) {
       out._.push(arg);
       continue;
     }
+    if (arg === '--') {
+      optionsEnded = true;
+      continue;
+    }
+    if (arg === '-h' && spec.help) {
+      out.help = true;
+      continue;
+    }
+    if (!arg.startsWith('--')) throw new UsageError(`unknown option ${arg} (options are spelled --name; a file named ${arg} is ./${arg})`);
     const eq = arg.indexOf('=');
     const name = arg.slice(2, eq < 0 ? undefined : eq);
     const type = spec[name];

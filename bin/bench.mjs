@@ -32,11 +32,16 @@ export async function runBench(args) {
   const build = args.build ?? 'auto';
   if (!BUILDS.includes(build)) throw new UsageError(`--build must be one of ${BUILDS.join(', ')}, got '${build}'`);
   const { model, refine, threadList } = engineOptions({ ...args, allowThreadList: true }, { size });
+  // A conflict between options is a usage error (exit 2) like any other bad option, found before loading.
+  const many = threadList.find((t) => t > 1);
+  if ((build === 'simd' || build === 'plain') && many) {
+    throw new UsageError(`the '${build}' build runs on one thread, but threads is ${many}`);
+  }
 
   const frame = syntheticFrame(size);
   const rows = [];
   for (const threads of threadList) {
-    const hm = await HairMatte.create({ model, threads, refine, build, inputSize: args['random-weights'] ? 0 : size });
+    const hm = await HairMatte.create({ model, threads, refine, build, inputSize: args['random-weights'] ? undefined : size });
     try {
       for (let i = 0; i < warmup; i++) hm.segment(frame);
       const times = [];

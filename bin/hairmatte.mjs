@@ -19,6 +19,7 @@ commands:
 hairmatte <command> --help shows the options of a command.`,
   matte: `usage: hairmatte matte <image|dir>... --out DIR [--model NAME|FILE] [--refine guided|none]
                        [--quality fast|best] [--random-weights] [--threads N] [--progress]
+                       [--keep-going | --fail-fast]
 
   writes DIR/<path relative to the input folder (or the file name), extension .png>: the 8-bit alpha
   matte at the image's resolution. Folders are searched recursively for .jpg, .jpeg and .png files.
@@ -29,7 +30,11 @@ hairmatte <command> --help shows the options of a command.`,
   --random-weights    the named architecture with random weights (for trying the tool out)
   --threads N         threads (default 1)
   --progress          show the progress bar on stderr even when it is not a terminal (it shows on a
-                      terminal anyway, for more than one image); stdout gets one summary line`,
+                      terminal anyway, for more than one image); stdout gets one summary line
+  --keep-going        (default) matte every readable image; those that cannot be read, decoded or
+                      written are listed on stderr at the end, and the exit status is then 1
+  --fail-fast         stop at the first image that fails (exit status 1)
+  Symbolic links to images and folders are followed; use ./-name (or --) for a file named like an option.`,
   recolor: `usage: hairmatte recolor <image> --color '#RRGGBB' [--mode solid|ombre|highlights]
                          [--color-end '#RRGGBB'] [--strength 0..1] --out FILE.png
                          [--model NAME|FILE] [--refine guided|none] [--quality fast|best]
@@ -57,7 +62,7 @@ hairmatte <command> --help shows the options of a command.`,
 
 const ENGINE_OPTIONS = { model: 'string', 'random-weights': 'boolean', refine: 'string', quality: 'string', threads: 'int-list', help: 'boolean' };
 const SPECS = {
-  matte: { ...ENGINE_OPTIONS, out: 'string', progress: 'boolean' },
+  matte: { ...ENGINE_OPTIONS, out: 'string', progress: 'boolean', 'keep-going': 'boolean', 'fail-fast': 'boolean' },
   eval: EVAL_SPEC,
   recolor: { ...ENGINE_OPTIONS, out: 'string', color: 'string', mode: 'string', 'color-end': 'string', strength: 'string' },
   bench: {

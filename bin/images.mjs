@@ -5,31 +5,68 @@ import { UsageError } from './args.mjs';
 
 const IMAGE_EXTENSIONS = new Set(['.jpg', '.jpeg', '.png']);
 
-function walk(dir) {
+// The images under `dir`, recursively, in name order. Symbolic links are followed (to files and to
+// folders; a folder reached twice, e.g. through a link loop, is walked once). What cannot be read (a
+// broken link, a folder without permission) is added to `unreadable` as { input, reason }, never
+// skipped silently.
+function walk(dir, unreadable, seen = new Set()) {
   const found = [];
-  for (const entry of fs.readdirSync(dir, { withFileTypes: true }).sort((a, b) => a.name.localeCompare(b.name))) {
+  let real;
+  let entries;
+  try {
+    real = fs.realpathSync(dir);
+    if (seen.has(real)) return found;
+    seen.add(real);
+    entries = fs.readdirSync(dir, { withFileTypes: true }).sort((a, b) => a.name.localeCompare(b.name));
+  } catch (e) {
+    unreadable.push({ input: dir, reason: describeFsError(e) });
+    return found;
+  }
+  for (const entry of entries) {
     const full = path.join(dir, entry.name);
-    if (entry.isDirectory()) found.push(...walk(full));
-    else if (entry.isFile() && IMAGE_EXTENSIONS.has(path.extname(entry.name).toLowerCase())) found.push(full);
+    const isImageName = IMAGE_EXTENSIONS.has(path.extname(entry.name).toLowerCase());
+    let kind = entry.isDirectory() ? 'dir' : entry.isFile() ? 'file' : null;
+    if (entry.isSymbolicLink()) {
+      try {
+        const target = fs.statSync(full);
+        kind = target.isDirectory() ? 'dir' : target.isFile() ? 'file' : null;
+      } catch (e) {
+        if (isImageName) unreadable.push({ input: full, reason: `symbolic link: ${describeFsError(e)}` });
+        continue;
+      }
+    }
+    if (kind === 'dir') found.push(...walk(full, unreadable, seen));
+    else if (kind === 'file' && isImageName) found.push(full);
   }
   return found;
 }
 
-// inputs: files and folders -> [{ input, output }] with output = outDir/<path relative to the folder
-// (or the file's name), extension replaced by .png>. Two inputs may not map to one output.
+function describeFsError(e) {
+  const reasons = { ENOENT: 'no such file or folder', EACCES: 'permission denied', ELOOP: 'too many symbolic links' };
+  return reasons[e.code] || e.message;
+}
+
+// inputs: files and folders -> { jobs: [{ input, output }], unreadable: [{ input, reason }] } with output =
+// outDir/<path relative to the folder (or the file's name), extension replaced by .png>. Two inputs may
+// not map to one output. A named input that does not exist, or a folder with no images, is an Error
+// (nothing would be done); what cannot be read inside a folder is listed in `unreadable`.
 export function planOutputs(inputs, outDir) {
   if (inputs.length === 0) throw new UsageError('no input images given');
   const jobs = [];
+  const unreadable = [];
   for (const input of inputs) {
     let stat;
     try {
       stat = fs.statSync(input);
-    } catch {
-      throw new Error(`${input}: no such file or folder`);
+    } catch (e) {
+      throw new Error(`${input}: ${describeFsError(e)}`);
     }
     if (stat.isDirectory()) {
-      const files = walk(input);
-      if (files.length === 0) throw new Error(`${input}: no .jpg, .jpeg or .png images in this folder`);
+      const before = unreadable.length;
+      const files = walk(input, unreadable);
+      if (files.length === 0 && unreadable.length === before) {
+        throw new Error(`${input}: no .jpg, .jpeg or .png images in this folder`);
+      }
       for (const file of files) jobs.push({ input: file, relative: path.relative(input, file) });
     } else {
       jobs.push({ input, relative: path.basename(input) });
@@ -42,7 +79,18 @@ export function planOutputs(inputs, outDir) {
     if (seen.has(job.output)) throw new Error(`${seen.get(job.output)} and ${job.input} would both be written to ${job.output}`);
     seen.set(job.output, job.input);
   }
-  return jobs;
+  return { jobs, unreadable };
+}
+
+// An --out folder that exists must be a folder; one that does not is made on the first write.
+export function checkOutputFolder(outDir) {
+  let stat;
+  try {
+    stat = fs.statSync(outDir);
+  } catch {
+    return;
+  }
+  if (!stat.isDirectory()) throw new UsageError(`--out ${outDir}: exists and is not a folder`);
 }
 
 export function readImageFile(hm, file) {
@@ -50,7 +98,7 @@ export function readImageFile(hm, file) {
   try {
     bytes = fs.readFileSync(file);
   } catch (e) {
-    throw new Error(`${file}: ${e.code === 'ENOENT' ? 'no such file' : e.message}`);
+    throw new Error(`${file}: ${e.code === 'ENOENT' ? 'no such file' : describeFsError(e)}`);
   }
   try {
     return hm.decodeImage(new Uint8Array(bytes.buffer, bytes.byteOffset, bytes.byteLength));
@@ -60,8 +108,15 @@ export function readImageFile(hm, file) {
 }
 
 export function writePng(hm, file, image) {
-  fs.mkdirSync(path.dirname(file), { recursive: true });
-  fs.writeFileSync(file, hm.encodePng(image));
+  const png = hm.encodePng(image);
+  try {
+    fs.mkdirSync(path.dirname(file), { recursive: true });
+    fs.writeFileSync(file, png);
+  } catch (e) {
+    const why = e.code === 'EEXIST' || e.code === 'ENOTDIR' ? `a file stands where a folder is needed on the way to ${file}`
+      : e.code === 'EISDIR' ? `${file} is a folder` : e.code === 'EACCES' ? `permission denied writing ${file}` : e.message;
+    throw new Error(`cannot write ${file}: ${why}`);
+  }
 }
 
 // A progress bar on stderr for more than one image: shown when stderr is a terminal, or anywhere with

@@ -1,4 +1,5 @@
 // --model / --random-weights / --threads / --refine -> HairMatte.create options, shared by the commands.
+import path from 'node:path';
 import { BUNDLED_MODELS } from '../bindings/js/index.mjs';
 import { UsageError } from './args.mjs';
 
@@ -10,6 +11,11 @@ export function engineOptions(args, { size } = {}) {
   if (threadList.length !== 1 && !args.allowThreadList) throw new UsageError('--threads takes one number here');
   if (threadList.some((t) => t < 1 || t > 16)) throw new UsageError('--threads must be in 1..16');
   let model = name;
+  if (!BUNDLED_MODELS.includes(name) && !args['random-weights']) {
+    // Not a bundled name: a file, whatever it is called (mymodel.bin works as well as ./mymodel.bin; the
+    // API alone would take a bare word for an unknown bundled name). A missing file fails to read (exit 1).
+    model = path.resolve(name);
+  }
   if (args['random-weights']) {
     if (!BUNDLED_MODELS.includes(name)) {
       throw new UsageError(`--random-weights needs an architecture name (${BUNDLED_MODELS.join(', ')}), got '${name}'`);

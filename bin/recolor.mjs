@@ -5,6 +5,11 @@ import { engineOptions } from './model-option.mjs';
 import { readImageFile, writePng } from './images.mjs';
 import { stillEngineOptions, segmentStill } from './matte.mjs';
 
+// A decimal number as people write it: 0.5, .5, 1, 1e-1, 5E-1 (not hex, not Infinity, not '').
+const DECIMAL = /^\+?(\d+\.?\d*|\.\d+)(e[+-]?\d+)?$/i;
+const HEX_COLOR = /^#[0-9a-fA-F]{6}$/;
+const MODES = ['solid', 'ombre', 'highlights'];
+
 export async function runRecolor(args) {
   if (args._.length !== 1) throw new UsageError(`recolor takes exactly one image, got ${args._.length}`);
   if (!args.color) throw new UsageError("recolor needs --color '#RRGGBB'");
@@ -13,9 +18,18 @@ export async function runRecolor(args) {
   let strength;
   if (args.strength !== undefined) {
     strength = Number(args.strength);
-    if (!/^\d*\.?\d+$/.test(args.strength) || !(strength >= 0 && strength <= 1)) {
+    if (!DECIMAL.test(args.strength) || !(strength >= 0 && strength <= 1)) {
       throw new UsageError(`--strength must be a number in 0..1, got '${args.strength}'`);
     }
+  }
+  // Option values are usage errors (exit 2), checked before anything is loaded.
+  for (const name of ['color', 'color-end']) {
+    if (args[name] !== undefined && !HEX_COLOR.test(args[name])) {
+      throw new UsageError(`--${name} must be '#RRGGBB' (six hex digits), got '${args[name]}'`);
+    }
+  }
+  if (args.mode !== undefined && !MODES.includes(args.mode)) {
+    throw new UsageError(`--mode must be ${MODES.join(', ')}, got '${args.mode}'`);
   }
   const { model, refine, threads } = engineOptions(args);
   const hm = await HairMatte.create(stillEngineOptions({ model, refine, threads, quality: args.quality }));

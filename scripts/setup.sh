@@ -6,9 +6,11 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 
 # Build (emscripten, cmake, g++, headers), native tests (gtest, benchmark), training (torch, PIL, numpy),
-# browser tests (chromium). python3-torch is large (~1.5 min) but the export/unit tests need it.
+# browser tests (chromium), the model reader's libFuzzer target (clang-14; -fsanitize=fuzzer needs the
+# runtime in libclang-rt-14-dev, which clang-14 only recommends). python3-torch is large (~1.5 min) but
+# the export/unit tests need it.
 APT_PACKAGES=(
-  emscripten cmake g++ make git ca-certificates
+  emscripten cmake g++ make git ca-certificates clang-14 libclang-rt-14-dev
   libeigen3-dev libsimde-dev libstb-dev
   googletest libgtest-dev libbenchmark-dev
   python3 python3-torch python3-torchvision python3-pil python3-numpy

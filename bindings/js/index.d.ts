@@ -77,7 +77,11 @@ export interface HairMatteOptions {
    * averaged: twice the network's time, for stills.
    */
   quality?: 'fast' | 'best';
-  /** Plan a trained model at another input size (a multiple of 32). Default: the size it was trained at. */
+  /**
+   * Plan a trained model at another input size (a multiple of 32 in 32..2048; 0 is refused). Default: the
+   * size it was trained at. A size whose network cannot fit in the 2 GiB wasm memory rejects with an Error
+   * naming the memory it needs and the limit.
+   */
   inputSize?: number;
   /** The folder (URL) holding hairmatte-*.wasm, the glue's worker and models/ (CDN, bundler output). */
   wasmPath?: string | URL;

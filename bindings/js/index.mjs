@@ -27,6 +27,7 @@ function fail(message) {
 }
 
 function describe(value) {
+  if (value === undefined) return 'nothing (undefined)';
   if (value === null) return 'null';
   if (Array.isArray(value)) return 'an array';
   if (ArrayBuffer.isView(value)) return `a ${value.constructor.name}`;
@@ -61,7 +62,7 @@ function normalizeOptions(options) {
     temporal: options.temporal === undefined ? 0 : options.temporal,
     trackHead: options.trackHead === undefined ? true : options.trackHead,
     quality: options.quality === undefined ? 'fast' : options.quality,
-    inputSize: options.inputSize === undefined ? 0 : options.inputSize,
+    inputSize: options.inputSize,
     wasmPath: options.wasmPath,
     locateFile: options.locateFile,
     build: options.build === undefined ? 'auto' : options.build,
@@ -81,7 +82,8 @@ function normalizeOptions(options) {
   if (!QUALITIES.includes(out.quality)) {
     fail(`quality must be one of ${QUALITIES.map((q) => `'${q}'`).join(', ')}, got ${describe(out.quality)}`);
   }
-  if (out.inputSize !== 0) {
+  // Omitted: the size the model was trained at. 0 is not a way to say that (it used to mean it, silently).
+  if (out.inputSize !== undefined) {
     checkInteger('inputSize', out.inputSize, 32, 2048);
     if (out.inputSize % 32 !== 0) fail(`inputSize must be a multiple of 32, got ${out.inputSize}`);
   }
@@ -105,7 +107,7 @@ function normalizeOptions(options) {
       arch: model.random,
       decoderDepth: model.decoderDepth === undefined ? 64 : model.decoderDepth,
       widthPermille: model.widthPermille === undefined ? 1000 : model.widthPermille,
-      inputSize: model.inputSize === undefined ? (out.inputSize || 224) : model.inputSize,
+      inputSize: model.inputSize === undefined ? (out.inputSize ?? 224) : model.inputSize,
       seed: model.seed === undefined ? 1 : model.seed,
     };
     checkInteger('model.decoderDepth', out.randomModel.decoderDepth, 1, 1024);
@@ -152,7 +154,7 @@ export class HairMatte {
       let error;
       if (modelBytes) {
         module.copyInto(engine.modelBuffer(modelBytes.length), modelBytes);
-        error = engine.loadModel(opts.inputSize, threads);
+        error = engine.loadModel(opts.inputSize ?? 0, threads);  // 0: the model's own size (embind.cc)
       } else {
         const r = opts.randomModel;
         error = engine.randomModel(r.arch, r.decoderDepth, r.widthPermille, r.inputSize, r.seed, threads);
@@ -349,6 +351,7 @@ function normalizeLook(look) {
     mode: look.mode === undefined ? 'solid' : look.mode,
     strength: look.strength === undefined ? 0.8 : look.strength,
   };
+  if (out.color === undefined) fail("recolor() needs a color: { color: '#RRGGBB' }");
   if (typeof out.color !== 'string' || !HEX_COLOR.test(out.color)) {
     fail(`color must be a '#RRGGBB' string, got ${describe(out.color)}`);
   }

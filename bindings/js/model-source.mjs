@@ -16,17 +16,38 @@ function looksLikeLocation(text) {
 }
 
 function checkBytes(bytes, what) {
-  if (bytes.byteLength === 0) fail(`${what} is empty (0 bytes${what === 'model' ? ', or a detached buffer' : ''})`);
+  if (bytes.byteLength === 0) fail(`${what} is empty (0 bytes)`);
   if (bytes.byteLength > MAX_MODEL_BYTES) fail(`${what} is larger than ${MAX_MODEL_BYTES} bytes`);
   return bytes;
 }
 
+// A transferred (detached) ArrayBuffer cannot be viewed: constructing any view of it throws.
+function isDetached(buffer) {
+  if (typeof SharedArrayBuffer === 'function' && buffer instanceof SharedArrayBuffer) return false;
+  try {
+    new Uint8Array(buffer, 0, 0);
+    return false;
+  } catch {
+    return true;
+  }
+}
+
+// The caller's bytes, copied: create() awaits the wasm module before it reads them, and a buffer the
+// caller transfers (postMessage, structuredClone) in the meantime would be detached under it.
+function ownCopy(view) {
+  if (isDetached(view.buffer)) {
+    fail('model buffer is detached (it was transferred, e.g. by postMessage): pass the bytes before transferring them, or a copy');
+  }
+  return checkBytes(view, 'model').slice();
+}
+
 // resolve(fileName) -> URL of a packaged file; onBytes(loaded, total): optional download progress.
 export async function readModelBytes(model, resolve, onBytes) {
-  if (model instanceof Uint8Array) return checkBytes(model, 'model');
+  if (model instanceof Uint8Array) return ownCopy(model);
   if (model instanceof ArrayBuffer ||
       (typeof SharedArrayBuffer === 'function' && model instanceof SharedArrayBuffer)) {
-    return checkBytes(new Uint8Array(model), 'model');
+    if (isDetached(model)) ownCopy({ buffer: model });
+    return ownCopy(new Uint8Array(model));
   }
   if (ArrayBuffer.isView(model)) {
     fail(`model bytes must be a Uint8Array or an ArrayBuffer, got a ${model.constructor.name}`);

@@ -136,7 +136,7 @@ Status decode_values(const uint8_t* bytes, const RecordView& r, std::vector<floa
       v = half_to_float(read_u16(data + 2 * i));
     }
     if (!std::isfinite(v)) {
-      return Status::error("tensor '" + r.name + "' holds a " + (std::isnan(v) ? "NaN" : "infinite") +
+      return Status::error("tensor '" + r.name + "' holds " + (std::isnan(v) ? "a NaN" : "an infinite") +
                            " value at element " + std::to_string(i));
     }
     (*values)[i] = v;
@@ -189,6 +189,15 @@ Status parse_model_file(const uint8_t* bytes, size_t size, ModelFileContents* ou
   if (metadata_length > records_end - kModelFileHeaderBytes) {
     return Status::error("file is truncated: metadata length " + std::to_string(metadata_length) +
                          " runs past the end of the file (" + std::to_string(size) + " bytes)");
+  }
+  // A header whose tensor count is not the architecture's, in a file whose checksum fails, is a corrupted
+  // header (a flipped byte), not a file cut short: say so before walking records the count cannot describe.
+  const size_t required_count = required_tensors(spec).size();
+  if (!crc_ok && tensor_count != required_count) {
+    return Status::error("checksum mismatch, and the header's tensor count " + std::to_string(tensor_count) +
+                         " is not the " + std::to_string(required_count) + " tensors of " + arch_name(spec.arch) +
+                         ": the header is corrupted (stored CRC-32 " + hex32(stored_crc) + ", the bytes give " +
+                         hex32(actual_crc) + ")");
   }
   std::vector<RecordView> records;
   OutOfBounds oob;

@@ -121,3 +121,17 @@ ModelWeights ModelWeights::pack(const ModelFileContents& contents) {
 }
 
 }  // namespace hm
+
+namespace hm {
+
+uint64_t ModelWeights::bytes() const {
+  uint64_t floats = conv0.packed.size() + head.packed.size();
+  for (const PackedConv& c : encoder_dw) floats += c.packed.size();
+  for (const PackedConv& c : encoder_pw) floats += c.packed.size();
+  for (const PackedConv* stage : {decoder_skip, decoder_dw, decoder_pw, decoder_folded_pw}) {
+    for (int s = 0; s < 6; ++s) floats += stage[s].packed.size();
+  }
+  return floats * sizeof(float);
+}
+
+}  // namespace hm

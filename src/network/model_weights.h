@@ -21,6 +21,8 @@ class ModelWeights {
   // Packs every tensor of `contents` (already validated against contents.spec by the parser, or made by
   // random_model_contents) into kernel layouts.
   static ModelWeights pack(const ModelFileContents& contents);
+  // Bytes of every packed buffer (for the memory check of a plan, memory_budget.h).
+  uint64_t bytes() const;
 
   PackedConv conv0;                            // enc.conv0, 3x3 stride 2 on RGB
   PackedConv encoder_dw[kEncoderBlocks + 1];   // enc.dw{k}, k = 1..13 (index 0 unused)

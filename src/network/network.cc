@@ -7,6 +7,7 @@
 #include "kernels/kernels.h"
 #include "network/engine.h"
 #include "network/decoder_stage_bands.h"
+#include "network/memory_budget.h"
 #include "network/network_plan.h"
 #include "runtime/arena.h"
 #include "runtime/thread_pool.h"
@@ -83,7 +84,20 @@ std::unique_ptr<Network> Network::create(std::shared_ptr<const Model> model, uin
   impl.pool.reset(new ThreadPool(threads));
   // The plan sizes band scratch for the pool's real thread count (1 in a build without threads).
   impl.plan = build_network_plan(impl.model->spec(), impl.model->weights(), input_size, impl.pool->threads());
-  impl.arena = Arena(impl.plan.arena_bytes);
+  // The plan only measured (in 64 bits); nothing is allocated for it until the whole need is known to fit:
+  // past the wasm memory limit an allocation would abort the module instead of failing.
+  MemoryNeed need;
+  need.arena = impl.plan.arena_bytes;
+  need.weights = impl.model->weights().bytes();
+  // The network's input (RGBA bytes) and probability map (floats) at input_size, which its caller holds
+  // (FrameSegmenter's input_ and probability_).
+  need.buffers = uint64_t{input_size} * input_size * (4 + sizeof(float));
+  st = check_memory_need(need, current_memory_limit(),
+                         std::string(arch_name(impl.model->spec().arch)) + " (decoder depth " +
+                             std::to_string(impl.model->spec().decoder_depth) + ") at input " +
+                             std::to_string(input_size));
+  if (!st.ok) return nullptr;
+  impl.arena = Arena(static_cast<size_t>(impl.plan.arena_bytes));
   for (const ActivationShape& a : impl.plan.activations) {
     impl.activation_data.push_back(impl.arena.floats(impl.plan.planner.offset(a.buffer)));
   }

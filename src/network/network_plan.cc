@@ -26,7 +26,7 @@ class PlanBuilder {
 
   int activation(uint32_t h, uint32_t w, uint32_t c) {
     const int step = static_cast<int>(plan_.ops.size());
-    ActivationShape a{h, w, c, plan_.planner.add(size_t{h} * w * c * sizeof(float), step, step)};
+    ActivationShape a{h, w, c, plan_.planner.add(uint64_t{h} * w * c * sizeof(float), step, step)};
     plan_.activations.push_back(a);
     return static_cast<int>(plan_.activations.size() - 1);
   }

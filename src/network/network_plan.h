@@ -55,7 +55,7 @@ struct NetworkPlan {
   std::vector<Op> ops;
   std::vector<size_t> band_scratch;  // ArenaPlanner ids of the decoder stages' per-thread band buffers
   ArenaPlanner planner;
-  size_t arena_bytes = 0;
+  uint64_t arena_bytes = 0;  // 64-bit: measured before it is known to fit (memory_budget.h)
   double multiply_adds = 0;  // the architecture's: a folded decoder stage counts as the layers it replaces
 };
 

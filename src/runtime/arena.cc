@@ -5,7 +5,7 @@
 
 namespace hm {
 
-size_t ArenaPlanner::add(size_t bytes, int first, int last) {
+size_t ArenaPlanner::add(uint64_t bytes, int first, int last) {
   buffers_.push_back(Buffer{bytes, first, last, 0});
   return buffers_.size() - 1;
 }
@@ -16,16 +16,16 @@ void ArenaPlanner::use(size_t id, int step) {
   b.last = std::max(b.last, step);
 }
 
-size_t ArenaPlanner::plan() {
+uint64_t ArenaPlanner::plan() {
   std::vector<size_t> order(buffers_.size());
   std::iota(order.begin(), order.end(), size_t{0});
   std::stable_sort(order.begin(), order.end(),
                    [&](size_t a, size_t b) { return buffers_[a].bytes > buffers_[b].bytes; });
   std::vector<size_t> placed;
-  size_t total = 0;
+  uint64_t total = 0;
   for (size_t id : order) {
     Buffer& buf = buffers_[id];
-    const size_t size = (buf.bytes + kAlignment - 1) / kAlignment * kAlignment;
+    const uint64_t size = (buf.bytes + kAlignment - 1) / kAlignment * kAlignment;
     // Candidate offsets: 0 and the end of every placed buffer that is alive at the same time; take the
     // lowest candidate that collides with none of them.
     std::vector<const Buffer*> concurrent;
@@ -33,12 +33,12 @@ size_t ArenaPlanner::plan() {
       const Buffer& o = buffers_[other];
       if (o.first <= buf.last && buf.first <= o.last) concurrent.push_back(&o);
     }
-    std::vector<size_t> candidates{0};
+    std::vector<uint64_t> candidates{0};
     for (const Buffer* o : concurrent) {
       candidates.push_back((o->offset + o->bytes + kAlignment - 1) / kAlignment * kAlignment);
     }
     std::sort(candidates.begin(), candidates.end());
-    for (size_t candidate : candidates) {
+    for (uint64_t candidate : candidates) {
       const bool collides = std::any_of(concurrent.begin(), concurrent.end(), [&](const Buffer* o) {
         return candidate < o->offset + o->bytes && o->offset < candidate + size;
       });

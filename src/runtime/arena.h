@@ -14,26 +14,29 @@
 
 namespace hm {
 
+// Sizes and offsets are 64-bit on every target: a plan asked for a large input (4096 x 4096 x 64 floats is
+// 4 GiB) must be measurable on wasm32, where size_t would wrap, so that Network::create can refuse it
+// with the real size before allocating anything (src/network/memory_budget.h).
 class ArenaPlanner {
  public:
   static constexpr size_t kAlignment = 64;  // bytes: a cache line, more than any SIMD load needs
 
   // A buffer of `bytes` used from step `first` through step `last` (inclusive). Returns its id.
-  size_t add(size_t bytes, int first, int last);
+  size_t add(uint64_t bytes, int first, int last);
   // Widens buffer `id`'s lifetime to include `step`.
   void use(size_t id, int step);
   // Places every buffer (largest first, each at the lowest aligned offset that overlaps no placed buffer
   // alive at the same time) and returns the arena size in bytes.
-  size_t plan();
-  size_t offset(size_t id) const { return buffers_[id].offset; }
-  size_t bytes(size_t id) const { return buffers_[id].bytes; }
+  uint64_t plan();
+  uint64_t offset(size_t id) const { return buffers_[id].offset; }
+  uint64_t bytes(size_t id) const { return buffers_[id].bytes; }
 
  private:
   struct Buffer {
-    size_t bytes;
+    uint64_t bytes;
     int first;
     int last;
-    size_t offset;
+    uint64_t offset;
   };
   std::vector<Buffer> buffers_;
 };

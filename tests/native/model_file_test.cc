@@ -200,6 +200,21 @@ TEST(ModelFileErrors, FlippedBytesFailTheChecksum) {
   }
 }
 
+// Issue 17: a flipped bit in the header's tensor count used to be reported as "file is truncated".
+TEST(ModelFileErrors, FlippedTensorCountIsACorruptedHeaderNotATruncation) {
+  const std::vector<uint8_t> bytes = hm::write_model_file(small_contents(), hm::TensorDType::kFloat32);
+  for (size_t offset = 28; offset < 32; ++offset) {
+    for (uint8_t bit : {uint8_t{0x01}, uint8_t{0x10}, uint8_t{0x80}}) {
+      std::vector<uint8_t> corrupt = bytes;
+      corrupt[offset] ^= bit;
+      const std::string message = load_error(corrupt);
+      EXPECT_MESSAGE_HAS(message, "checksum mismatch") << " (byte " << offset << " ^ " << int(bit) << ")";
+      EXPECT_MESSAGE_HAS(message, "tensor count");
+      EXPECT_EQ(message.find("truncated"), std::string::npos) << message;
+    }
+  }
+}
+
 TEST(ModelFileErrors, HeaderFieldsAreChecked) {
   const std::vector<uint8_t> good = hm::write_model_file(small_contents(), hm::TensorDType::kFloat32);
   struct Edit {
@@ -308,7 +323,7 @@ TEST(ModelFileErrors, NonFiniteValuesAreRejected) {
   // float16 overflow: a finite float32 too large for half becomes inf and must be rejected too.
   hm::ModelFileContents c = good;
   c.tensors[1].values[0] = 1e6f;
-  EXPECT_MESSAGE_HAS(load_error(hm::write_model_file(c, hm::TensorDType::kFloat16)), "infinite");
+  EXPECT_MESSAGE_HAS(load_error(hm::write_model_file(c, hm::TensorDType::kFloat16)), "holds an infinite value");
 }
 
 TEST(ModelFileErrors, HairSegNetFileRejectsHairMatteNetTensors) {

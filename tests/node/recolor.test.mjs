@@ -64,7 +64,7 @@ test('bad looks and mattes throw clear Errors; the instance still works', async 
     const matte = constantMatte(8, 8, 255);
     const cases = [
       [undefined, matte, /takes a look object/],
-      [{}, matte, /color must be a '#RRGGBB' string, got undefined/],
+      [{}, matte, /recolor\(\) needs a color: \{ color: '#RRGGBB' \}$/],
       [{ color: 'red' }, matte, /color must be a '#RRGGBB' string, got 'red'/],
       [{ color: '#12345' }, matte, /color must be/],
       [{ color: '#123456', colorEnd: '#zzzzzz' }, matte, /colorEnd must be/],

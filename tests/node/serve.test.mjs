@@ -3,6 +3,7 @@ import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
 import net from 'node:net';
+import fs from 'node:fs';
 import path from 'node:path';
 import { REPO_ROOT } from './helpers.mjs';
 
@@ -103,5 +104,83 @@ test('content-hashed names (bundler output) are cached as immutable, others reva
   }
   for (const name of ['web/demo-screenshot.mjs', 'dist/hairmatte-simd-threads.worker.js', 'main.js', 'dist/models/hairmattenet.hmm']) {
     assert.equal(cacheControl(name), 'no-cache', name);
+  }
+});
+
+// --- issue 17: a server that cannot be crashed ---
+
+// Sends raw bytes and returns the raw response (what curl --request-target would send).
+function rawRequest(text) {
+  const { port } = new URL(origin);
+  return new Promise((resolve, reject) => {
+    const socket = net.connect(Number(port), '127.0.0.1', () => socket.end(text));
+    let data = '';
+    socket.setEncoding('latin1');
+    socket.on('data', (chunk) => { data += chunk; });
+    socket.on('end', () => resolve(data));
+    socket.on('error', reject);
+    socket.setTimeout(5000, () => reject(new Error(`no answer to ${JSON.stringify(text)}`)));
+  });
+}
+
+test('a request target that is not a URL gets 400 and the server keeps serving', async () => {
+  for (const target of ['//[', '//[::1', 'http://[', '*', '%', '/%', 'abc', '/\u00ff[']) {
+    const response = await rawRequest(`GET ${target} HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n`);
+    assert.match(response, /^HTTP\/1\.1 (400|404) /, `${target}: ${response.slice(0, 60)}`);
+  }
+  assert.equal(server.exitCode, null, 'serve.mjs exited');
+  assert.equal((await fetch(`${origin}/web/`)).status, 200);
+});
+
+test('dotfiles inside served folders are not served', async () => {
+  const secret = path.join(REPO_ROOT, 'dist', '.hm-serve-test-secret');
+  fs.writeFileSync(secret, 'secret');
+  try {
+    for (const p of ['/dist/.hm-serve-test-secret', '/dist/%2ehm-serve-test-secret', '/dist/./.hm-serve-test-secret']) {
+      assert.equal((await fetch(`${origin}${p}`)).status, 404, p);
+    }
+  } finally {
+    fs.rmSync(secret);
+  }
+});
+
+test('markdown has its type and every answer says nosniff', async () => {
+  const md = await fetch(`${origin}/web/README.md`);
+  assert.equal(md.status, 200);
+  assert.equal(md.headers.get('content-type'), 'text/markdown; charset=utf-8');
+  assert.equal(md.headers.get('x-content-type-options'), 'nosniff');
+  assert.equal((await fetch(`${origin}/nowhere`)).headers.get('x-content-type-options'), 'nosniff');
+});
+
+test('a folder redirect never gives a scheme-relative Location', async () => {
+  for (const target of ['/.//web', '//web', '///web', '/web//example', '//dist']) {
+    const response = await rawRequest(`GET ${target} HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n`);
+    const location = /\r\nlocation: ([^\r]*)/i.exec(response);
+    if (location) assert.match(location[1], /^\/[^/\\]/, `${target} -> ${location[1]}`);
+  }
+});
+
+function runServe(args) {
+  return new Promise((resolve) => {
+    const child = spawn(process.execPath, [path.join(REPO_ROOT, 'scripts', 'serve.mjs'), ...args], {
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let stderr = '';
+    child.stderr.on('data', (d) => { stderr += d; });
+    const timer = setTimeout(() => child.kill(), 10000);
+    child.on('exit', (code) => { clearTimeout(timer); resolve({ code, stderr }); });
+  });
+}
+
+test('a busy port or a bad --port is one line on stderr, no stack trace', async () => {
+  const busy = await runServe(['--port', new URL(origin).port]);
+  assert.equal(busy.code, 1);
+  assert.match(busy.stderr, /already in use/);
+  assert.equal(busy.stderr.trim().split('\n').length, 1, busy.stderr);
+  for (const bad of ['abc', '-1', '70000', '1e3']) {
+    const r = await runServe(['--port', bad]);
+    assert.equal(r.code, 2, bad);
+    assert.match(r.stderr, /--port must be an integer in 0\.\.65535/);
+    assert.doesNotMatch(r.stderr, /\n\s+at /);
   }
 });
