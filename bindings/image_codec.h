@@ -5,7 +5,7 @@
 #include <cstdint>
 #include <vector>
 
-#include "network/engine.h"  // hm::Status
+#include "base/status.h"
 
 namespace hm {
 

@@ -6,7 +6,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { spawnSync } from 'node:child_process';
 import { HairMatte } from '../bindings/js/index.mjs';
-import { resizeBilinear } from '../bin/eval.mjs';
+import { resizeBilinear } from '../bin/eval-samples.mjs';
 import { REPO_ROOT } from './browser/server.mjs';
 import { makeViewFigure } from './view-figure.mjs';
 

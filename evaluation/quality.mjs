@@ -1,7 +1,7 @@
-// Quality of one variant over the validation samples, with the eval command's code (bin/eval.mjs):
+// Quality of one variant over the validation samples, with the eval command's code (bin/eval-samples.mjs):
 // our engine in Node (the same wasm as in browsers), or MediaPipe's hair segmenter in the Chromium page.
 import { HairMatte } from '../bindings/js/index.mjs';
-import { evaluateSamples } from '../bin/eval.mjs';
+import { evaluateSamples } from '../bin/eval-samples.mjs';
 import { stillEngineOptions, segmentStill } from '../bin/matte.mjs';
 import { inspectFailureModes } from './failure-modes.mjs';
 

@@ -8,7 +8,7 @@
 // peer model); steps that cannot run say why in the report.
 import fs from 'node:fs';
 import path from 'node:path';
-import { listSamples, limitPerSource } from '../bin/eval.mjs';
+import { listSamples, limitPerSource } from '../bin/eval-samples.mjs';
 import { REPO_ROOT, SHARED_DIR } from './browser/server.mjs';
 import { openEvalPage, browserSkipReason } from './browser/runner.mjs';
 import { engineQuality, pageQuality } from './quality.mjs';

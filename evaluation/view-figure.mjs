@@ -12,7 +12,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { HairMatte } from '../bindings/js/index.mjs';
-import { resizeBilinear } from '../bin/eval.mjs';
+import { resizeBilinear } from '../bin/eval-samples.mjs';
 
 const HEIGHT = 256;  // every panel's height in the figure
 // The photo frame: a 3:4 portrait cut from the photo, the head at the top (above the centred square). The

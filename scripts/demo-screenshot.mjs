@@ -9,7 +9,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { HairMatte } from '../bindings/js/index.mjs';
-import { resizeBilinear } from '../bin/eval.mjs';
+import { resizeBilinear } from '../bin/eval-samples.mjs';
 import { astronautFile, shrinkPng } from '../evaluation/figures.mjs';
 import { launchChromium, REPO_ROOT } from '../tests/browser/helpers/browser.mjs';
 import { startProjectServer } from '../tests/browser/helpers/project-server.mjs';

@@ -13,7 +13,7 @@
 #include "../native/layer_runner.h"
 #include "../native/layer_shapes.h"
 #include "cpu_clock.h"
-#include "kernels/simd128.h"
+#include "base/simd128.h"
 
 namespace {
 

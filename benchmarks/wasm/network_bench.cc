@@ -13,7 +13,7 @@
 #include <vector>
 
 #include "frame_segmenter.h"
-#include "kernels/simd128.h"
+#include "base/simd128.h"
 #include "layer_runner.h"
 #include "network/engine.h"
 

@@ -1,17 +1,13 @@
-// Opens the evaluation page (page.mjs) in headless Chromium (the flags of TOOLCHAIN.md, through the
-// browser tests' launcher) and wraps its window.hmEval calls: Node keeps the pixels, the page segments.
-import { launchChromium, CHROMIUM } from '../../tests/browser/helpers/browser.mjs';
+// Opens the evaluation page (page.mjs) in headless Chromium (the flags of TOOLCHAIN.md, through the shared
+// launcher scripts/chromium.mjs) and wraps its window.hmEval calls: Node keeps the pixels, the page segments.
+import { launchChromium, chromiumSkipReason } from '../../scripts/chromium.mjs';
 import { startEvalServer, mediapipeDir, PEER_MODEL } from './server.mjs';
 import fs from 'node:fs';
 
 // A reason the browser side cannot run here, or false.
 export async function browserSkipReason({ mediapipe = true } = {}) {
-  if (!fs.existsSync(CHROMIUM)) return `${CHROMIUM} is missing (apt-get install -y chromium)`;
-  try {
-    await import('playwright-core');
-  } catch {
-    return 'playwright-core is not installed';
-  }
+  const chromium = await chromiumSkipReason();
+  if (chromium) return chromium;
   if (mediapipe && !mediapipeDir()) return '@mediapipe/tasks-vision is not installed (npm install)';
   if (mediapipe && !fs.existsSync(PEER_MODEL)) return `the peer model ${PEER_MODEL} is absent (../shared not mounted)`;
   return false;

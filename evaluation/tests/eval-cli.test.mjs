@@ -9,7 +9,8 @@ import { spawnSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { HairMatte } from '../../bindings/js/index.mjs';
 import { encodePng } from '../../tests/browser/helpers/png.mjs';
-import { evaluateSamples, listSamples, resizeBilinear, confusion, thresholdMetrics } from '../../bin/eval.mjs';
+import { evaluateSamples, listSamples, resizeBilinear } from '../../bin/eval-samples.mjs';
+import { confusion, thresholdMetrics } from '../../bin/metrics.mjs';
 
 const REPO = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
 const CLI = path.join(REPO, 'bin', 'hairmatte.mjs');

@@ -8,7 +8,8 @@ import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import path from 'node:path';
 import { HairMatte } from '../../bindings/js/index.mjs';
-import { listSamples, maskPlane, confusion, thresholdMetrics } from '../../bin/eval.mjs';
+import { listSamples, maskPlane } from '../../bin/eval-samples.mjs';
+import { confusion, thresholdMetrics } from '../../bin/metrics.mjs';
 import { openEvalPage, browserSkipReason } from '../browser/runner.mjs';
 import { SHARED_DIR } from '../browser/server.mjs';
 

@@ -1,4 +1,4 @@
-// The eval command's measures (bin/eval.mjs) against the training side's (training/evaluate.py through
+// The eval command's measures (bin/metrics.mjs) against the training side's (training/evaluate.py through
 // hairmatte_train/metrics.py and losses.py), fed the same predictions; plus hand-worked cases that do not
 // need Python. Skips the PyTorch comparison, with a message, when /usr/bin/python3 has no torch.
 import { test } from 'node:test';
@@ -6,7 +6,8 @@ import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { confusion, thresholdMetrics, imageMetrics, meanMetrics, gradientConsistency, resizeBilinear } from '../../bin/eval.mjs';
+import { confusion, thresholdMetrics, imageMetrics, meanMetrics, gradientConsistency } from '../../bin/metrics.mjs';
+import { resizeBilinear } from '../../bin/eval-samples.mjs';
 
 const HERE = path.dirname(fileURLToPath(import.meta.url));
 const PYTHON = '/usr/bin/python3';

@@ -6,7 +6,7 @@
 
 #include "color/oklab.h"
 #include "color/recolor_formula.h"
-#include "kernels/simd128.h"
+#include "base/simd128.h"
 
 namespace hm {
 

@@ -5,7 +5,7 @@
 
 #include "color/recolor_formula.h"
 #include "image/pixel_simd128.h"
-#include "kernels/simd128.h"
+#include "base/simd128.h"
 
 namespace hm {
 namespace recolor_detail {

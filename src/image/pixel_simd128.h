@@ -1,10 +1,10 @@
 // Small wasm SIMD128 helpers shared by the per-pixel loops of src/image, src/matting and src/color
-// (SIMDe natively, through kernels/simd128.h, so the same source runs in native tests and in wasm).
+// (SIMDe natively, through base/simd128.h, so the same source runs in native tests and in wasm).
 #pragma once
 #include <cstdint>
 #include <cstring>
 
-#include "kernels/simd128.h"
+#include "base/simd128.h"
 
 namespace hm {
 namespace simd {

@@ -16,7 +16,7 @@
 
 #include "kernels/gemm_microkernel.h"
 #include "kernels/kernels.h"
-#include "kernels/simd128.h"
+#include "base/simd128.h"
 
 namespace hm {
 namespace {

@@ -15,7 +15,7 @@
 #include <cstring>
 
 #include "kernels/kernels.h"
-#include "kernels/simd128.h"
+#include "base/simd128.h"
 
 
 namespace hm {

@@ -7,7 +7,7 @@
 
 #include "kernels/qs8_kernels.h"
 #include "kernels/qs8_requantize.h"
-#include "kernels/simd128.h"
+#include "base/simd128.h"
 
 namespace hm {
 namespace kernels_internal {

@@ -10,7 +10,7 @@
 
 #include "kernels/qs8_gemm_microkernel.h"
 #include "kernels/qs8_requantize.h"
-#include "kernels/simd128.h"
+#include "base/simd128.h"
 
 namespace hm {
 namespace kernels_internal {

@@ -5,7 +5,7 @@
 #include <cstring>
 
 #include "kernels/qs8_kernels.h"
-#include "kernels/simd128.h"
+#include "base/simd128.h"
 
 namespace hm {
 namespace kernels_internal {

@@ -14,7 +14,7 @@
 
 #include "kernels/qs8_dwconv_block.h"
 #include "kernels/qs8_kernels.h"
-#include "kernels/simd128.h"
+#include "base/simd128.h"
 
 namespace hm {
 namespace {

@@ -2,7 +2,7 @@
 //   out[y][x][ch] = in[y / 2][x / 2][ch] + skip[y][x][ch]   (skip may be null: no addition).
 // Rows [y0, y1) are output rows; each input pixel is loaded once per output row and written twice.
 #include "kernels/kernels.h"
-#include "kernels/simd128.h"
+#include "base/simd128.h"
 
 namespace hm {
 

@@ -12,7 +12,7 @@
 #include <algorithm>
 
 #include "kernels/kernels.h"
-#include "kernels/simd128.h"
+#include "base/simd128.h"
 
 namespace hm {
 namespace {

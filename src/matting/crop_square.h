@@ -14,7 +14,7 @@
 #include <cstddef>
 #include <cstdint>
 
-#include "network/engine.h"  // hm::Status
+#include "base/status.h"
 
 namespace hm {
 

@@ -18,7 +18,7 @@
 #include <vector>
 
 #include "matting/box_filter.h"
-#include "network/engine.h"  // hm::Status
+#include "base/status.h"
 
 namespace hm {
 

@@ -8,20 +8,16 @@
 //   net.run(rgba, 224, 224, 224 * 4, probability);           // probability: 224*224 floats
 //
 // No exceptions cross this boundary (the wasm build has them disabled): failures are reported in a
-// Status with a human-readable message, and the objects stay usable.
+// Status (base/status.h) with a human-readable message, and the objects stay usable.
 #pragma once
 #include <cstddef>
 #include <cstdint>
 #include <memory>
 #include <string>
 
-namespace hm {
+#include "base/status.h"
 
-struct Status {
-  bool ok = true;
-  std::string message;  // empty when ok
-  static Status error(std::string m) { return Status{false, std::move(m)}; }
-};
+namespace hm {
 
 enum class Arch : uint32_t { kHairSegNet = 0, kHairMatteNet = 1 };
 

@@ -8,7 +8,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { spawnSync } from 'node:child_process';
 import { HairMatte } from '../../bindings/js/index.mjs';
-import { stretchedMatte } from '../../bin/eval.mjs';
+import { stretchedMatte } from '../../bin/eval-samples.mjs';
 import { REPO_ROOT, SMALL, randomFrame } from './helpers.mjs';
 
 const PORTRAITS = path.resolve(REPO_ROOT, '..', 'shared', 'portraits');

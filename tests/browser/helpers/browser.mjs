@@ -1,61 +1,14 @@
-// Launches the machine's Chromium headless through playwright-core, with the exact flags TOOLCHAIN.md
-// lists, a fresh profile per launch, and (optionally) a fake camera fed from a y4m file.
+// The browser tests' helpers: paths, console recording, artifacts; the Chromium launcher itself is
+// scripts/chromium.mjs (shared with evaluation/ and scripts/, which must not import tests/).
 import fs from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 export const REPO_ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..', '..');
 export const SHARED_DIR = path.resolve(REPO_ROOT, '..', 'shared');
 export const ARTIFACTS_DIR = path.join(REPO_ROOT, 'test-artifacts', 'browser');
-export const CHROMIUM = '/usr/bin/chromium';
-
-const BASE_ARGS = [
-  '--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
-  '--disable-background-networking', '--disable-component-update', '--disable-sync',
-];
-
-// Returns a reason to skip the browser tests, or false when they can run (node:test treats any
-// non-undefined `skip` value other than false, null included, as "skip": never pass null).
-export async function browserSkipReason() {
-  if (!fs.existsSync(CHROMIUM)) return `${CHROMIUM} is missing (apt-get install -y chromium)`;
-  try {
-    await import('playwright-core');
-  } catch {
-    return 'playwright-core is not installed (npm i -D playwright-core)';
-  }
-  return false;
-}
-
-// camera: undefined = no fake camera flags; { y4m: FILE } = fake camera fed by FILE;
-// { refuse: true } = a fake device exists but the permission prompt is denied.
-// jsFlags: V8 flags (--js-flags), e.g. '--no-enable-sse4-1' for an engine without wasm SIMD128.
-export async function launchChromium({ camera, jsFlags } = {}) {
-  const { chromium } = await import('playwright-core');
-  const userDataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'hm-chromium-'));
-  const args = [...BASE_ARGS];
-  if (jsFlags) args.push(`--js-flags=${jsFlags}`);
-  if (camera) {
-    args.push('--use-fake-device-for-media-stream');
-    if (!camera.refuse) args.push('--use-fake-ui-for-media-stream');
-    if (camera.y4m) args.push(`--use-file-for-fake-video-capture=${camera.y4m}`);
-  }
-  const context = await chromium.launchPersistentContext(userDataDir, {
-    executablePath: CHROMIUM,
-    headless: true,
-    args,
-    viewport: { width: 1280, height: 900 },
-  });
-  if (camera && camera.refuse) {
-    // With no fake UI, headless Chromium answers the prompt itself; clear grants so it is a denial.
-    await context.clearPermissions();
-  }
-  const close = async () => {
-    await context.close();
-    fs.rmSync(userDataDir, { recursive: true, force: true });
-  };
-  return { context, close };
-}
+// browserSkipReason: why the browser tests cannot run here (Chromium or playwright-core missing), or false.
+export { CHROMIUM, launchChromium, chromiumSkipReason as browserSkipReason } from '../../../scripts/chromium.mjs';
 
 // Collects console errors and page errors so a failing test can print what the page said.
 export function recordConsole(page) {
