@@ -131,7 +131,8 @@ def main(argv):
     p.add_argument("--out", required=True, help="quantised parameters, .npz")
     p.add_argument("--split", default=None, help="split file (default: the committed split for the shared set)")
     p.add_argument("--calib", type=int, default=64, help="calibration images per source, from the TRAIN part")
-    p.add_argument("--rule", default="minmax", help="minmax or percentile:P (e.g. percentile:99.99)")
+    p.add_argument("--rule", default="minmax", help="minmax or percentile:P (e.g. percentile:99.99); a "
+                   "'+bc' suffix adds bias correction (e.g. minmax+bc)")
     p.add_argument("--study", type=int, default=-1,
                    help="also evaluate fp16 vs int8 on N validation images per source (0 = all)")
     p.add_argument("--compare-rules", default="", help="comma-separated extra rules to evaluate in the study")
@@ -157,13 +158,15 @@ def main(argv):
     t0 = time.time()
     obs = calibrate(header, tensors, per_source(select(samples, split, "train"), a.calib), size, log)
     rules = [a.rule] + [r for r in a.compare_rules.split(",") if r and r != a.rule]
-    models = {f"int8 {r}": Q.quantize_model(header, tensors, obs.ranges(r)) for r in rules}
+    means = obs.channel_means()
+    models = {f"int8 {r}": Q.quantize_model(header, tensors, obs.ranges(r.replace("+bc", "")),
+                                            means if r.endswith("+bc") else None) for r in rules}
     qm = models[f"int8 {a.rule}"]
     os.makedirs(os.path.dirname(os.path.abspath(a.out)), exist_ok=True)
     np.savez(a.out, **Q.export_arrays(qm))
     log(f"wrote {a.out} ({os.path.getsize(a.out)} bytes) after {time.time() - t0:.0f} s")
     report = {"model": os.path.basename(a.model), "rule": a.rule, "calib_per_source": a.calib,
-              "ranges": {r: obs.ranges(r) for r in rules}}
+              "ranges": {r: obs.ranges(r.replace("+bc", "")) for r in rules}}
     val = select(samples, split, "val")
     if a.study >= 0:
         report["study_per_source"] = a.study

@@ -219,6 +219,8 @@ def float_forward(graph: List[Node], tensors: Dict[str, np.ndarray], x: torch.Te
     every node's output. With `fake` and `fake_nodes`, those nodes run fake-quantised (int8 weights and
     bias, input and output rounded to their int8 grids): the per-layer sensitivity study."""
     vals = {"input": x}
+    if observe:
+        observe("input", x)
     for node in graph:
         quant = fake is not None and node.name in fake_nodes
         ins = [vals[i] for i in node.inputs]
@@ -255,15 +257,25 @@ class RangeObserver:
         self.lo: Dict[str, float] = {}
         self.hi: Dict[str, float] = {}
         self.samples: Dict[str, List[torch.Tensor]] = {}
+        self.sums: Dict[str, torch.Tensor] = {}  # per-channel sums of the per-image means
+        self.images: Dict[str, int] = {}
 
     def __call__(self, name: str, y: torch.Tensor) -> None:
         if name == "head":
+            return
+        self.sums[name] = self.sums.get(name, 0) + y.detach().double().mean(dim=(2, 3)).sum(0)
+        self.images[name] = self.images.get(name, 0) + y.shape[0]
+        if name == "input":
             return
         flat = y.detach().reshape(-1)
         self.lo[name] = min(self.lo.get(name, math.inf), float(flat.min()))
         self.hi[name] = max(self.hi.get(name, -math.inf), float(flat.max()))
         idx = torch.randint(0, flat.numel(), (self.per_image,), generator=self.gen)
         self.samples.setdefault(name, []).append(flat[idx].clone())
+
+    def channel_means(self) -> Dict[str, np.ndarray]:
+        """Mean of every tensor per channel over the calibration images (for bias correction)."""
+        return {k: (v / self.images[k]).numpy() for k, v in self.sums.items()}
 
     def ranges(self, rule: str) -> Dict[str, Tuple[float, float]]:
         """'minmax', or 'percentile:P' (the P-th and (100-P)-th percentiles of the pooled sample, P e.g.
@@ -317,10 +329,23 @@ class QuantizedModel:
         return torch.from_numpy(w.astype(np.float32)), torch.from_numpy(b.astype(np.float32))
 
 
+def bias_correction(w: np.ndarray, wq: np.ndarray, scales: np.ndarray, in_mean: np.ndarray,
+                    depthwise: bool) -> np.ndarray:
+    """-(W_q - W) E[x] per output channel, E[x] the per-channel mean of the input over calibration
+    images (Nagel et al. 2019, "Data-free quantization", empirical bias correction): the expected
+    output error of rounding the weights, removed through the bias. Padding taps are ignored."""
+    dw = wq.astype(np.float64) * scales.astype(np.float64).reshape((-1,) + (1,) * (w.ndim - 1)) - w
+    per_in = dw.sum(axis=(2, 3))  # [out, in per group]
+    if depthwise:
+        return -per_in[:, 0] * in_mean
+    return -per_in @ in_mean
+
+
 def quantize_model(header: Dict, tensors: Dict[str, np.ndarray], ranges: Dict[str, Tuple[float, float]],
-                   only_weights_of: Optional[set] = None) -> QuantizedModel:
+                   means: Optional[Dict[str, np.ndarray]] = None) -> QuantizedModel:
     """Int8 weights, int32 biases, requantisation scales, clamps and add parameters from the float tensors
-    (BatchNorm folded, as read from a .hmm) and the calibrated activation ranges."""
+    (BatchNorm folded, as read from a .hmm) and the calibrated activation ranges; with `means` (the
+    observer's channel_means) the biases get the bias correction."""
     graph = build_graph(header["arch"], header["width_milli"], header["depth"])
     act = {"input": ActQuant(float(INPUT_SCALE), 0)}
     for node in graph:
@@ -340,7 +365,10 @@ def quantize_model(header: Dict, tensors: Dict[str, np.ndarray], ranges: Dict[st
         extra = None
         if node.inputs[0] == "input":  # (p - 127.5) / 127.5 = (q + 0.5) * scale with q = p - 128
             extra = 0.5 * wq.reshape(wq.shape[0], -1).astype(np.float64).sum(1)
-        bq = quantize_bias(tensors[node.name + ".bias"], in_scale, ws, extra)
+        b = tensors[node.name + ".bias"].astype(np.float64)
+        if means is not None:
+            b = b + bias_correction(w, wq, ws, means[node.inputs[0]], node.spec.depthwise)
+        bq = quantize_bias(b, in_scale, ws, extra)
         if node.name == "head":
             scale = (np.float64(in_scale) * ws.astype(np.float64)).astype(np.float32)
             qm.convs[node.name] = QConv(wq, ws, bq, scale, None)
