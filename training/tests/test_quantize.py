@@ -88,6 +88,30 @@ class WeightQuantTest(unittest.TestCase):
             Q.quantize_bias(np.array([1e9], np.float32), 1e-3, np.array([1e-3], np.float32))
 
 
+class BiasCorrectionTest(unittest.TestCase):
+    def test_removes_the_mean_output_error_of_rounded_weights(self):
+        rng = np.random.default_rng(11)
+        for depthwise in (False, True):
+            cin = 6
+            cout = cin if depthwise else 4
+            w = rng.normal(0, 3, (cout, 1 if depthwise else cin, 3, 3))
+            s = Q.weight_scales(w)
+            wq = Q.quantize_weights(w, s)
+            x = rng.uniform(0, 6, (200, cin, 3, 3))  # input patches; their channel means
+            mu = x.mean(axis=(0, 2, 3))
+            wd = wq.astype(np.float64) * s.astype(np.float64)[:, None, None, None]
+            if depthwise:
+                err = np.einsum("nkl,pnkl->pn", (wd - w)[:, 0], x)
+            else:
+                err = np.einsum("nckl,pckl->pn", wd - w, x)
+            corr = Q.bias_correction(w, wq, s, mu, depthwise)
+            # the spatial taps share a mean here only on average, so compare with the mean over patches
+            expected = -np.einsum("nckl,c->n", (wd - w), mu) if not depthwise else -(wd - w)[:, 0].sum((1, 2)) * mu
+            np.testing.assert_allclose(corr, expected, rtol=1e-12)
+            self.assertGreater(np.abs(err.mean(0)).max(), 1e-3)  # rounding did shift the mean
+            self.assertLess(np.abs(err.mean(0) + corr).max(), np.abs(err.mean(0)).max())
+
+
 class RequantizeTest(unittest.TestCase):
     def literal(self, acc: int, scale: np.float32, out: Q.QOut) -> int:
         x = float(np.float32(np.float32(acc) * scale))  # int32 -> fp32, one fp32 multiply
