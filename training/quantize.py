@@ -4,7 +4,7 @@ with activation ranges calibrated on TRAINING images of the split, and an option
 validation split: fp16 model vs the simulated int8 network, per source, and per-layer sensitivity.
 
   /usr/bin/python3 training/quantize.py --model models/hairmattenet.hmm --data ../shared/data/hair \
-      --out runs/q/hairmattenet-int8.npz [--calib 64] [--rule minmax|percentile:99.99] \
+      --out runs/q/hairmattenet-int8.npz [--calib 64] [--rule percentile:99.99+bc] \
       [--study 30] [--sensitivity 6] [--json runs/q/study.json]
 
 --out writes the quantised parameters as .npz (int8 weights, int32 biases, scales, zero points,
@@ -131,7 +131,7 @@ def main(argv):
     p.add_argument("--out", required=True, help="quantised parameters, .npz")
     p.add_argument("--split", default=None, help="split file (default: the committed split for the shared set)")
     p.add_argument("--calib", type=int, default=64, help="calibration images per source, from the TRAIN part")
-    p.add_argument("--rule", default="minmax", help="minmax or percentile:P (e.g. percentile:99.99); a "
+    p.add_argument("--rule", default="percentile:99.99+bc", help="minmax or percentile:P (e.g. percentile:99.99); a "
                    "'+bc' suffix adds bias correction (e.g. minmax+bc)")
     p.add_argument("--study", type=int, default=-1,
                    help="also evaluate fp16 vs int8 on N validation images per source (0 = all)")

@@ -255,7 +255,7 @@ class NetworkTest(unittest.TestCase):
                 self.assertIn("dec1.add/params", z)
             with open(js) as f:
                 report = json.load(f)
-            self.assertEqual(set(report["study"]), {"fp16", "int8 minmax"})
+            self.assertEqual(set(report["study"]), {"fp16", "int8 percentile:99.99+bc"})  # the default rule
             with self.assertRaises(SystemExit):
                 quantize_cli.main(args + ["--out", os.path.join(tmp, "q.hmm")])
 
