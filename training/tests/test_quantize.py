@@ -1,7 +1,11 @@
 """The int8 quantiser and the simulated int8 network (hairmatte_train/quantize.py), against independent
 plain-Python references of the QS8 kernels' arithmetic (docs/int8-kernels.md)."""
+import contextlib
+import io
 import json
 import os
+import shutil
+import subprocess
 import tempfile
 import unittest
 
@@ -248,7 +252,9 @@ class NetworkTest(unittest.TestCase):
             write_model(model, self.model, 64, {}, "fp16")
             out, js = os.path.join(tmp, "q.npz"), os.path.join(tmp, "q.json")
             args = ["--model", model, "--data", data, "--split", split, "--calib", "4", "--study", "0", "--json", js]
-            self.assertEqual(quantize_cli.main(args + ["--out", out]), 0)
+            quiet = io.StringIO()
+            with contextlib.redirect_stdout(quiet), contextlib.redirect_stderr(quiet):
+                self.assertEqual(quantize_cli.main(args + ["--out", out]), 0)
             with np.load(out) as z:
                 self.assertEqual(z["enc.conv0/weight"].dtype, np.int8)
                 self.assertEqual(z["dec5.pw/bias"].dtype, np.int32)
@@ -256,8 +262,89 @@ class NetworkTest(unittest.TestCase):
             with open(js) as f:
                 report = json.load(f)
             self.assertEqual(set(report["study"]), {"fp16", "int8 percentile:99.99+bc"})  # the default rule
-            with self.assertRaises(SystemExit):
+            with self.assertRaises(SystemExit), contextlib.redirect_stderr(quiet):
                 quantize_cli.main(args + ["--out", os.path.join(tmp, "q.hmm")])
+            self.assertIn("int8 .hmm format is not written yet", quiet.getvalue())
+
+
+KERNELS = ["qs8_conv1x1.cc", "qs8_gemm_4x4c2s4_minmax_fp32__wasmsimd_dot16x2_ld64.cc", "qs8_dwconv3x3.cc",
+           "qs8_upsample2x_add.cc", "qs8_requantize.cc"]
+
+
+class EngineKernelsTest(unittest.TestCase):
+    """The simulation against the engine's own QS8 kernels (scalar and SIMD128 through SIMDe), compiled
+    natively from src/kernels with tests/native/qs8_driver.cc: the outputs must be equal byte for byte."""
+
+    @classmethod
+    def setUpClass(cls):
+        cls.tmp = tempfile.TemporaryDirectory()
+        cxx = shutil.which("g++") or shutil.which("c++")
+        src = os.path.join(_paths.REPO, "src")
+        if cxx is None or not os.path.exists("/usr/include/simde/wasm/simd128.h"):
+            raise unittest.SkipTest("needs a C++ compiler and SIMDe (/usr/include/simde) to build the QS8 kernels")
+        cls.exe = os.path.join(cls.tmp.name, "qs8_driver")
+        cmd = [cxx, "-O1", "-std=c++17", "-I", src, "-o", cls.exe,
+               os.path.join(os.path.dirname(__file__), "native", "qs8_driver.cc")]
+        subprocess.run(cmd + [os.path.join(src, "kernels", k) for k in KERNELS], check=True)
+
+    @classmethod
+    def tearDownClass(cls):
+        cls.tmp.cleanup()
+
+    def run_kernel(self, args, files):
+        d = tempfile.mkdtemp(dir=self.tmp.name)
+        for name, arr in files.items():
+            arr.tofile(os.path.join(d, name))
+        subprocess.run([self.exe, args[0], d] + [str(a) for a in args[1:]], check=True)
+        scalar = np.fromfile(os.path.join(d, "out_scalar.bin"), np.int8)
+        simd = np.fromfile(os.path.join(d, "out_simd.bin"), np.int8)
+        np.testing.assert_array_equal(scalar, simd)
+        return scalar, d
+
+    def random_conv(self, rng, spec, in_zp, acc_scale):
+        wq = rng.integers(-127, 128, spec.weight_shape).astype(np.int8)
+        bias = rng.integers(-3000, 3000, spec.cout).astype(np.int32)
+        scale = (rng.uniform(0.5, 2.0, spec.cout) * acc_scale).astype(np.float32)
+        return wq, bias, scale
+
+    def test_convolutions_equal_the_kernels(self):
+        rng = np.random.default_rng(21)
+        cases = [("conv1x1", 5, 7, 37, 13, 1, 1), ("conv1x1", 3, 4, 64, 16, 1, 1), ("dw", 9, 8, 19, 19, 1, 1),
+                 ("dw", 8, 10, 16, 16, 2, 1), ("dw", 7, 9, 24, 24, 1, 2), ("dw", 9, 9, 11, 11, 1, 4)]
+        for mode, h, w, cin, cout, stride, dil in cases:
+            spec = A.ConvSpec("x", cin, cout, 1 if mode == "conv1x1" else 3, stride, dil, depthwise=mode == "dw")
+            in_zp = int(rng.integers(-128, 128))
+            q = rng.integers(-128, 128, (h, w, cin)).astype(np.int8)
+            wq, bias, scale = self.random_conv(rng, spec, in_zp, 1.0 / (60 * cin if mode == "conv1x1" else 600))
+            for out in [Q.QOut(-3, -128, 127), Q.QOut(-128, -128, 127), Q.QOut(-128, -128, 60)]:
+                files = {"in.bin": q, "w.bin": wq, "b.bin": bias, "s.bin": scale}
+                geo = [h, w, cin, cout] if mode == "conv1x1" else [h, w, cin, stride, dil]
+                got, _ = self.run_kernel([mode] + geo + [in_zp, out.zero_point, out.min, out.max] +
+                                         ([0] if mode == "dw" else []), files)
+                c = Q.QConv(wq, np.ones(cout, np.float32), bias, scale, out)
+                x = torch.from_numpy(q.astype(np.float64)).permute(2, 0, 1)[None]
+                sim = Q.requantize(Q.qconv(x, in_zp, c, spec), torch.from_numpy(scale), out)
+                sim = sim[0].permute(1, 2, 0).numpy().astype(np.int8).ravel()
+                np.testing.assert_array_equal(got, sim, f"{mode} {h}x{w}x{cin} stride {stride} dil {dil} {out}")
+                self.assertGreater(len(np.unique(got)), 20)  # not all saturated
+
+    def test_upsample_add_equals_the_kernel(self):
+        rng = np.random.default_rng(22)
+        for h, w, c, sa, sb, so in [(3, 4, 19, 0.21, 0.25, 0.43), (2, 2, 64, 0.05, 0.4, 0.3), (4, 3, 8, 1.1, 0.02, 0.9)]:
+            a, b, o = Q.ActQuant(float(np.float32(sa)), -7), Q.ActQuant(float(np.float32(sb)), 20), \
+                Q.ActQuant(float(np.float32(so)), -60)
+            out = Q.QOut(o.zero_point, -128, 127)
+            qa = rng.integers(-128, 128, (h, w, c)).astype(np.int8)
+            qb = rng.integers(-128, 128, (2 * h, 2 * w, c)).astype(np.int8)
+            got, d = self.run_kernel(["add", h, w, c, f"{a.scale:.9g}", a.zero_point, f"{b.scale:.9g}", b.zero_point,
+                                      f"{o.scale:.9g}", o.zero_point, out.min, out.max], {"in.bin": qa, "skip.bin": qb})
+            p = Q.add_params(a, b, o)
+            with open(os.path.join(d, "add.txt")) as f:
+                self.assertEqual([int(v) for v in f.read().split()], [p["bias"], p["a_mul"], p["b_mul"], p["shift"]])
+            ta = torch.from_numpy(qa.astype(np.float64)).permute(2, 0, 1)[None]
+            tb = torch.from_numpy(qb.astype(np.float64)).permute(2, 0, 1)[None]
+            sim = Q.qadd(Q.up2(ta), tb, p, out)[0].permute(1, 2, 0).numpy().astype(np.int8).ravel()
+            np.testing.assert_array_equal(got, sim)
 
 
 if __name__ == "__main__":
