@@ -268,7 +268,7 @@ class NetworkTest(unittest.TestCase):
 
 
 KERNELS = ["qs8_conv1x1.cc", "qs8_gemm_4x4c2s4_minmax_fp32__wasmsimd_dot16x2_ld64.cc", "qs8_dwconv3x3.cc",
-           "qs8_upsample2x_add.cc", "qs8_requantize.cc"]
+           "qs8_upsample2x_add.cc", "qs8_upsample2x_dwconv3x3.cc", "qs8_requantize.cc"]
 
 
 class EngineKernelsTest(unittest.TestCase):
@@ -310,9 +310,10 @@ class EngineKernelsTest(unittest.TestCase):
     def test_convolutions_equal_the_kernels(self):
         rng = np.random.default_rng(21)
         cases = [("conv1x1", 5, 7, 37, 13, 1, 1), ("conv1x1", 3, 4, 64, 16, 1, 1), ("dw", 9, 8, 19, 19, 1, 1),
-                 ("dw", 8, 10, 16, 16, 2, 1), ("dw", 7, 9, 24, 24, 1, 2), ("dw", 9, 9, 11, 11, 1, 4)]
+                 ("dw", 8, 10, 16, 16, 2, 1), ("dw", 7, 9, 24, 24, 1, 2), ("dw", 9, 9, 11, 11, 1, 4),
+                 ("updw", 4, 5, 21, 21, 1, 1), ("updw", 3, 3, 64, 64, 1, 1)]
         for mode, h, w, cin, cout, stride, dil in cases:
-            spec = A.ConvSpec("x", cin, cout, 1 if mode == "conv1x1" else 3, stride, dil, depthwise=mode == "dw")
+            spec = A.ConvSpec("x", cin, cout, 1 if mode == "conv1x1" else 3, stride, dil, depthwise=mode != "conv1x1")
             in_zp = int(rng.integers(-128, 128))
             q = rng.integers(-128, 128, (h, w, cin)).astype(np.int8)
             wq, bias, scale = self.random_conv(rng, spec, in_zp, 1.0 / (60 * cin if mode == "conv1x1" else 600))
@@ -320,9 +321,11 @@ class EngineKernelsTest(unittest.TestCase):
                 files = {"in.bin": q, "w.bin": wq, "b.bin": bias, "s.bin": scale}
                 geo = [h, w, cin, cout] if mode == "conv1x1" else [h, w, cin, stride, dil]
                 got, _ = self.run_kernel([mode] + geo + [in_zp, out.zero_point, out.min, out.max] +
-                                         ([0] if mode == "dw" else []), files)
+                                         ([0] if mode != "conv1x1" else []), files)
                 c = Q.QConv(wq, np.ones(cout, np.float32), bias, scale, out)
                 x = torch.from_numpy(q.astype(np.float64)).permute(2, 0, 1)[None]
+                if mode == "updw":  # the decoder's dec5: nearest 2x upsampling, then the depthwise conv
+                    x = Q.up2(x)
                 sim = Q.requantize(Q.qconv(x, in_zp, c, spec), torch.from_numpy(scale), out)
                 sim = sim[0].permute(1, 2, 0).numpy().astype(np.int8).ravel()
                 np.testing.assert_array_equal(got, sim, f"{mode} {h}x{w}x{cin} stride {stride} dil {dil} {out}")

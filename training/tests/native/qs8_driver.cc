@@ -3,6 +3,7 @@
 // native compiler (SIMDe); not part of the engine.
 //   qs8_driver conv1x1 DIR h w in_c out_c in_zp out_zp out_min out_max
 //   qs8_driver dw DIR h w c stride dilation in_zp out_zp out_min out_max
+//   qs8_driver updw DIR h w c 1 1 in_zp out_zp out_min out_max 0   (nearest 2x up, then dw 3x3)
 //   qs8_driver add DIR h w c a_scale a_zp b_scale b_zp out_scale out_zp out_min out_max
 // DIR holds in.bin (int8 NHWC), w.bin (int8), b.bin (int32), s.bin (fp32) / skip.bin; writes
 // out_scalar.bin and out_simd.bin (and add.txt: the add parameters).
@@ -50,7 +51,7 @@ int main(int argc, char** argv) {
     save(dir + "out_simd.bin", o2);
     return 0;
   }
-  if (mode == "dw" && argc == 13) {
+  if ((mode == "dw" || mode == "updw") && argc == 13) {
     const size_t h = arg(argv, 3), w = arg(argv, 4), c = arg(argv, 5), st = arg(argv, 6), d = arg(argv, 7);
     const int8_t in_zp = arg(argv, 8);
     const hm::QS8Output o{static_cast<int8_t>(arg(argv, 9)), static_cast<int8_t>(arg(argv, 10)), static_cast<int8_t>(arg(argv, 11))};
@@ -61,6 +62,14 @@ int main(int argc, char** argv) {
     auto s = load<float>(dir + "s.bin", c);
     std::vector<uint8_t> packed(hm::packed_qs8_dwconv3x3_size(c));
     hm::pack_qs8_dwconv3x3(c, wt.data(), b.data(), s.data(), in_zp, packed.data());
+    if (mode == "updw") {
+      std::vector<int8_t> o1(4 * h * w * c), o2(4 * h * w * c);
+      hm::qs8_upsample2x_dwconv3x3_scalar(in.data(), h, w, c, packed.data(), in_zp, o1.data(), o, 0, 2 * h);
+      hm::qs8_upsample2x_dwconv3x3(in.data(), h, w, c, packed.data(), in_zp, o2.data(), o, 0, 2 * h);
+      save(dir + "out_scalar.bin", o1);
+      save(dir + "out_simd.bin", o2);
+      return 0;
+    }
     const size_t oh = h / st, ow = w / st;
     std::vector<int8_t> o1(oh * ow * c), o2(oh * ow * c);
     hm::qs8_dwconv3x3_scalar(in.data(), h, w, c, st, d, packed.data(), in_zp, o1.data(), o, 0, oh);
