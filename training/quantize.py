@@ -1,0 +1,191 @@
+#!/usr/bin/python3
+"""Post-training int8 quantisation of a .hmm model (hairmatte_train/quantize.py describes the arithmetic),
+with activation ranges calibrated on TRAINING images of the split, and an optional study on the
+validation split: fp16 model vs the simulated int8 network, per source, and per-layer sensitivity.
+
+  /usr/bin/python3 training/quantize.py --model models/hairmattenet.hmm --data ../shared/data/hair \
+      --out runs/q/hairmattenet-int8.npz [--calib 64] [--rule percentile:99.99+bc] \
+      [--study 30] [--sensitivity 6] [--json runs/q/study.json]
+
+--out writes the quantised parameters as .npz (int8 weights, int32 biases, scales, zero points,
+requantisation scales, clamps, add parameters): the .hmm int8 format is a later part of issue #14.
+--study N evaluates at most N validation images per source with evaluate.py's protocol (each photo
+stretched to the input size, the probability resized back bilinearly, metrics at full resolution);
+the int8 network gets the stretched photo rounded to bytes, as the engine's resize produces.
+"""
+import argparse
+import json
+import os
+import sys
+import time
+
+import numpy as np
+import torch
+import torch.nn.functional as F
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from hairmatte_train import quantize as Q  # noqa: E402
+from hairmatte_train.data import list_samples, load_pair, select  # noqa: E402
+from hairmatte_train.losses import gradient_consistency  # noqa: E402
+from hairmatte_train.metrics import image_metrics, mean_metrics  # noqa: E402
+from hairmatte_train.model_file import read_model  # noqa: E402
+from hairmatte_train.trainer import DEFAULT_SPLIT  # noqa: E402
+
+
+def per_source(samples, limit):
+    """At most `limit` samples per source, spread evenly over each source's sorted list (0 = all)."""
+    by = {}
+    for s in samples:
+        by.setdefault(s.source, []).append(s)
+    out = []
+    for src in sorted(by):
+        rows = by[src]
+        if limit and len(rows) > limit:
+            rows = [rows[int(i * len(rows) / limit)] for i in range(limit)]
+        out += rows
+    return out
+
+
+def stretched(img: np.ndarray, size: int) -> torch.Tensor:
+    """[1, 3, size, size] float pixel values, bilinear (evaluate.py's resize)."""
+    x = torch.from_numpy(np.array(img, np.float32)).permute(2, 0, 1)[None]
+    return F.interpolate(x, size=(size, size), mode="bilinear", align_corners=False), x
+
+
+def calibrate(header, tensors, samples, size, log):
+    graph = Q.build_graph(header["arch"], header["width_milli"], header["depth"])
+    obs = Q.RangeObserver()
+    with torch.no_grad():
+        for n, s in enumerate(samples):
+            small, _ = stretched(load_pair(s)[0], size)
+            Q.float_forward(graph, tensors, small / 127.5 - 1.0, obs)
+            if (n + 1) % 20 == 0:
+                log(f"calibration {n + 1}/{len(samples)}")
+    return obs
+
+
+def full_res(prob: torch.Tensor, shape) -> torch.Tensor:
+    return F.interpolate(prob, size=shape, mode="bilinear", align_corners=False)
+
+
+def study(header, tensors, models, samples, size, log):
+    """Metrics per source for the float model and each quantised model (name -> QuantizedModel), plus
+    their agreement with the float model at the network's resolution."""
+    graph = Q.build_graph(header["arch"], header["width_milli"], header["depth"])
+    rows = {"fp16": {}}
+    for name in models:
+        rows[name] = {}
+    with torch.no_grad():
+        for n, s in enumerate(samples):
+            img, mask = load_pair(s)
+            small, x = stretched(img, size)
+            pf = Q.hair_probability_from_logits(Q.float_forward(graph, tensors, small / 127.5 - 1.0))
+            preds = {"fp16": pf}
+            for name, qm in models.items():
+                preds[name] = Q.hair_probability_from_logits(Q.int8_forward(qm, Q.input_to_q(small)))
+            for name, p in preds.items():
+                prob = full_res(p, img.shape[:2])
+                m = image_metrics(prob[0, 0].numpy(), mask)
+                m["grad_consistency"] = float(gradient_consistency(prob, x)[0])
+                if name != "fp16":
+                    m["agree_iou"] = _iou(p >= 0.5, pf >= 0.5)
+                    m["prob_mad"] = float((p - pf).abs().mean())
+                rows[name].setdefault(s.source, []).append(m)
+            if (n + 1) % 10 == 0:
+                log(f"study {n + 1}/{len(samples)}")
+    return {name: {src: mean_metrics(r) for src, r in sorted(groups.items())} for name, groups in rows.items()}
+
+
+def _iou(a: torch.Tensor, b: torch.Tensor) -> float:
+    union = float((a | b).sum())
+    return 1.0 if union == 0 else float((a & b).sum()) / union
+
+
+def sensitivity(header, tensors, qm, samples, size, log):
+    """Each node alone fake-quantised (int8 weights and bias, its input and output on their int8 grids),
+    everything else float: disagreement with the float model at the network's resolution."""
+    graph = qm.graph
+    inputs = []
+    with torch.no_grad():
+        for s in samples:
+            small, _ = stretched(load_pair(s)[0], size)
+            x = small / 127.5 - 1.0
+            inputs.append((x, Q.hair_probability_from_logits(Q.float_forward(graph, tensors, x))))
+        out = {}
+        for node in graph:
+            ious, mads = [], []
+            for x, pf in inputs:
+                p = Q.hair_probability_from_logits(Q.float_forward(graph, tensors, x, fake=qm, fake_nodes={node.name}))
+                ious.append(_iou(p >= 0.5, pf >= 0.5))
+                mads.append(float((p - pf).abs().mean()))
+            out[node.name] = {"disagree": 1.0 - float(np.mean(ious)), "prob_mad": float(np.mean(mads))}
+            log(f"sensitivity {node.name}: 1 - IoU(int8, float) {out[node.name]['disagree']:.5f}, "
+                f"mean |dp| {out[node.name]['prob_mad']:.5f}")
+    return out
+
+
+def main(argv):
+    p = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    p.add_argument("--model", required=True, help="the float .hmm file (fp16 or fp32)")
+    p.add_argument("--data", required=True, help="data folder (manifest.csv layout or images/ + masks/)")
+    p.add_argument("--out", required=True, help="quantised parameters, .npz")
+    p.add_argument("--split", default=None, help="split file (default: the committed split for the shared set)")
+    p.add_argument("--calib", type=int, default=64, help="calibration images per source, from the TRAIN part")
+    p.add_argument("--rule", default="percentile:99.99+bc", help="minmax or percentile:P (e.g. percentile:99.99); a "
+                   "'+bc' suffix adds bias correction (e.g. minmax+bc)")
+    p.add_argument("--study", type=int, default=-1,
+                   help="also evaluate fp16 vs int8 on N validation images per source (0 = all)")
+    p.add_argument("--compare-rules", default="", help="comma-separated extra rules to evaluate in the study")
+    p.add_argument("--sensitivity", type=int, default=0, help="per-layer study on N validation images per source")
+    p.add_argument("--threads", type=int, default=1)
+    p.add_argument("--json", default=None, help="write the study's results to this JSON file")
+    a = p.parse_args(argv)
+    torch.set_num_threads(a.threads)
+    torch.set_flush_denormal(True)
+    if a.out.endswith(".hmm"):
+        p.error("the int8 .hmm format is not written yet (a later part of issue #14): use --out FILE.npz")
+    if not os.path.exists(a.model):
+        p.error(f"model {a.model} not found")
+    log = lambda m: print(m, file=sys.stderr, flush=True)  # noqa: E731
+    header, tensors = read_model(a.model)
+    size = header["input_size"]
+    samples = list_samples(a.data)
+    split_path = a.split or (DEFAULT_SPLIT if os.path.exists(os.path.join(a.data, "manifest.csv")) else None)
+    if split_path is None:
+        p.error("--split is required for a folder without manifest.csv (use OUTDIR/split.json of its training)")
+    with open(split_path) as f:
+        split = json.load(f)
+    t0 = time.time()
+    obs = calibrate(header, tensors, per_source(select(samples, split, "train"), a.calib), size, log)
+    rules = [a.rule] + [r for r in a.compare_rules.split(",") if r and r != a.rule]
+    means = obs.channel_means()
+    models = {f"int8 {r}": Q.quantize_model(header, tensors, obs.ranges(r.replace("+bc", "")),
+                                            means if r.endswith("+bc") else None) for r in rules}
+    qm = models[f"int8 {a.rule}"]
+    os.makedirs(os.path.dirname(os.path.abspath(a.out)), exist_ok=True)
+    np.savez(a.out, **Q.export_arrays(qm))
+    log(f"wrote {a.out} ({os.path.getsize(a.out)} bytes) after {time.time() - t0:.0f} s")
+    report = {"model": os.path.basename(a.model), "rule": a.rule, "calib_per_source": a.calib,
+              "ranges": {r: obs.ranges(r.replace("+bc", "")) for r in rules}}
+    val = select(samples, split, "val")
+    if a.study >= 0:
+        report["study_per_source"] = a.study
+        report["study"] = study(header, tensors, models, per_source(val, a.study), size, log)
+        print(f"{'model':<24} {'source':<12} {'n':>4} {'IoU':>7} {'GradCons':>9} {'agreeIoU':>9}")
+        for name, groups in report["study"].items():
+            for src, r in groups.items():
+                d = r.get("agree_iou", float("nan"))
+                print(f"{name:<24} {src:<12} {r['count']:>4} {r['iou']:7.4f} {r['grad_consistency']:9.4f} {d:9.4f}")
+    if a.sensitivity:
+        report["sensitivity_per_source"] = a.sensitivity
+        report["sensitivity"] = sensitivity(header, tensors, qm, per_source(val, a.sensitivity), size, log)
+    report["seconds"] = round(time.time() - t0, 1)
+    if a.json:
+        with open(a.json, "w") as f:
+            json.dump(report, f, indent=1, sort_keys=True)
+            f.write("\n")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))
