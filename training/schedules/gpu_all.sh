@@ -16,7 +16,8 @@
 # Environment (defaults in brackets): DATA [../shared/data/hair, or a pack from training/pack_data.py],
 # WEIGHTS [../shared/weights/mobilenet_v1_1.0_224_imagenet], DEVICE [cuda; cpu with --smoke], PY [python3
 # with torch], CACHE [OUT/cache: the preload cache; a smoke run on the same DATA can share it],
-# EPOCHS [50], T2_STEPS [10000], and caps in minutes of training per run (the trainer's --time-budget,
+# EPOCHS [50], T2_STEPS [10000], JOBS [hairmattenet hairsegnet table2; or compact: width-0.75 HairMatteNets
+# for the int8 model, with WEIGHTS the 0.75 folder], and caps in minutes of training per run (the trainer's --time-budget,
 # summed over a run's phases): HMN_MIN [5.5], TUNE_MIN [1.5] (all fine-tuning phases), HSN_MIN [7], T2_MIN [7].
 # Table II's rows here train at 224 like the full recipe (evaluation/table2/train.sh trained them at 160 for
 # a few minutes each on the CPU), no encoder freezing, 500-step epochs, the best epoch exported.
@@ -53,6 +54,7 @@ fi
 # Caps that end the whole schedule in about 8.5 minutes (one 10-minute device command): the preload, then
 # 5.5 + 1.5 minutes of HairMatteNet training plus process starts, validation and exports.
 HMN_MIN=${HMN_MIN:-5.5} TUNE_MIN=${TUNE_MIN:-1.5} HSN_MIN=${HSN_MIN:-7} T2_MIN=${T2_MIN:-7}
+JOBS=${JOBS:-hairmattenet hairsegnet table2}
 
 say() { echo "$(date -u +%H:%M:%S) $*" | tee -a "$OUT/schedule.log" >&2; }
 
@@ -72,16 +74,20 @@ run() {
   fi
 }
 
+# hairmattenet NAME [train.py options...]: the full recipe into NAME, then the fine-tuning into NAME-tuned
+# from its best epoch; the options (e.g. --width 750 --depth 32 --batch 16) apply to both.
 hairmattenet() {
-  run hairmattenet hairmattenet --epochs "$EPOCHS" --depth "$HMN_DEPTH" --time-budget "$HMN_MIN" "${FULL[@]}" || return 1
+  local name=$1
+  shift
+  local opts=("$@") phase epochs lr
+  run "$name" hairmattenet --epochs "$EPOCHS" --depth "$HMN_DEPTH" --time-budget "$HMN_MIN" "${FULL[@]}" \
+    "${opts[@]}" || return 1
   # the best epoch in fp32 (the .hmm above is fp16) as the starting point of the fine-tuning
-  "$PY" training/export.py "$OUT/hairmattenet/best.pt" "$OUT/hairmattenet/best-fp32.hmm" --dtype fp32 \
-    > /dev/null || return 1
-  local phase
+  "$PY" training/export.py "$OUT/$name/best.pt" "$OUT/$name/best-fp32.hmm" --dtype fp32 > /dev/null || return 1
   for phase in "${TUNE_PHASES[@]}"; do
-    set -- $phase
-    run hairmattenet-tuned hairmattenet --init "$OUT/hairmattenet/best-fp32.hmm" --depth "$HMN_DEPTH" \
-      --epochs "$1" --lr "$2" --augment light --ema 0.999 --steps-per-epoch "$TUNE_EPOCH" \
+    read -r epochs lr <<< "$phase"
+    run "$name-tuned" hairmattenet --init "$OUT/$name/best-fp32.hmm" --depth "$HMN_DEPTH" "${opts[@]}" \
+      --epochs "$epochs" --lr "$lr" --augment light --ema 0.999 --steps-per-epoch "$TUNE_EPOCH" \
       --optimiser-warmup "$WARMUP" --time-budget "$TUNE_MIN" || return 1
   done
 }
@@ -95,10 +101,24 @@ say "gpu_all: DATA=$DATA DEVICE=$DEVICE PY=$PY CACHE=$CACHE smoke=$SMOKE"
 "$PY" training/train.py "${COMMON[@]}" --arch hairmattenet --out "$OUT/preload" --preload-only \
   > "$OUT/preload.stdout" 2>&1 || { say "FAILED preload (see $OUT/preload.stdout)"; exit 1; }
 pids=()
-hairmattenet & pids+=($!)
-run hairsegnet hairsegnet --epochs "$EPOCHS" --time-budget "$HSN_MIN" "${FULL[@]}" & pids+=($!)
-for depth in "${T2_DEPTHS[@]}"; do table2_row "$depth" 0 & pids+=($!); done
-table2_row "$HMN_DEPTH" 0.5 & pids+=($!)
+for job in $JOBS; do
+  case $job in
+    hairmattenet) hairmattenet hairmattenet & pids+=($!) ;;
+    hairsegnet) run hairsegnet hairsegnet --epochs "$EPOCHS" --time-budget "$HSN_MIN" "${FULL[@]}" & pids+=($!) ;;
+    table2)
+      for depth in "${T2_DEPTHS[@]}"; do table2_row "$depth" 0 & pids+=($!); done
+      table2_row "$HMN_DEPTH" 0.5 & pids+=($!) ;;
+    # compact HairMatteNets for the int8 model (issue 14): width 0.75 (WEIGHTS = the 0.75 ImageNet folder),
+    # decoder depth 64 or 32, batches of 4 (the paper's), 8 and 16
+    compact)
+      hairmattenet w750-d64 --width 750 & pids+=($!)
+      hairmattenet w750-d32 --width 750 --depth 32 & pids+=($!)
+      hairmattenet w750-d64-b8 --width 750 --batch 8 & pids+=($!)
+      hairmattenet w750-d64-b16 --width 750 --batch 16 & pids+=($!)
+      hairmattenet w750-d32-b16 --width 750 --depth 32 --batch 16 & pids+=($!) ;;
+    *) say "unknown job $job (JOBS: hairmattenet hairsegnet table2 compact)"; exit 2 ;;
+  esac
+done
 failed=0
 for pid in "${pids[@]}"; do wait "$pid" || failed=$((failed + 1)); done
 say "gpu_all finished: $failed job(s) failed; models in $OUT/models"
