@@ -151,7 +151,9 @@ def preload(samples: List[Sample], size: int, cache_file: Optional[str] = None):
         masks[n] = np.asarray(Image.fromarray(mask.astype(np.uint8) * 255).resize((size, size), Image.BILINEAR))
     if cache_file:
         os.makedirs(os.path.dirname(os.path.abspath(cache_file)), exist_ok=True)
-        tmp = cache_file + ".tmp.npz"
+        # one temporary name per process: runs started side by side without a --preload-only pass first
+        # each write the cache, and a shared name made the second os.replace fail (seen on the GPU machine)
+        tmp = f"{cache_file}.{os.getpid()}.tmp.npz"
         np.savez(tmp, key=np.array(key), images=images, masks=masks)
         os.replace(tmp, cache_file)
     return images, masks

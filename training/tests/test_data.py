@@ -82,6 +82,22 @@ class FolderDataTest(unittest.TestCase):
         np.testing.assert_array_equal(again[0], images)
 
 
+    def test_processes_writing_one_cache_at_once_all_succeed(self):
+        # runs started side by side (no --preload-only pass first) each write the same cache file: with
+        # one shared temporary name the loser's os.replace raised FileNotFoundError (GPU run, 2026-12-04)
+        import multiprocessing
+        s = list_samples(self.root)
+        cache = os.path.join(self.tmp.name, "shared-cache.npz")
+        ctx = multiprocessing.get_context("fork")
+        procs = [ctx.Process(target=preload, args=(s, 256, cache)) for _ in range(8)]
+        for p in procs:
+            p.start()
+        for p in procs:
+            p.join(60)
+        self.assertEqual([p.exitcode for p in procs], [0] * 8)
+        self.assertEqual(preload(s, 256, cache)[0].shape, (20, 3, 256, 256))
+        self.assertEqual([f for f in os.listdir(self.tmp.name) if "tmp" in f], [])
+
 class AugmentTest(unittest.TestCase):
     def batch(self):
         torch.manual_seed(0)
