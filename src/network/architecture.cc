@@ -1,19 +1,30 @@
 #include "network/architecture.h"
 
+#include <iterator>
+
+#include "base/facts.h"
+
 namespace hm {
 
 const char* arch_name(Arch arch) {
-  switch (arch) {
-    case Arch::kHairSegNet: return "hairsegnet";
-    case Arch::kHairMatteNet: return "hairmattenet";
+  const auto id = static_cast<uint32_t>(arch);
+  return id < std::size(kArchNames) ? kArchNames[id] : "unknown";
+}
+
+bool arch_from_name(const std::string& name, Arch* arch) {
+  for (uint32_t id = 0; id < std::size(kArchNames); ++id) {
+    if (name == kArchNames[id]) {
+      *arch = static_cast<Arch>(id);
+      return true;
+    }
   }
-  return "unknown";
+  return false;
 }
 
 Status validate_arch_spec(const ArchSpec& spec) {
   if (spec.arch != Arch::kHairSegNet && spec.arch != Arch::kHairMatteNet) {
-    return Status::error("unknown architecture " + std::to_string(static_cast<uint32_t>(spec.arch)) +
-                         " (0 = hairsegnet, 1 = hairmattenet)");
+    return Status::error("unknown architecture " + std::to_string(static_cast<uint32_t>(spec.arch)) + " (0 = " +
+                         arch_name(Arch::kHairSegNet) + ", 1 = " + arch_name(Arch::kHairMatteNet) + ")");
   }
   if (spec.decoder_depth < 1 || spec.decoder_depth > 1024) {
     return Status::error("decoder depth " + std::to_string(spec.decoder_depth) + " is outside 1..1024");
