@@ -13,7 +13,7 @@ import { readModelBytes, BUNDLED_MODELS } from './model-source.mjs';
 import { describeFrame, SourceReader } from './frame.mjs';
 import {
   MAX_THREADS, MIN_INPUT_SIZE, MAX_INPUT_SIZE, INPUT_SIZE_STEP, MAX_FRAME_SIDE, ARCH_NAMES, RECOLOR_MODES,
-  REFINE_MODES, QUALITIES, DEFAULT_LOOK_STRENGTH,
+  REFINE_MODES, QUALITIES, DEFAULT_LOOK_STRENGTH, ENCODER_WIDTHS, MIN_DECODER_DEPTH, MAX_DECODER_DEPTH,
 } from './constants.mjs';
 
 export const VERSION = '0.1.0';
@@ -112,9 +112,10 @@ function normalizeOptions(options) {
       inputSize: model.inputSize === undefined ? (out.inputSize ?? 224) : model.inputSize,
       seed: model.seed === undefined ? 1 : model.seed,
     };
-    checkInteger('model.decoderDepth', out.randomModel.decoderDepth, 1, 1024);
-    if (![250, 500, 750, 1000].includes(out.randomModel.widthPermille)) {
-      fail(`model.widthPermille must be 250, 500, 750 or 1000, got ${describe(out.randomModel.widthPermille)}`);
+    checkInteger('model.decoderDepth', out.randomModel.decoderDepth, MIN_DECODER_DEPTH, MAX_DECODER_DEPTH);
+    if (!ENCODER_WIDTHS.includes(out.randomModel.widthPermille)) {
+      fail(`model.widthPermille must be ${ENCODER_WIDTHS.slice(0, -1).join(', ')} or ${ENCODER_WIDTHS.at(-1)}, got ${
+        describe(out.randomModel.widthPermille)}`);
     }
     checkInteger('model.inputSize', out.randomModel.inputSize, MIN_INPUT_SIZE, MAX_INPUT_SIZE);
     if (out.randomModel.inputSize % INPUT_SIZE_STEP !== 0) fail(`model.inputSize must be a multiple of ${INPUT_SIZE_STEP}`);

@@ -14,7 +14,9 @@ import { REPO_ROOT, FACT_SOURCES, generate, stale, readFacts } from '../../scrip
 import * as C from '../../bindings/js/constants.mjs';
 
 const SCANNED = ['src', 'bindings', 'bin', 'web', 'tools', 'scripts'];
-const SOURCE_FILE = /\.(mjs|js|cc|h|glsl|sh)$/;  // HTML: checked for agreement below
+// The networks' description is shared with the training code and the peer benchmark too.
+const ARCHITECTURE_SCANNED = [...SCANNED, 'training/hairmatte_train', 'benchmarks/peers'];
+const SOURCE_FILE = /\.(mjs|js|cc|h|glsl|sh|py)$/;  // HTML: checked for agreement below
 const GENERATED = Object.keys(generate());
 const HOMES = new Set([...FACT_SOURCES, ...GENERATED, 'scripts/gen-constants.mjs']);
 
@@ -33,7 +35,7 @@ function filesUnder(dir) {
 function codeLines(file) {
   const text = fs.readFileSync(path.join(REPO_ROOT, file), 'utf8')
     .replace(/\/\*[\s\S]*?\*\//g, (c) => c.replace(/[^\n]/g, ' '));
-  const lineComment = file.endsWith('.sh') ? /(^|\s)#(?!!).*$/ : /(^|[^:'"`\\])\/\/.*$/;
+  const lineComment = /\.(sh|py)$/.test(file) ? /(^|\s)#(?!!).*$/ : /(^|[^:'"`\\])\/\/.*$/;
   return text.split('\n').map((line) => line.replace(lineComment, '$1'));
 }
 
@@ -78,6 +80,15 @@ const FACTS = [
         .map((n) => n.replace(/^-/, '').replace(/\./g, '\\.')).join('|')})\\d*`)] },
 ];
 
+// The networks' tables (src/network/architecture_facts.h), in the engine, training/ and benchmarks/peers/.
+FACTS.push({ fact: "the networks' description (channels, strides, dilations, skips, stages, widths, depths)",
+  home: 'src/network/architecture_facts.h', dirs: ARCHITECTURE_SCANNED, copies: [
+    /\b32,\s*64,\s*128,\s*128,\s*256/, /\b2,\s*4,\s*6,\s*12\b/, /\(6,\s*12\)|k\s*===?\s*6\s*\|\|\s*k\s*===?\s*12/,
+    /k\s*===?\s*2\s*\|\|\s*k\s*===?\s*4/, /7\s*<=\s*k\s*<=\s*12|k\s*>=\s*7\s*&&\s*k\s*<=\s*12/, /\b11,\s*5,\s*3,\s*1\b/,
+    /\?\s*(5\s*:\s*3|3\s*:\s*5)\b|\b(5 if .* else 3|3 if .* else 5)\b/, /\b250,\s*500,\s*750,\s*1000\b/,
+    /\b1\.\.1024\b|\b1,\s*1024\)|depth\s*[<>]=?\s*1024\b/,
+    new RegExp(`\\{\\s*["'](${oneOf(C.ARCH_NAMES)})["']\\s*:\\s*\\d`)] });
+
 // The recolour formula's small constants (0.85, 0.5, ...) are too common to look for everywhere: only in
 // the recolour code.
 const FORMULA_FILES = /^(src\/color\/|web\/renderer\/)/;
@@ -92,13 +103,14 @@ test('the generated copies are up to date (node scripts/gen-constants.mjs)', () 
 });
 
 test('every fact has one home: no copy in the product sources', () => {
-  const files = SCANNED.flatMap(filesUnder).filter((f) => !HOMES.has(f));
+  const files = ARCHITECTURE_SCANNED.flatMap(filesUnder).filter((f) => !HOMES.has(f));
   assert.ok(files.length > 100, `only ${files.length} source files found`);
   const found = [];
   for (const file of files) {
     const lines = codeLines(file);
-    for (const { fact, home, copies, only } of FACTS) {
+    for (const { fact, home, copies, only, dirs = SCANNED } of FACTS) {
       if (only && !only.test(file)) continue;
+      if (!dirs.some((dir) => file.startsWith(`${dir}/`))) continue;
       lines.forEach((line, i) => {
         if (copies.some((re) => re.test(line))) {
           found.push(`${file}:${i + 1}: ${line.trim().slice(0, 120)}\n    -> ${fact}: its one home is ${home} ` +
@@ -123,7 +135,13 @@ test('the patterns find the copies they are meant to find', () => {
     'if (u_mode == 2) {', "if (!['guided', 'none'].includes(refine)) throw 1;", 'if (quality != "fast") return 1;',
     'for arch in hairmattenet hairsegnet; do',
     "  --model NAME|FILE   'hairmattenet' (default) or 'hairsegnet' (bundled), or a .hmm file",
-    'case Arch::kHairSegNet: return "hairsegnet";', "const s = Number(this.getAttribute('strength') ?? 0.8);", 'uint8_t color[3] = {139, 34, 82};',
+    'case Arch::kHairSegNet: return "hairsegnet";', "const s = Number(this.getAttribute('strength') ?? 0.8);",
+    'const MOBILENET_V1_CHANNELS = [32, 64, 128, 128, 256, 256, 512, 512, 512, 512, 512, 512, 1024, 1024];',
+    'const bool stride2 = (k == 2 || k == 4 || k == 6 || k == 12);', '            if k in (6, 12):',
+    '  if (k >= 7 && k <= 12) g.dilation = 2;', "const skipBlocks = segnet ? [] : [11, 5, 3, 1];",
+    '    stages = 5 if arch == "hairmattenet" else 3', 'int decoder_stages(const ArchSpec& spec) { return spec.arch == Arch::kHairMatteNet ? 5 : 3; }',
+    "if (![250, 500, 750, 1000].includes(widthPermille)) throw 1;", 'if (spec.decoder_depth < 1 || spec.decoder_depth > 1024) {',
+    'ARCH_IDS = {"hairsegnet": 0, "hairmattenet": 1}', 'uint8_t color[3] = {139, 34, 82};',
     "this.look = { color: '#8b2252', colorEnd: '#c9a16b', mode: 'solid', strength: 0.8 };",
     'float strength = 0.8f;  ', 'const v128_t L = dot3(0.2104542553f, 0.7936177850f, -0.0040720468f, l_, m_, s_);',
     "return v <= 0.04045 ? v / 12.92 : Math.pow((v + 0.055) / 1.055, 2.4);",
