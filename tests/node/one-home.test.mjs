@@ -181,6 +181,7 @@ test('the TypeScript declarations agree with the facts', () => {
   assert.match(dts, new RegExp(`/\\*\\* 1\\.\\.${C.MAX_THREADS}\\. `), 'index.d.ts threads range');
   assert.match(dts, new RegExp(`multiple of ${C.INPUT_SIZE_STEP} in ${C.MIN_INPUT_SIZE}\\.\\.${C.MAX_INPUT_SIZE}`), 'index.d.ts inputSize range');
   assert.match(dts, new RegExp(`default ${C.DEFAULT_LOOK_STRENGTH}\\b`), 'index.d.ts strength default');
+  assert.ok(dts.includes(`${C.ENCODER_WIDTHS.slice(0, -1).join(', ')} or ${C.ENCODER_WIDTHS.at(-1)}`), 'index.d.ts widths');
   assert.deepEqual(union(read('web/widget.d.ts'), 'mode'), sorted(C.RECOLOR_MODES), 'widget.d.ts mode');
 });
 
