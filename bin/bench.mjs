@@ -1,5 +1,5 @@
 // `hairmatte bench`: milliseconds per segment() call on a size x size frame, through the public API.
-import { HairMatte } from '../bindings/js/index.mjs';
+import { HairMatte, BUNDLED_MODELS } from '../bindings/js/index.mjs';
 import { UsageError } from './args.mjs';
 import { engineOptions } from './model-option.mjs';
 
@@ -23,7 +23,7 @@ function syntheticFrame(size) {
 
 export async function runBench(args) {
   if (args._.length) throw new UsageError(`bench takes no positional arguments (got '${args._[0]}')`);
-  const modelName = args.model ?? 'hairmattenet';
+  const modelName = args.model ?? BUNDLED_MODELS[0];
   const size = args.size ?? 224;
   const runs = args.runs ?? MIN_RUNS;
   const warmup = args.warmup ?? 5;

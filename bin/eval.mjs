@@ -5,7 +5,8 @@
 import path from 'node:path';
 import { HairMatte } from '../bindings/js/index.mjs';
 import { UsageError } from './args.mjs';
-import { engineOptions } from './model-option.mjs';
+import { engineOptions, choices, MODEL_HELP, REFINE_HELP, QUALITY_HELP } from './model-option.mjs';
+import { REFINE_MODES, QUALITIES } from '../bindings/js/constants.mjs';
 import { progress } from './images.mjs';
 import { stillEngineOptions, segmentStill } from './matte.mjs';
 import { listSamples, limitPerSource, evaluateSamples } from './eval-samples.mjs';
@@ -14,7 +15,7 @@ export const EVAL_SPEC = {
   data: 'string', model: 'string', 'random-weights': 'boolean', refine: 'string', quality: 'string', threads: 'int-list', size: 'int',
   split: 'string', part: 'string', limit: 'int', json: 'boolean', progress: 'boolean', help: 'boolean',
 };
-export const EVAL_HELP = `usage: hairmatte eval --data DIR [--model NAME|FILE] [--refine guided|none] [--quality fast|best]
+export const EVAL_HELP = `usage: hairmatte eval --data DIR [--model NAME|FILE] [--refine ${choices(REFINE_MODES)}] [--quality ${choices(QUALITIES)}]
                       [--json] [--size S] [--split FILE] [--part val|train] [--limit N] [--random-weights]
                       [--threads N] [--progress]
 
@@ -23,9 +24,9 @@ export const EVAL_HELP = `usage: hairmatte eval --data DIR [--model NAME|FILE] [
   Each photo is segmented exactly as \`hairmatte matte\` does it (the whole photo, as it is).
   Prints F1, Performance ((TP-FP)/(TP+FN)), IoU, Accuracy (threshold 0.5) and the gradient-consistency
   loss (paper Eq. 1 on the 8-bit matte read as a soft matte, alpha/255), means over images, per source.
-  --model NAME|FILE   'hairmattenet' (default) or 'hairsegnet' (bundled), or a .hmm file
-  --refine MODE       guided (default) or none
-  --quality Q         fast (default) or best (the network also on the mirror image; twice its time)
+  ${MODEL_HELP}
+  ${REFINE_HELP}
+  ${QUALITY_HELP}
   --size S            network input size (default: the model's)
   --split FILE        split file for a manifest folder (default training/splits/hair_split.json where
                       it exists, i.e. in a checkout; without one every listed image is evaluated)

@@ -6,6 +6,11 @@ import { runMatte } from './matte.mjs';
 import { runRecolor } from './recolor.mjs';
 import { runEval, EVAL_SPEC, EVAL_HELP } from './eval.mjs';
 import { parseArgs, UsageError } from './args.mjs';
+import { MODEL_HELP, REFINE_HELP, QUALITY_HELP, choices } from './model-option.mjs';
+import { REFINE_MODES, QUALITIES, RECOLOR_MODES, DEFAULT_LOOK_STRENGTH } from '../bindings/js/constants.mjs';
+
+const REFINE = `[--refine ${choices(REFINE_MODES)}]`;
+const QUALITY = `[--quality ${choices(QUALITIES)}]`;
 
 const HELP = {
   main: `usage: hairmatte <command> [options]
@@ -17,16 +22,16 @@ commands:
   bench     ms per frame of segment() (median of >= 30 runs after warm-up)
 
 hairmatte <command> --help shows the options of a command.`,
-  matte: `usage: hairmatte matte <image|dir>... --out DIR [--model NAME|FILE] [--refine guided|none]
-                       [--quality fast|best] [--random-weights] [--threads N] [--progress]
+  matte: `usage: hairmatte matte <image|dir>... --out DIR [--model NAME|FILE] ${REFINE}
+                       ${QUALITY} [--random-weights] [--threads N] [--progress]
                        [--keep-going | --fail-fast]
 
   writes DIR/<path relative to the input folder (or the file name), extension .png>: the 8-bit alpha
   matte at the image's resolution. Folders are searched recursively for .jpg, .jpeg and .png files.
   Each photo is seen whole by the network (stretched to its square input, as in training).
-  --model NAME|FILE   'hairmattenet' (default) or 'hairsegnet' (bundled), or a .hmm file
-  --refine MODE       guided (default) or none
-  --quality Q         fast (default) or best (the network also on the mirror image; twice its time)
+  ${MODEL_HELP}
+  ${REFINE_HELP}
+  ${QUALITY_HELP}
   --random-weights    the named architecture with random weights (for trying the tool out)
   --threads N         threads (default 1)
   --progress          show the progress bar on stderr even when it is not a terminal (it shows on a
@@ -35,24 +40,24 @@ hairmatte <command> --help shows the options of a command.`,
                       written are listed on stderr at the end, and the exit status is then 1
   --fail-fast         stop at the first image that fails (exit status 1)
   Symbolic links to images and folders are followed; use ./-name (or --) for a file named like an option.`,
-  recolor: `usage: hairmatte recolor <image> --color '#RRGGBB' [--mode solid|ombre|highlights]
+  recolor: `usage: hairmatte recolor <image> --color '#RRGGBB' [--mode ${choices(RECOLOR_MODES)}]
                          [--color-end '#RRGGBB'] [--strength 0..1] --out FILE.png
-                         [--model NAME|FILE] [--refine guided|none] [--quality fast|best]
+                         [--model NAME|FILE] ${REFINE} ${QUALITY}
                          [--random-weights] [--threads N]
 
   --color       target hair colour (the roots, for ombre)
-  --mode        solid (default), ombre (--color to --color-end from roots to tips) or highlights
-  --strength    0..1 (default 0.8)`,
+  --mode        ${RECOLOR_MODES[0]} (default), ombre (--color to --color-end from roots to tips) or highlights
+  --strength    0..1 (default ${DEFAULT_LOOK_STRENGTH})`,
   eval: EVAL_HELP,
   bench: `usage: hairmatte bench [--model NAME|FILE] [--random-weights] [--size 224] [--threads N[,N...]]
-                       [--refine guided|none] [--build auto|simd-threads|simd|plain] [--runs 30]
+                       ${REFINE} [--build auto|simd-threads|simd|plain] [--runs 30]
                        [--warmup 5] [--json]
 
-  --model NAME|FILE   'hairmattenet' (default) or 'hairsegnet' (bundled), or a .hmm file
+  ${MODEL_HELP}
   --random-weights    build the named architecture with random weights (no trained file needed)
   --size S            frame and network input size, a multiple of 32 (default 224)
   --threads N         threads; a comma list (1,2) benchmarks each in turn (default 1)
-  --refine MODE       the matte refinement segment() runs: guided (default, as the API) or none
+  --refine MODE       the matte refinement segment() runs: ${REFINE_MODES[0]} (default, as the API) or ${REFINE_MODES.slice(1).join(', ')}
   --build B           the wasm build: auto (default, as the API), simd-threads, simd or plain
                       (plain, no SIMD128, is ~16x slower: use a small --size)
   --runs R            timed runs per row, at least 30 (default 30)

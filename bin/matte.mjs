@@ -3,6 +3,7 @@
 // listed at the end with its reason and the exit status is 1 (--keep-going, the default); --fail-fast
 // stops at the first such image instead.
 import { HairMatte } from '../bindings/js/index.mjs';
+import { QUALITIES } from '../bindings/js/constants.mjs';
 import { UsageError } from './args.mjs';
 import { engineOptions } from './model-option.mjs';
 import { planOutputs, readImageFile, writePng, progress, checkOutputFolder } from './images.mjs';
@@ -10,8 +11,8 @@ import { planOutputs, readImageFile, writePng, progress, checkOutputFolder } fro
 // The engine options of every command that segments photos (matte, recolor, eval): each photo is a
 // still, seen whole by the network (temporal 0: no state carries from one photo to the next).
 export function stillEngineOptions({ model, refine, threads, quality }) {
-  if (quality !== undefined && !['fast', 'best'].includes(quality)) {
-    throw new UsageError(`--quality must be fast or best, got '${quality}'`);
+  if (quality !== undefined && !QUALITIES.includes(quality)) {
+    throw new UsageError(`--quality must be ${QUALITIES.join(' or ')}, got '${quality}'`);
   }
   return { model, refine, threads, temporal: 0, ...(quality === undefined ? {} : { quality }) };
 }

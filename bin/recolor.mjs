@@ -1,5 +1,6 @@
 // `hairmatte recolor <image> --color '#RRGGBB' --out FILE.png`: the photo with its hair recoloured.
 import { HairMatte } from '../bindings/js/index.mjs';
+import { RECOLOR_MODES, DEFAULT_LOOK_STRENGTH } from '../bindings/js/constants.mjs';
 import { UsageError } from './args.mjs';
 import { engineOptions } from './model-option.mjs';
 import { readImageFile, writePng } from './images.mjs';
@@ -8,7 +9,6 @@ import { stillEngineOptions, segmentStill } from './matte.mjs';
 // A decimal number as people write it: 0.5, .5, 1, 1e-1, 5E-1 (not hex, not Infinity, not '').
 const DECIMAL = /^\+?(\d+\.?\d*|\.\d+)(e[+-]?\d+)?$/i;
 const HEX_COLOR = /^#[0-9a-fA-F]{6}$/;
-const MODES = ['solid', 'ombre', 'highlights'];
 
 export async function runRecolor(args) {
   if (args._.length !== 1) throw new UsageError(`recolor takes exactly one image, got ${args._.length}`);
@@ -28,14 +28,14 @@ export async function runRecolor(args) {
       throw new UsageError(`--${name} must be '#RRGGBB' (six hex digits), got '${args[name]}'`);
     }
   }
-  if (args.mode !== undefined && !MODES.includes(args.mode)) {
-    throw new UsageError(`--mode must be ${MODES.join(', ')}, got '${args.mode}'`);
+  if (args.mode !== undefined && !RECOLOR_MODES.includes(args.mode)) {
+    throw new UsageError(`--mode must be ${RECOLOR_MODES.join(', ')}, got '${args.mode}'`);
   }
   const { model, refine, threads } = engineOptions(args);
   const hm = await HairMatte.create(stillEngineOptions({ model, refine, threads, quality: args.quality }));
   try {
     const image = readImageFile(hm, args._[0]);
-    const look = { color: args.color, mode: args.mode ?? 'solid', strength: strength ?? 0.8 };
+    const look = { color: args.color, mode: args.mode ?? RECOLOR_MODES[0], strength: strength ?? DEFAULT_LOOK_STRENGTH };
     if (args['color-end'] !== undefined) look.colorEnd = args['color-end'];
     writePng(hm, args.out, hm.recolor(image, look, segmentStill(hm, image)));
   } finally {

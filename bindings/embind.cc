@@ -9,10 +9,12 @@
 #include <emscripten/val.h>
 
 #include <cstdint>
+#include <iterator>
 #include <memory>
 #include <string>
 #include <vector>
 
+#include "base/facts.h"
 #include "color/recolor.h"
 #include "frame_segmenter.h"
 #include "image_codec.h"
@@ -45,12 +47,8 @@ class EngineBinding {
   std::string randomModel(const std::string& arch, uint32_t decoder_depth, uint32_t width_permille,
                           uint32_t input_size, uint32_t seed, uint32_t threads) {
     ArchSpec spec;
-    if (arch == "hairmattenet") {
-      spec.arch = Arch::kHairMatteNet;
-    } else if (arch == "hairsegnet") {
-      spec.arch = Arch::kHairSegNet;
-    } else {
-      return "unknown architecture '" + arch + "' (expected 'hairmattenet' or 'hairsegnet')";
+    if (!arch_from_name(arch, &spec.arch)) {
+      return "unknown architecture '" + arch + "' (expected " + quoted_list(kArchNames, std::size(kArchNames)) + ")";
     }
     spec.decoder_depth = decoder_depth;
     spec.width_permille = width_permille;
@@ -126,7 +124,7 @@ class EngineBinding {
     if (!parse_hex_color(color_end.c_str(), look.color_end))
       return "colorEnd must be '#RRGGBB', got '" + color_end + "'";
     if (!parse_recolor_mode(mode.c_str(), &look.mode))
-      return "mode must be 'solid', 'ombre' or 'highlights', got '" + mode + "'";
+      return "mode must be " + recolor_mode_names() + ", got '" + mode + "'";
     look.strength = strength;
     const int w = static_cast<int>(width), h = static_cast<int>(height);
     const HairStats stats = compute_hair_stats(frame_.data(), w, h, static_cast<size_t>(width) * 4, matte_.data());
@@ -174,18 +172,20 @@ class EngineBinding {
   std::string setOptions(const std::string& refine, float temporal, bool track_head, const std::string& quality) {
     if (!segmenter_) return "no model loaded";
     MatteOptions options = segmenter_->options();
-    if (refine == "guided") {
+    // kRefineModes and kQualities (base/facts.h) name them: {guided, none}, {fast, best}.
+    if (refine == kRefineModes[0]) {
       options.refine = Refine::kGuided;
-    } else if (refine == "none") {
+    } else if (refine == kRefineModes[1]) {
       options.refine = Refine::kNone;
     } else {
-      return "refine must be 'guided' or 'none', got '" + refine + "'";
+      return "refine must be " + quoted_list(kRefineModes, std::size(kRefineModes)) + ", got '" + refine + "'";
     }
-    if (quality != "fast" && quality != "best") return "quality must be 'fast' or 'best', got '" + quality + "'";
+    if (quality != kQualities[0] && quality != kQualities[1])
+      return "quality must be " + quoted_list(kQualities, std::size(kQualities)) + ", got '" + quality + "'";
     options.temporal = temporal;
     options.track_head = track_head;
     const std::string error = segmenter_->set_options(options).message;
-    if (error.empty()) segmenter_->set_quality(quality == "best" ? Quality::kBest : Quality::kFast);
+    if (error.empty()) segmenter_->set_quality(quality == kQualities[1] ? Quality::kBest : Quality::kFast);
     return error;
   }
   void reset() {

@@ -13,6 +13,7 @@
 #include <memory>
 #include <vector>
 
+#include "base/facts.h"
 #include "matting/matte_pipeline.h"
 #include "network/engine.h"
 
@@ -25,7 +26,7 @@ enum class Quality { kFast = 0, kBest = 1 };
 class FrameSegmenter {
  public:
   // The largest frame side accepted; keeps width * height * 4 far from the wasm memory limits.
-  static constexpr size_t kMaxFrameSide = 16384;
+  static constexpr size_t kMaxFrameSide = ::hm::kMaxFrameSide;  // base/facts.h
 
   static std::unique_ptr<FrameSegmenter> create(std::shared_ptr<const Model> model, uint32_t input_size,
                                                 uint32_t threads, Status* status);

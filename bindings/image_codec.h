@@ -5,13 +5,15 @@
 #include <cstdint>
 #include <vector>
 
+#include "base/facts.h"
 #include "base/status.h"
 
 namespace hm {
 
 // Images larger than this are refused before decoding (the decoder would allocate width*height*4).
-constexpr int kMaxImageSide = 16384;
-constexpr int64_t kMaxImagePixels = int64_t{16} * 1024 * 1024;
+// The frame limits of base/facts.h: a decoded image is a frame.
+constexpr int kMaxImageSide = static_cast<int>(kMaxFrameSide);
+constexpr int64_t kMaxImagePixels = kMaxFramePixels;
 
 // JPEG or PNG bytes -> RGBA8 pixels (alpha 255 where the file has none).
 Status decode_image(const uint8_t* bytes, size_t size, std::vector<uint8_t>* rgba, int* width, int* height);

@@ -5,8 +5,11 @@
 # Node and native), then the peer comparison when present.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-for arch in hairmattenet hairsegnet; do
-  for refine in none guided; do
+# Every architecture and refinement (src/base/facts.h: kArchNames, kRefineModes, through the generated
+# constants module), in the order the tables have always had: hairmattenet, hairsegnet; none, guided.
+names() { node -e "import('./bindings/js/constants.mjs').then((c) => console.log(c.$1.slice().reverse().join(' ')))"; }
+for arch in $(names ARCH_NAMES); do
+  for refine in $(names REFINE_MODES); do
     node bin/hairmatte.mjs bench --random-weights --model "$arch" --size 224 --threads 1,2 --refine "$refine" "$@"
   done
 done

@@ -2,13 +2,15 @@
 // The README's screenshot of the demo (docs/figures/demo.png): the page behind `npm start`
 // (scripts/serve.mjs, cross-origin isolated) in headless Chromium with the trained HairMatteNet, its fake
 // camera fed the astronaut portrait (NASA, public domain, from Debian's python3-skimage: see
-// evaluation/figures.mjs), recoloured solid #8b2252 with the before/after split at the middle.
+// evaluation/figures.mjs), recoloured with the default look (solid Burgundy) with the before/after split
+// at the middle.
 // Nothing from ../shared is used. Needs `npm run build` (dist/) and Chromium (scripts/setup.sh).
 //   node scripts/demo-screenshot.mjs [--out docs/figures/demo.png]
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { HairMatte } from '../bindings/js/index.mjs';
+import { DEFAULT_LOOK_COLOR } from '../bindings/js/constants.mjs';
 import { resizeBilinear } from '../bin/eval-samples.mjs';
 import { astronautFile, shrinkPng } from '../evaluation/figures.mjs';
 import { launchChromium, REPO_ROOT } from '../tests/browser/helpers/browser.mjs';
@@ -37,7 +39,7 @@ try {
   await page.evaluate(() => window.hmDemo.ready);
   await page.waitForFunction(() => window.hmDemo.session.stats.frames >= 10, null, { timeout: 120000 });
   // Colour and split through the page's own controls, as a visitor would set them.
-  await page.locator('#color').fill('#8b2252');
+  await page.locator('#color').fill(DEFAULT_LOOK_COLOR);
   await page.locator('#split').fill('0.5');
   await page.waitForTimeout(2000);  // a few more frames with the new look (temporal smoothing settles)
   const shot = await page.screenshot({ clip: { x: 0, y: 0, width: 1280, height: 800 } });  // no empty bottom

@@ -7,6 +7,7 @@
 #include <chrono>
 #include <ctime>
 #include <cstdio>
+#include <iterator>
 #include <map>
 #include <string>
 #include <vector>
@@ -16,6 +17,7 @@
 #define STBI_ONLY_JPEG
 #include <stb_image.h>
 
+#include "base/facts.h"
 #include "network/engine.h"
 #include "tool_args.h"
 
@@ -47,9 +49,7 @@ bool parse_random_spec(const std::string& text, hm::ArchSpec* spec) {
     else parts.back().push_back(c);
   }
   if (parts.size() > 3) return false;
-  if (parts[0] == "hairmattenet") spec->arch = hm::Arch::kHairMatteNet;
-  else if (parts[0] == "hairsegnet") spec->arch = hm::Arch::kHairSegNet;
-  else return false;
+  if (!hm::arch_from_name(parts[0], &spec->arch)) return false;
   if (parts.size() > 1 && !hm_tools::parse_u32(parts[1], &spec->decoder_depth)) return false;
   if (parts.size() > 2 && !hm_tools::parse_u32(parts[2], &spec->width_permille)) return false;
   return true;
@@ -85,7 +85,8 @@ int main(int argc, char** argv) {
   } else {
     hm::ArchSpec spec;
     if (!parse_random_spec(args["random"], &spec)) {
-      return fail("--random '" + args["random"] + "' is not ARCH[:DEPTH[:WIDTH]] (ARCH hairmattenet|hairsegnet)");
+      return fail("--random '" + args["random"] + "' is not ARCH[:DEPTH[:WIDTH]] (ARCH " +
+                  hm::quoted_list(hm::kArchNames, std::size(hm::kArchNames)) + ")");
     }
     model = hm::Model::random(spec, 1, &st);
   }

@@ -3,34 +3,35 @@
 //                   --dtype f32 --output random.hmm
 // Used for JS/engine test fixtures and benchmarks that need no trained weights.
 #include <cstdio>
+#include <iterator>
 #include <map>
 #include <string>
 
+#include "base/facts.h"
 #include "network/architecture.h"
 #include "network/model_file_writer.h"
 #include "tool_args.h"
 
 namespace {
 const char* kUsage =
-    "usage: hm_random_model --output FILE [--arch hairmattenet|hairsegnet] [--depth 64] [--width 1000]\n"
-    "                       [--input-size 224] [--seed 1] [--dtype f32|f16] [--metadata JSON]\n";
+    "usage: hm_random_model --output FILE [--arch ARCH] [--depth 64] [--width 1000]\n"
+    "                       [--input-size 224] [--seed 1] [--dtype f32|f16] [--metadata JSON]\n"
+    "       ARCH: %s (default %s)\n";
 }  // namespace
 
 int main(int argc, char** argv) {
   std::map<std::string, std::string> args;
   if (!hm_tools::parse_args(argc, argv, "output arch depth width input-size seed dtype metadata", &args) ||
       !args.count("output")) {
-    std::fputs(kUsage, stderr);
+    std::fprintf(stderr, kUsage, hm::quoted_list(hm::kArchNames, std::size(hm::kArchNames)).c_str(),
+                 hm::arch_name(hm::ArchSpec{}.arch));
     return 2;
   }
   hm::ArchSpec spec;
-  const std::string arch = args.count("arch") ? args["arch"] : "hairmattenet";
-  if (arch == "hairmattenet") {
-    spec.arch = hm::Arch::kHairMatteNet;
-  } else if (arch == "hairsegnet") {
-    spec.arch = hm::Arch::kHairSegNet;
-  } else {
-    std::fprintf(stderr, "error: --arch '%s' is not hairmattenet or hairsegnet\n", arch.c_str());
+  const std::string arch = args.count("arch") ? args["arch"] : hm::arch_name(spec.arch);
+  if (!hm::arch_from_name(arch, &spec.arch)) {
+    std::fprintf(stderr, "error: --arch '%s' is not %s\n", arch.c_str(),
+                 hm::quoted_list(hm::kArchNames, std::size(hm::kArchNames)).c_str());
     return 2;
   }
   unsigned seed = 1;

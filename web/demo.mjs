@@ -2,7 +2,7 @@
 // URL parameters (for development and tests): ?model=URL (a .hmm file, e.g. random weights), ?threads=N,
 // ?worker=0 (run the engine on the main thread), ?camera=0 (do not start the camera on load), ?refine=none.
 // ?model=random:hairmattenet runs the architecture with random weights (no trained file needed).
-import { TryOnSession, defaultThreads, parseModelOption } from './tryon-session.mjs';
+import { TryOnSession, defaultThreads, parseModelOption, DEFAULT_LOOK } from './tryon-session.mjs';
 import { renderSwatches, parseColorList } from './swatches.mjs';
 
 const $ = (id) => document.getElementById(id);
@@ -11,7 +11,7 @@ const SWATCHES = parseColorList('Espresso #3b1f14, Burgundy #8b2252, Honey blond
   'Copper #b4521f, Platinum #e4dccb, Midnight blue #1d2b5a, Rose #d46a8f');
 
 let session = null;
-let look = { color: '#8b2252', colorEnd: '#c9a16b', mode: 'solid', strength: 0.8 };
+let look = { ...DEFAULT_LOOK };
 
 function showMessage(text, isError = false) {
   $('message').textContent = text;
@@ -98,6 +98,11 @@ async function reconfigure() {
 
 function wireControls() {
   if (params.get('refine') === 'none') $('refine').checked = false;
+  // The controls start at the default look (index.html leaves them unset).
+  $('color').value = look.color;
+  $('color-end').value = look.colorEnd;
+  $('strength').value = String(look.strength);
+  for (const radio of document.querySelectorAll('input[name=mode]')) radio.checked = radio.value === look.mode;
   const swatches = renderSwatches($('swatches'), SWATCHES, {
     selected: look.color,
     onSelect: (hex) => { $('color').value = hex; setLook({ color: hex }); },

@@ -3,7 +3,7 @@
 //
 //   const session = await TryOnSession.create(canvas, { engine: {model, threads, refine, temporal} });
 //   await session.startCamera();            // or: await session.showImage(fileOrBlob)
-//   session.setLook({ color: '#8b2252', mode: 'solid', strength: 0.8 });
+//   session.setLook({ color: '#c9a16b', mode: 'ombre', colorEnd: '#e4dccb', strength: 0.6 });
 //   session.stats  // {frames, fps, msPerFrame, ...}
 //
 // Errors carry a `kind` ('webgl' | 'webgl-lost' | 'model' | 'camera' | 'camera-ended' | 'image' | 'frame')
@@ -12,6 +12,15 @@ import { TryOnRenderer } from './renderer/tryon-renderer.mjs';
 import { EngineClient } from './engine/engine-client.mjs';
 import { FramePump } from './engine/frame-pump.mjs';
 import { FrameStats } from './engine/frame-stats.mjs';
+import {
+  ARCH_NAMES, RECOLOR_MODES, DEFAULT_LOOK_COLOR, DEFAULT_LOOK_STRENGTH,
+} from '../bindings/js/constants.mjs';
+
+// The look a session starts with: the engine's default look (src/base/facts.h), with honey-blonde tips for
+// ombre.
+export const DEFAULT_LOOK = Object.freeze({
+  color: DEFAULT_LOOK_COLOR, colorEnd: '#c9a16b', mode: RECOLOR_MODES[0], strength: DEFAULT_LOOK_STRENGTH,
+});
 
 export function tryOnError(kind, message, cause, reason) {
   const error = new Error(message);
@@ -21,11 +30,11 @@ export function tryOnError(kind, message, cause, reason) {
   return error;
 }
 
-// A model given as text (an attribute or a URL parameter): 'hairmattenet' | 'hairsegnet' (bundled), a URL
-// of a .hmm file, or 'random:hairmattenet' / 'random:hairsegnet' (random weights, for development).
+// A model given as text (an attribute or a URL parameter): a bundled model's name, a URL of a .hmm file,
+// or 'random:' and an architecture's name, e.g. 'random:hairmattenet' (random weights, for development).
 export function parseModelOption(text) {
-  const m = /^random:(hairmattenet|hairsegnet)$/.exec(String(text).trim());
-  return m ? { random: m[1] } : String(text).trim();
+  const m = /^random:(.*)$/.exec(String(text).trim());
+  return m && ARCH_NAMES.includes(m[1]) ? { random: m[1] } : String(text).trim();
 }
 
 // Threads only help (and only work) when the page is cross-origin isolated; otherwise one thread.
@@ -79,7 +88,7 @@ export class TryOnSession {
     this.onError = onError;
     this.engine = null;
     this.engineOptions = null;
-    this.look = { color: '#8b2252', colorEnd: '#c9a16b', mode: 'solid', strength: 0.8 };
+    this.look = { ...DEFAULT_LOOK };
     this.split = 0;
     this.frameStats = new FrameStats();
     this.video = null;

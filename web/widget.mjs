@@ -13,7 +13,8 @@
 // <hair-shade> children or the `colors` attribute; events progress, ready, shadechange, select,
 // colorchange, error {kind, message}; every visible word comes from `messages` / `lang` (widget/messages.mjs).
 // The camera is asked for only on a click. Threads are used only when the page is cross-origin isolated.
-import { TryOnSession, openCamera, parseModelOption, tryOnError } from './tryon-session.mjs';
+import { TryOnSession, openCamera, parseModelOption, tryOnError, DEFAULT_LOOK } from './tryon-session.mjs';
+import { RECOLOR_MODES, BUNDLED_MODELS } from '../bindings/js/constants.mjs';
 import { renderSwatches } from './swatches.mjs';
 import { TEMPLATE } from './widget/template.mjs';
 import { resolveMessages, format } from './widget/messages.mjs';
@@ -133,18 +134,18 @@ export class HairTryOnElement extends HTMLElement {
     this.swatches?.reflect(hex);
   }
   get mode() {
-    const mode = this.getAttribute('mode') || 'solid';
-    return ['solid', 'ombre', 'highlights'].includes(mode) ? mode : 'solid';
+    const mode = this.getAttribute('mode') || DEFAULT_LOOK.mode;
+    return RECOLOR_MODES.includes(mode) ? mode : DEFAULT_LOOK.mode;
   }
   get strength() {
-    const s = Number(this.getAttribute('strength') ?? 0.8);
-    return Number.isFinite(s) ? Math.min(1, Math.max(0, s)) : 0.8;
+    const s = Number(this.getAttribute('strength') ?? DEFAULT_LOOK.strength);
+    return Number.isFinite(s) ? Math.min(1, Math.max(0, s)) : DEFAULT_LOOK.strength;
   }
   get hintDelay() {
     const ms = Number(this.getAttribute('hint-delay'));
     return this.hasAttribute('hint-delay') && Number.isFinite(ms) && ms >= 0 ? ms : DEFAULT_HINT_DELAY_MS;
   }
-  get modelOption() { return parseModelOption(this.getAttribute('model') || 'hairmattenet'); }
+  get modelOption() { return parseModelOption(this.getAttribute('model') || BUNDLED_MODELS[0]); }
   get apiUrl() {
     const src = this.getAttribute('src');
     if (!src) return undefined;  // engine-client's default: the package's bindings/js/index.mjs

@@ -9,31 +9,39 @@
 //   { op: 'upsample2', input, output }   nearest-neighbour 2x (pixel replication)
 //   { op: 'add', inputs: [a, b], output }
 //   { op: 'softmax', input, output }     2-way softmax over channels; the output is P(hair) = channel 1
+//
+// The numbers come from the engine's src/network/architecture_facts.h (through the generated
+// bindings/js/constants.mjs), so this graph, the engine and the training code are the same networks.
+import {
+  ARCH_NAMES as NAMES, ENCODER_BASE_CHANNELS, ENCODER_WIDTHS, HAIR_MATTE_NET_STRIDE2_BLOCKS,
+  HAIR_SEG_NET_STRIDE2_BLOCKS, HAIR_SEG_NET_DILATIONS, HAIR_SEG_NET_DECODER_STAGES, HAIR_MATTE_NET_DECODER_STAGES,
+  HAIR_MATTE_NET_SKIP_BLOCKS, MIN_DECODER_DEPTH, MAX_DECODER_DEPTH,
+} from '../../bindings/js/constants.mjs';
 
+// The model file's architecture ids (the index in ARCH_NAMES) and id -> name.
 export const ARCH_HAIRSEGNET = 0;
 export const ARCH_HAIRMATTENET = 1;
-export const ARCH_NAMES = { [ARCH_HAIRSEGNET]: 'hairsegnet', [ARCH_HAIRMATTENET]: 'hairmattenet' };
-
-const MOBILENET_V1_CHANNELS = [32, 64, 128, 128, 256, 256, 512, 512, 512, 512, 512, 512, 1024, 1024];
-const MOBILENET_V1_STRIDE2_BLOCKS = new Set([2, 4, 6, 12]);
+export const ARCH_NAMES = Object.freeze({ ...NAMES });
 
 export function archFromName(name) {
-  const key = String(name).toLowerCase();
-  for (const [id, n] of Object.entries(ARCH_NAMES)) if (n === key) return Number(id);
-  throw new Error(`unknown architecture '${name}' (expected hairsegnet or hairmattenet)`);
+  const id = NAMES.indexOf(String(name).toLowerCase());
+  if (id < 0) throw new Error(`unknown architecture '${name}' (expected ${NAMES.join(' or ')})`);
+  return id;
 }
 
 // C(k) of docs/model-format.md: MobileNet-v1 rounds scaled widths down, int(c * alpha).
 export function encoderChannels(widthPermille) {
-  return MOBILENET_V1_CHANNELS.map((c) => Math.floor((c * widthPermille) / 1000));
+  return ENCODER_BASE_CHANNELS.map((c) => Math.floor((c * widthPermille) / 1000));
 }
 
 // spec: { arch, decoderDepth, widthPermille }. Returns { ops, weights: [{name, shape}], outputName }.
 export function buildGraph(spec) {
   const { arch, decoderDepth: D, widthPermille } = spec;
   if (arch !== ARCH_HAIRSEGNET && arch !== ARCH_HAIRMATTENET) throw new Error(`unknown architecture ${arch}`);
-  if (!(Number.isInteger(D) && D >= 1 && D <= 1024)) throw new Error(`decoder depth ${D} outside 1..1024`);
-  if (![250, 500, 750, 1000].includes(widthPermille)) throw new Error(`width ${widthPermille} not 250/500/750/1000`);
+  if (!(Number.isInteger(D) && D >= MIN_DECODER_DEPTH && D <= MAX_DECODER_DEPTH)) {
+    throw new Error(`decoder depth ${D} outside ${MIN_DECODER_DEPTH}..${MAX_DECODER_DEPTH}`);
+  }
+  if (!ENCODER_WIDTHS.includes(widthPermille)) throw new Error(`width ${widthPermille} not ${ENCODER_WIDTHS.join('/')}`);
   const C = encoderChannels(widthPermille);
   const ops = [];
   const weights = [];
@@ -48,23 +56,19 @@ export function buildGraph(spec) {
   // Encoder: MobileNet-v1, ReLU6 after every convolution.
   let x = conv('enc.conv0', 'input', 3, C[0], 3, { stride: 2, act: 'relu6' });
   const blockOutput = [x];
-  for (let k = 1; k <= 13; k++) {
-    let stride = MOBILENET_V1_STRIDE2_BLOCKS.has(k) ? 2 : 1;
-    let dilation = 1;
-    if (segnet) {  // DeepLab-style output stride 8: the last two stride-2 layers lose their stride
-      if (k === 6 || k === 12) stride = 1;
-      if (k >= 7 && k <= 12) dilation = 2;
-      if (k === 13) dilation = 4;
-    }
+  for (let k = 1; k < C.length; k++) {
+    // HairSegNet: DeepLab-style output stride 8, the last two stride-2 layers dilated instead.
+    const stride = (segnet ? HAIR_SEG_NET_STRIDE2_BLOCKS : HAIR_MATTE_NET_STRIDE2_BLOCKS).includes(k) ? 2 : 1;
+    const dilation = segnet ? HAIR_SEG_NET_DILATIONS[k] : 1;
     x = conv(`enc.dw${k}`, x, C[k - 1], C[k - 1], 3, { stride, dilation, depthwise: true, act: 'relu6' });
     x = conv(`enc.pw${k}`, x, C[k - 1], C[k], 1, { act: 'relu6' });
     blockOutput.push(x);
   }
 
   // Decoder: nearest 2x, (skip add), depthwise 3x3 without activation, pointwise to D with ReLU.
-  const skipBlocks = segnet ? [] : [11, 5, 3, 1];
-  const stages = segnet ? 3 : 5;
-  let channels = C[13];
+  const skipBlocks = segnet ? [] : HAIR_MATTE_NET_SKIP_BLOCKS;
+  const stages = segnet ? HAIR_SEG_NET_DECODER_STAGES : HAIR_MATTE_NET_DECODER_STAGES;
+  let channels = C[C.length - 1];
   for (let s = 1; s <= stages; s++) {
     const up = `dec${s}.up`;
     ops.push({ op: 'upsample2', input: x, output: up });

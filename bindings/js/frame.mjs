@@ -4,9 +4,10 @@
 // is uploaded into one texture and read back with readPixels into the heap view, so a steady stream of
 // frames allocates nothing per frame (no ImageData); without WebGL2, one 2D canvas is reused and read with
 // getImageData (which the browser allocates anew each call; there is no 2D API that reads into a buffer).
-export const MAX_FRAME_SIDE = 16384;            // the engine's limit per side (frame_segmenter.h)
-export const MAX_FRAME_PIXELS = 16 * 1024 * 1024;  // 64 MiB of RGBA (e.g. 4096 x 4096): the pipeline's
-// float planes at that size stay far below the 2 GiB wasm memory cap
+// The engine's limits per side and in all (src/base/facts.h, through the generated constants module).
+import { MAX_FRAME_SIDE, MAX_FRAME_PIXELS } from './constants.mjs';
+
+export { MAX_FRAME_SIDE, MAX_FRAME_PIXELS };
 
 function fail(message) {
   throw new Error(`hairmatte: ${message}`);

@@ -78,7 +78,7 @@ export interface HairMatteOptions {
    */
   quality?: 'fast' | 'best';
   /**
-   * Plan a trained model at another input size (a multiple of 32 in 32..2048; 0 is refused). Default: the
+   * Plan a trained model at another input size (a multiple of 32 in 32..4096; 0 is refused). Default: the
    * size it was trained at. A size whose network cannot fit in the 2 GiB wasm memory rejects with an Error
    * naming the memory it needs and the limit.
    */

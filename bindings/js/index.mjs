@@ -11,16 +11,18 @@
 import { loadWasmModule, resolveAsset, chooseBuild, BUILDS, readUrlBytes, progressSum } from './loader.mjs';
 import { readModelBytes, BUNDLED_MODELS } from './model-source.mjs';
 import { describeFrame, SourceReader } from './frame.mjs';
+import {
+  MAX_THREADS, MIN_INPUT_SIZE, MAX_INPUT_SIZE, INPUT_SIZE_STEP, MAX_FRAME_SIDE, ARCH_NAMES, RECOLOR_MODES,
+  REFINE_MODES, QUALITIES, DEFAULT_LOOK_STRENGTH, ENCODER_WIDTHS, MIN_DECODER_DEPTH, MAX_DECODER_DEPTH,
+} from './constants.mjs';
 
 export const VERSION = '0.1.0';
 export { BUNDLED_MODELS };
 
-const MAX_THREADS = 16;
 const OPTION_NAMES = ['model', 'threads', 'refine', 'temporal', 'trackHead', 'quality', 'inputSize', 'wasmPath',
   'locateFile', 'build', 'onProgress'];
 const RANDOM_OPTION_NAMES = ['random', 'decoderDepth', 'widthPermille', 'inputSize', 'seed'];
-const REFINE_MODES = ['guided', 'none'];
-const QUALITIES = ['fast', 'best'];
+const quoted = (names) => names.map((n) => `'${n}'`).join(', ');
 
 function fail(message) {
   throw new Error(`hairmatte: ${message}`);
@@ -56,12 +58,12 @@ function normalizeOptions(options) {
   }
   checkKnownKeys('option', options, OPTION_NAMES);
   const out = {
-    model: options.model === undefined ? 'hairmattenet' : options.model,
+    model: options.model === undefined ? BUNDLED_MODELS[0] : options.model,
     threads: options.threads === undefined ? 1 : options.threads,
-    refine: options.refine === undefined ? 'guided' : options.refine,
+    refine: options.refine === undefined ? REFINE_MODES[0] : options.refine,
     temporal: options.temporal === undefined ? 0 : options.temporal,
     trackHead: options.trackHead === undefined ? true : options.trackHead,
-    quality: options.quality === undefined ? 'fast' : options.quality,
+    quality: options.quality === undefined ? QUALITIES[0] : options.quality,
     inputSize: options.inputSize,
     wasmPath: options.wasmPath,
     locateFile: options.locateFile,
@@ -73,19 +75,19 @@ function normalizeOptions(options) {
     fail(`build must be one of ${BUILDS.map((b) => `'${b}'`).join(', ')}, got ${describe(out.build)}`);
   }
   if (!REFINE_MODES.includes(out.refine)) {
-    fail(`refine must be one of ${REFINE_MODES.map((m) => `'${m}'`).join(', ')}, got ${describe(out.refine)}`);
+    fail(`refine must be one of ${quoted(REFINE_MODES)}, got ${describe(out.refine)}`);
   }
   if (typeof out.temporal !== 'number' || !(out.temporal >= 0 && out.temporal <= 1)) {
     fail(`temporal must be a number in [0, 1] (0 = off), got ${describe(out.temporal)}`);
   }
   if (typeof out.trackHead !== 'boolean') fail(`trackHead must be true or false, got ${describe(out.trackHead)}`);
   if (!QUALITIES.includes(out.quality)) {
-    fail(`quality must be one of ${QUALITIES.map((q) => `'${q}'`).join(', ')}, got ${describe(out.quality)}`);
+    fail(`quality must be one of ${quoted(QUALITIES)}, got ${describe(out.quality)}`);
   }
   // Omitted: the size the model was trained at. 0 is not a way to say that (it used to mean it, silently).
   if (out.inputSize !== undefined) {
-    checkInteger('inputSize', out.inputSize, 32, 2048);
-    if (out.inputSize % 32 !== 0) fail(`inputSize must be a multiple of 32, got ${out.inputSize}`);
+    checkInteger('inputSize', out.inputSize, MIN_INPUT_SIZE, MAX_INPUT_SIZE);
+    if (out.inputSize % INPUT_SIZE_STEP !== 0) fail(`inputSize must be a multiple of ${INPUT_SIZE_STEP}, got ${out.inputSize}`);
   }
   if (out.wasmPath !== undefined && typeof out.wasmPath !== 'string' && !(out.wasmPath instanceof URL)) {
     fail(`wasmPath must be a string or URL (the folder holding hairmatte-*.wasm), got ${describe(out.wasmPath)}`);
@@ -100,8 +102,8 @@ function normalizeOptions(options) {
   if (model !== null && typeof model === 'object' && !ArrayBuffer.isView(model) &&
       !(model instanceof ArrayBuffer) && !(model instanceof URL)) {
     checkKnownKeys('random-model option', model, RANDOM_OPTION_NAMES);
-    if (!['hairmattenet', 'hairsegnet'].includes(model.random)) {
-      fail(`model.random must be 'hairmattenet' or 'hairsegnet', got ${describe(model.random)}`);
+    if (!ARCH_NAMES.includes(model.random)) {
+      fail(`model.random must be one of ${quoted(ARCH_NAMES)}, got ${describe(model.random)}`);
     }
     out.randomModel = {
       arch: model.random,
@@ -110,12 +112,13 @@ function normalizeOptions(options) {
       inputSize: model.inputSize === undefined ? (out.inputSize ?? 224) : model.inputSize,
       seed: model.seed === undefined ? 1 : model.seed,
     };
-    checkInteger('model.decoderDepth', out.randomModel.decoderDepth, 1, 1024);
-    if (![250, 500, 750, 1000].includes(out.randomModel.widthPermille)) {
-      fail(`model.widthPermille must be 250, 500, 750 or 1000, got ${describe(out.randomModel.widthPermille)}`);
+    checkInteger('model.decoderDepth', out.randomModel.decoderDepth, MIN_DECODER_DEPTH, MAX_DECODER_DEPTH);
+    if (!ENCODER_WIDTHS.includes(out.randomModel.widthPermille)) {
+      fail(`model.widthPermille must be ${ENCODER_WIDTHS.slice(0, -1).join(', ')} or ${ENCODER_WIDTHS.at(-1)}, got ${
+        describe(out.randomModel.widthPermille)}`);
     }
-    checkInteger('model.inputSize', out.randomModel.inputSize, 32, 2048);
-    if (out.randomModel.inputSize % 32 !== 0) fail(`model.inputSize must be a multiple of 32`);
+    checkInteger('model.inputSize', out.randomModel.inputSize, MIN_INPUT_SIZE, MAX_INPUT_SIZE);
+    if (out.randomModel.inputSize % INPUT_SIZE_STEP !== 0) fail(`model.inputSize must be a multiple of ${INPUT_SIZE_STEP}`);
     checkInteger('model.seed', out.randomModel.seed, 0, 0xffffffff);
   }
   return out;
@@ -245,8 +248,9 @@ export class HairMatte {
   }
 
   // Recolours the hair of `frame` (any segment() frame) under `matte` (a segment() result for this frame;
-  // computed with segment() when omitted). look: { color: '#RRGGBB', mode: 'solid' | 'ombre' |
-  // 'highlights', colorEnd: '#RRGGBB' (ombre tips; default color), strength: 0..1 (default 0.8) }.
+  // computed with segment() when omitted). look: { color: '#RRGGBB', mode: one of RECOLOR_MODES (the first
+  // is the default), colorEnd: '#RRGGBB' (ombre tips; default color), strength: 0..1 (default
+  // DEFAULT_LOOK_STRENGTH) } (constants.mjs; index.d.ts spells them out).
   // Returns RGBA pixels { width, height, data: Uint8ClampedArray } (new ImageData(data, width, height)).
   recolor(frame, look, matte) {
     this.#check();
@@ -292,8 +296,8 @@ export class HairMatte {
     if (!(data instanceof Uint8Array) && !(data instanceof Uint8ClampedArray)) {
       fail(`encodePng(): data must be a Uint8Array or Uint8ClampedArray, got ${describe(data)}`);
     }
-    checkInteger('encodePng(): width', width, 1, 16384);
-    checkInteger('encodePng(): height', height, 1, 16384);
+    checkInteger('encodePng(): width', width, 1, MAX_FRAME_SIDE);
+    checkInteger('encodePng(): height', height, 1, MAX_FRAME_SIDE);
     const channels = data.length / (width * height);
     if (![1, 3, 4].includes(channels)) {
       fail(`encodePng(): ${data.length} bytes is not 1, 3 or 4 bytes per pixel of a ${width}x${height} image`);
@@ -337,7 +341,6 @@ export class HairMatte {
   }
 }
 
-const RECOLOR_MODES = ['solid', 'ombre', 'highlights'];
 const HEX_COLOR = /^#[0-9a-fA-F]{6}$/;
 
 function normalizeLook(look) {
@@ -348,8 +351,8 @@ function normalizeLook(look) {
   const out = {
     color: look.color,
     colorEnd: look.colorEnd === undefined ? look.color : look.colorEnd,
-    mode: look.mode === undefined ? 'solid' : look.mode,
-    strength: look.strength === undefined ? 0.8 : look.strength,
+    mode: look.mode === undefined ? RECOLOR_MODES[0] : look.mode,
+    strength: look.strength === undefined ? DEFAULT_LOOK_STRENGTH : look.strength,
   };
   if (out.color === undefined) fail("recolor() needs a color: { color: '#RRGGBB' }");
   if (typeof out.color !== 'string' || !HEX_COLOR.test(out.color)) {
@@ -359,7 +362,7 @@ function normalizeLook(look) {
     fail(`colorEnd must be a '#RRGGBB' string, got ${describe(out.colorEnd)}`);
   }
   if (!RECOLOR_MODES.includes(out.mode)) {
-    fail(`mode must be one of ${RECOLOR_MODES.map((m) => `'${m}'`).join(', ')}, got ${describe(out.mode)}`);
+    fail(`mode must be one of ${quoted(RECOLOR_MODES)}, got ${describe(out.mode)}`);
   }
   if (typeof out.strength !== 'number' || !(out.strength >= 0 && out.strength <= 1)) {
     fail(`strength must be a number in [0, 1], got ${describe(out.strength)}`);

@@ -1,8 +1,9 @@
 // Turns the `model` option into the bytes of a .hmm file: a bundled name, a URL (or path in Node),
 // an ArrayBuffer or a Uint8Array. The bytes are validated by the engine (docs/model-format.md).
 import { readUrlBytes, isNode, importNode } from './loader.mjs';
+import { BUNDLED_MODELS, ARCH_NAMES } from './constants.mjs';
 
-export const BUNDLED_MODELS = Object.freeze(['hairmattenet', 'hairsegnet']);
+export { BUNDLED_MODELS };  // src/base/facts.h: kBundledModels
 const MAX_MODEL_BYTES = 512 * 1024 * 1024;
 
 function fail(message) {
@@ -80,7 +81,7 @@ export async function readModelBytes(model, resolve, onBytes) {
   } catch (e) {
     const hint = BUNDLED_MODELS.includes(model)
       ? ' (bundled models are copied from models/ into dist/models/ by `npm run build`; ' +
-        "for a quick test pass model: {random: 'hairmattenet'})"
+        `for a quick test pass model: {random: '${ARCH_NAMES.includes(model) ? model : ARCH_NAMES[0]}'})`
       : '';
     fail(`cannot read the ${what}: ${e.message}${hint}`);
   }

@@ -24,11 +24,11 @@ const Tables& tables() {
 }  // namespace
 
 float srgb_to_linear_exact(float v) {
-  return v <= 0.04045f ? v / 12.92f : std::pow((v + 0.055f) / 1.055f, 2.4f);
+  return v <= kSrgbDecodeKnee ? v / kSrgbLinearSlope : std::pow((v + kSrgbOffset) / kSrgbScale, kSrgbGamma);
 }
 
 float linear_to_srgb_exact(float v) {
-  return v <= 0.0031308f ? 12.92f * v : 1.055f * std::pow(v, 1.0f / 2.4f) - 0.055f;
+  return v <= kSrgbEncodeKnee ? kSrgbLinearSlope * v : kSrgbScale * std::pow(v, 1.0f / kSrgbGamma) - kSrgbOffset;
 }
 
 const float* srgb8_to_linear_table() { return tables().decode; }

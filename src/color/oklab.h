@@ -1,13 +1,15 @@
 // sRGB <-> OKLab (B. Ottosson, "A perceptual color space for image processing", 2020): a perceptual space
 // where L is lightness and (a, b) carry hue and chroma, so lightness can be kept while hue and chroma move.
 //
-// The matrices are Ottosson's. Conversions are inline because the recolour runs them per pixel; the cube
+// The matrices are Ottosson's (their one definition: recolor_constants.h). Conversions are inline because the recolour runs them per pixel; the cube
 // root is a bit-trick estimate refined by Newton steps (std::cbrt is several times slower in wasm), and
 // sRGB decoding/encoding use tables (exact per byte / 4096-entry interpolated, error < 1e-5).
 // src/color/recolor.glsl holds the same formulas in GLSL with pow(); both agree to well under 1/255.
 #pragma once
 #include <cstdint>
 #include <cstring>
+
+#include "color/recolor_constants.h"
 
 namespace hm {
 
@@ -35,24 +37,28 @@ inline float cbrt_nonnegative(float x) {
 }
 
 inline Lab linear_to_oklab(Rgb c) {
-  const float l = 0.4122214708f * c.r + 0.5363325363f * c.g + 0.0514459929f * c.b;
-  const float m = 0.2119034982f * c.r + 0.6806995451f * c.g + 0.1073969566f * c.b;
-  const float s = 0.0883024619f * c.r + 0.2817188376f * c.g + 0.6299787005f * c.b;
+  constexpr auto& M1 = kLinearToLms;
+  constexpr auto& M2 = kLmsToOklab;
+  const float l = M1[0][0] * c.r + M1[0][1] * c.g + M1[0][2] * c.b;
+  const float m = M1[1][0] * c.r + M1[1][1] * c.g + M1[1][2] * c.b;
+  const float s = M1[2][0] * c.r + M1[2][1] * c.g + M1[2][2] * c.b;
   const float l_ = cbrt_nonnegative(l), m_ = cbrt_nonnegative(m), s_ = cbrt_nonnegative(s);
-  return Lab{0.2104542553f * l_ + 0.7936177850f * m_ - 0.0040720468f * s_,
-             1.9779984951f * l_ - 2.4285922050f * m_ + 0.4505937099f * s_,
-             0.0259040371f * l_ + 0.7827717662f * m_ - 0.8086757660f * s_};
+  return Lab{M2[0][0] * l_ + M2[0][1] * m_ + M2[0][2] * s_,
+             M2[1][0] * l_ + M2[1][1] * m_ + M2[1][2] * s_,
+             M2[2][0] * l_ + M2[2][1] * m_ + M2[2][2] * s_};
 }
 
 // The result may be out of gamut (components outside [0, 1]); callers clamp.
 inline Rgb oklab_to_linear(Lab c) {
-  const float l_ = c.L + 0.3963377774f * c.a + 0.2158037573f * c.b;
-  const float m_ = c.L - 0.1055613458f * c.a - 0.0638541728f * c.b;
-  const float s_ = c.L - 0.0894841775f * c.a - 1.2914855480f * c.b;
+  constexpr auto& M2i = kOklabToLms;
+  constexpr auto& M1i = kLmsToLinear;
+  const float l_ = c.L + M2i[0][0] * c.a + M2i[0][1] * c.b;
+  const float m_ = c.L + M2i[1][0] * c.a + M2i[1][1] * c.b;
+  const float s_ = c.L + M2i[2][0] * c.a + M2i[2][1] * c.b;
   const float l = l_ * l_ * l_, m = m_ * m_ * m_, s = s_ * s_ * s_;
-  return Rgb{4.0767416621f * l - 3.3077115913f * m + 0.2309699292f * s,
-             -1.2684380046f * l + 2.6097574011f * m - 0.3413193965f * s,
-             -0.0041960863f * l - 0.7034186147f * m + 1.7076147010f * s};
+  return Rgb{M1i[0][0] * l + M1i[0][1] * m + M1i[0][2] * s,
+             M1i[1][0] * l + M1i[1][1] * m + M1i[1][2] * s,
+             M1i[2][0] * l + M1i[2][1] * m + M1i[2][2] * s};
 }
 
 // sRGB transfer function (IEC 61966-2-1), exact formulas: for references and one-off conversions.

@@ -2,6 +2,7 @@
 
 #include <cmath>
 #include <cstring>
+#include <iterator>
 #include <string>
 
 #include "color/oklab.h"
@@ -156,11 +157,15 @@ bool parse_hex_color(const char* text, uint8_t rgb[3]) {
 bool parse_recolor_mode(const char* text, RecolorMode* mode) {
   if (!text || !mode) return false;
   const std::string s(text);
-  if (s == "solid") *mode = RecolorMode::kSolid;
-  else if (s == "ombre") *mode = RecolorMode::kOmbre;
-  else if (s == "highlights") *mode = RecolorMode::kHighlights;
-  else return false;
-  return true;
+  for (size_t i = 0; i < std::size(kRecolorModes); ++i) {
+    if (s == kRecolorModes[i]) {
+      *mode = static_cast<RecolorMode>(i);
+      return true;
+    }
+  }
+  return false;
 }
+
+std::string recolor_mode_names() { return quoted_list(kRecolorModes, std::size(kRecolorModes)); }
 
 }  // namespace hm

@@ -11,23 +11,29 @@
 // easily than it lightens. A pixel whose matte is 0 is copied unchanged, bit for bit.
 //
 //   hm::HairStats stats = hm::compute_hair_stats(rgba, w, h, w * 4, matte);
-//   hm::RecolorLook look;  hm::parse_hex_color("#8b2252", look.color);  look.strength = 0.8f;
+//   hm::RecolorLook look;  hm::parse_hex_color("#c9a16b", look.color);  look.strength = 0.6f;
 //   hm::Status st = hm::recolor(rgba, w, h, w * 4, matte, look, stats, out, w * 4);
 #pragma once
 #include <cstddef>
 #include <cstdint>
+#include <string>
 
+#include "base/facts.h"
 #include "base/status.h"
 
 namespace hm {
 
+// Named by kRecolorModes (base/facts.h) in this order.
 enum class RecolorMode { kSolid = 0, kOmbre = 1, kHighlights = 2 };
 
+// The default look is kDefaultLookColor at kDefaultLookStrength (base/facts.h).
 struct RecolorLook {
-  uint8_t color[3] = {139, 34, 82};      // sRGB target (roots, for ombre)
-  uint8_t color_end[3] = {139, 34, 82};  // sRGB target at the tips (ombre only)
+  static constexpr uint8_t kDefaultRgb[3] = {kDefaultLookColor >> 16, (kDefaultLookColor >> 8) & 255,
+                                             kDefaultLookColor & 255};
+  uint8_t color[3] = {kDefaultRgb[0], kDefaultRgb[1], kDefaultRgb[2]};      // sRGB target (roots, for ombre)
+  uint8_t color_end[3] = {kDefaultRgb[0], kDefaultRgb[1], kDefaultRgb[2]};  // sRGB target at the tips (ombre)
   RecolorMode mode = RecolorMode::kSolid;
-  float strength = 0.8f;  // 0..1
+  float strength = kDefaultLookStrength;  // 0..1
 };
 
 // What the formula needs to know about the hair as a whole (uniforms of the shader).
@@ -55,7 +61,9 @@ Status recolor_scalar(const uint8_t* rgba, int width, int height, size_t stride,
 // "#RRGGBB" or "RRGGBB" (hex digits of either case) -> rgb. False, rgb untouched, on anything else.
 bool parse_hex_color(const char* text, uint8_t rgb[3]);
 
-// "solid" | "ombre" | "highlights" -> mode. False on anything else.
+// A name of kRecolorModes (base/facts.h) -> mode. False on anything else.
 bool parse_recolor_mode(const char* text, RecolorMode* mode);
+// "'solid', 'ombre' or 'highlights'": the names, for messages.
+std::string recolor_mode_names();
 
 }  // namespace hm

@@ -5,14 +5,10 @@
 
 #include "color/oklab.h"
 #include "color/recolor.h"
+#include "color/recolor_constants.h"
 
 namespace hm {
 namespace recolor_detail {
-
-constexpr float kDarkenFollow = 0.85f;   // fraction of the lightness gap dye closes when darkening...
-constexpr float kLightenFollow = 0.5f;   // ...and when lightening (bleach is needed for the rest)
-constexpr float kMinTargetLightness = 0.05f;
-constexpr float kMinLightnessSd = 0.02f;
 
 inline float clamp01(float v) { return v > 0.0f ? (v < 1.0f ? v : 1.0f) : 0.0f; }
 inline float smoothstep(float e0, float e1, float x) {
@@ -46,7 +42,7 @@ inline RowConstants row_constants(const Uniforms& u, float y) {
   rc.target = u.target;
   if (u.mode == RecolorMode::kOmbre) {
     const float extent = max_of(u.stats.bottom - u.stats.top, 1.0f);
-    const float t = smoothstep(0.2f, 0.8f, clamp01((y - u.stats.top) / extent));  // 0 at roots, 1 at tips
+    const float t = smoothstep(kOmbreStart, kOmbreEnd, clamp01((y - u.stats.top) / extent));  // 0 roots, 1 tips
     rc.target = Lab{mix(u.target.L, u.target_end.L, t), mix(u.target.a, u.target_end.a, t),
                     mix(u.target.b, u.target_end.b, t)};
   }
@@ -54,8 +50,8 @@ inline RowConstants row_constants(const Uniforms& u, float y) {
   rc.shift = gap * (gap < 0.0f ? kDarkenFollow : kLightenFollow);
   rc.inv_target_lightness = 1.0f / max_of(rc.target.L, kMinTargetLightness);
   const float sd = max_of(u.stats.lightness_sd, kMinLightnessSd);
-  rc.highlight_lo = u.stats.lightness - 0.5f * sd;
-  rc.highlight_hi = u.stats.lightness + 1.5f * sd;
+  rc.highlight_lo = u.stats.lightness - kHighlightBelowSd * sd;
+  rc.highlight_hi = u.stats.lightness + kHighlightAboveSd * sd;
   return rc;
 }
 

@@ -16,6 +16,8 @@ inline v128_t madd(v128_t a, v128_t b, v128_t c) { return wasm_f32x4_add(wasm_f3
 inline v128_t dot3(float c0, float c1, float c2, v128_t x, v128_t y, v128_t z) {
   return madd(splat(c0), x, madd(splat(c1), y, wasm_f32x4_mul(splat(c2), z)));
 }
+// A row of a matrix of recolor_constants.h times (x, y, z).
+inline v128_t dot3(const float (&row)[3], v128_t x, v128_t y, v128_t z) { return dot3(row[0], row[1], row[2], x, y, z); }
 inline v128_t clamp01x4(v128_t v) { return wasm_f32x4_pmin(wasm_f32x4_pmax(v, splat(0.0f)), splat(1.0f)); }
 inline v128_t mixx4(v128_t x, v128_t y, v128_t t) { return madd(wasm_f32x4_sub(y, x), t, x); }
 
@@ -71,12 +73,12 @@ void recolor_row_simd128(const uint8_t* src, const uint8_t* matte, int width, co
     const v128_t r = wasm_f32x4_make(decode[p[0]], decode[p[4]], decode[p[8]], decode[p[12]]);
     const v128_t g = wasm_f32x4_make(decode[p[1]], decode[p[5]], decode[p[9]], decode[p[13]]);
     const v128_t b = wasm_f32x4_make(decode[p[2]], decode[p[6]], decode[p[10]], decode[p[14]]);
-    const v128_t l_ = cbrt_nonnegative_x4(dot3(0.4122214708f, 0.5363325363f, 0.0514459929f, r, g, b));
-    const v128_t m_ = cbrt_nonnegative_x4(dot3(0.2119034982f, 0.6806995451f, 0.1073969566f, r, g, b));
-    const v128_t s_ = cbrt_nonnegative_x4(dot3(0.0883024619f, 0.2817188376f, 0.6299787005f, r, g, b));
-    const v128_t L = dot3(0.2104542553f, 0.7936177850f, -0.0040720468f, l_, m_, s_);
-    const v128_t A = dot3(1.9779984951f, -2.4285922050f, 0.4505937099f, l_, m_, s_);
-    const v128_t B = dot3(0.0259040371f, 0.7827717662f, -0.8086757660f, l_, m_, s_);
+    const v128_t l_ = cbrt_nonnegative_x4(dot3(kLinearToLms[0], r, g, b));
+    const v128_t m_ = cbrt_nonnegative_x4(dot3(kLinearToLms[1], r, g, b));
+    const v128_t s_ = cbrt_nonnegative_x4(dot3(kLinearToLms[2], r, g, b));
+    const v128_t L = dot3(kLmsToOklab[0], l_, m_, s_);
+    const v128_t A = dot3(kLmsToOklab[1], l_, m_, s_);
+    const v128_t B = dot3(kLmsToOklab[2], l_, m_, s_);
 
     // recolor_lab.
     v128_t weight = splat(u.strength);
@@ -90,16 +92,16 @@ void recolor_row_simd128(const uint8_t* src, const uint8_t* matte, int width, co
     const v128_t Bo = mixx4(B, wasm_f32x4_mul(splat(rc.target.b), chroma_scale), weight);
 
     // OKLab -> linear (oklab_to_linear) -> sRGB.
-    const v128_t l1 = dot3(1.0f, 0.3963377774f, 0.2158037573f, Lo, Ao, Bo);
-    const v128_t m1 = dot3(1.0f, -0.1055613458f, -0.0638541728f, Lo, Ao, Bo);
-    const v128_t s1 = dot3(1.0f, -0.0894841775f, -1.2914855480f, Lo, Ao, Bo);
+    const v128_t l1 = dot3(1.0f, kOklabToLms[0][0], kOklabToLms[0][1], Lo, Ao, Bo);
+    const v128_t m1 = dot3(1.0f, kOklabToLms[1][0], kOklabToLms[1][1], Lo, Ao, Bo);
+    const v128_t s1 = dot3(1.0f, kOklabToLms[2][0], kOklabToLms[2][1], Lo, Ao, Bo);
     const v128_t l3 = wasm_f32x4_mul(wasm_f32x4_mul(l1, l1), l1);
     const v128_t m3 = wasm_f32x4_mul(wasm_f32x4_mul(m1, m1), m1);
     const v128_t s3 = wasm_f32x4_mul(wasm_f32x4_mul(s1, s1), s1);
     alignas(16) float rec[3][4];
-    encode_x4(encode, dot3(4.0767416621f, -3.3077115913f, 0.2309699292f, l3, m3, s3), rec[0]);
-    encode_x4(encode, dot3(-1.2684380046f, 2.6097574011f, -0.3413193965f, l3, m3, s3), rec[1]);
-    encode_x4(encode, dot3(-0.0041960863f, -0.7034186147f, 1.7076147010f, l3, m3, s3), rec[2]);
+    encode_x4(encode, dot3(kLmsToLinear[0], l3, m3, s3), rec[0]);
+    encode_x4(encode, dot3(kLmsToLinear[1], l3, m3, s3), rec[1]);
+    encode_x4(encode, dot3(kLmsToLinear[2], l3, m3, s3), rec[2]);
 
     // mix(in, recoloured, matte) per channel, to bytes, and back into RGBA with the input's alpha channel;
     // matte-0 lanes keep the input pixel bit for bit.

@@ -1,27 +1,42 @@
 #include "network/architecture.h"
 
+#include <algorithm>
+#include <iterator>
+
+#include "base/facts.h"
+#include "network/architecture_facts.h"
+
 namespace hm {
 
 const char* arch_name(Arch arch) {
-  switch (arch) {
-    case Arch::kHairSegNet: return "hairsegnet";
-    case Arch::kHairMatteNet: return "hairmattenet";
+  const auto id = static_cast<uint32_t>(arch);
+  return id < std::size(kArchNames) ? kArchNames[id] : "unknown";
+}
+
+bool arch_from_name(const std::string& name, Arch* arch) {
+  for (uint32_t id = 0; id < std::size(kArchNames); ++id) {
+    if (name == kArchNames[id]) {
+      *arch = static_cast<Arch>(id);
+      return true;
+    }
   }
-  return "unknown";
+  return false;
 }
 
 Status validate_arch_spec(const ArchSpec& spec) {
   if (spec.arch != Arch::kHairSegNet && spec.arch != Arch::kHairMatteNet) {
-    return Status::error("unknown architecture " + std::to_string(static_cast<uint32_t>(spec.arch)) +
-                         " (0 = hairsegnet, 1 = hairmattenet)");
+    return Status::error("unknown architecture " + std::to_string(static_cast<uint32_t>(spec.arch)) + " (0 = " +
+                         arch_name(Arch::kHairSegNet) + ", 1 = " + arch_name(Arch::kHairMatteNet) + ")");
   }
-  if (spec.decoder_depth < 1 || spec.decoder_depth > 1024) {
-    return Status::error("decoder depth " + std::to_string(spec.decoder_depth) + " is outside 1..1024");
+  if (spec.decoder_depth < kMinDecoderDepth || spec.decoder_depth > kMaxDecoderDepth) {
+    return Status::error("decoder depth " + std::to_string(spec.decoder_depth) + " is outside " +
+                         std::to_string(kMinDecoderDepth) + ".." + std::to_string(kMaxDecoderDepth));
   }
   const uint32_t w = spec.width_permille;
-  if (w != 250 && w != 500 && w != 750 && w != 1000) {
-    return Status::error("encoder width " + std::to_string(w) +
-                         " (thousandths) is not one of 250, 500, 750, 1000");
+  if (std::find(std::begin(kEncoderWidths), std::end(kEncoderWidths), w) == std::end(kEncoderWidths)) {
+    std::string widths;
+    for (uint32_t known : kEncoderWidths) widths += (widths.empty() ? "" : ", ") + std::to_string(known);
+    return Status::error("encoder width " + std::to_string(w) + " (thousandths) is not one of " + widths);
   }
   if (spec.input_size == 0 || spec.input_size % 32 != 0) {
     return Status::error("input size " + std::to_string(spec.input_size) +
@@ -30,35 +45,43 @@ Status validate_arch_spec(const ArchSpec& spec) {
   return Status{};
 }
 
+static_assert(std::size(kEncoderBaseChannels) == kEncoderBlocks + 1, "architecture_facts.h: C(0..13)");
+static_assert(std::size(kHairSegNetDilations) == kEncoderBlocks + 1, "architecture_facts.h: dilations");
+
 uint32_t encoder_channels(const ArchSpec& spec, int k) {
-  static const uint32_t kBase[kEncoderBlocks + 1] = {32,  64,  128, 128, 256, 256,  512,
-                                                     512, 512, 512, 512, 512, 1024, 1024};
   // Every base count is a multiple of 32 and every width a multiple of 250/1000, so this integer
   // product is exactly MobileNet's int(c * alpha).
-  return kBase[k] * spec.width_permille / 1000;
+  return kEncoderBaseChannels[k] * spec.width_permille / 1000;
 }
+
+namespace {
+template <size_t N>
+bool contains(const uint32_t (&list)[N], int k) {
+  return std::find(std::begin(list), std::end(list), static_cast<uint32_t>(k)) != std::end(list);
+}
+}  // namespace
 
 DepthwiseGeometry encoder_dw_geometry(const ArchSpec& spec, int k) {
   DepthwiseGeometry g;
-  const bool stride2 = (k == 2 || k == 4 || k == 6 || k == 12);
   if (spec.arch == Arch::kHairMatteNet) {
-    g.stride = stride2 ? 2 : 1;
+    g.stride = contains(kHairMatteNetStride2Blocks, k) ? 2 : 1;
     return g;
   }
   // HairSegNet (DeepLab-style dilated encoder): dw6 and dw12 keep the resolution, dw7..dw12 are
   // dilated by 2 and dw13 by 4, so the encoder output is 1/8 of the input.
-  g.stride = (k == 2 || k == 4) ? 2 : 1;
-  if (k >= 7 && k <= 12) g.dilation = 2;
-  if (k == 13) g.dilation = 4;
+  g.stride = contains(kHairSegNetStride2Blocks, k) ? 2 : 1;
+  g.dilation = kHairSegNetDilations[k];
   return g;
 }
 
-int decoder_stages(const ArchSpec& spec) { return spec.arch == Arch::kHairMatteNet ? 5 : 3; }
+int decoder_stages(const ArchSpec& spec) {
+  return static_cast<int>(spec.arch == Arch::kHairMatteNet ? kHairMatteNetDecoderStages : kHairSegNetDecoderStages);
+}
 
 int decoder_skip_block(const ArchSpec& spec, int stage) {
   if (spec.arch != Arch::kHairMatteNet) return 0;
-  static const int kSkipBlock[6] = {0, 11, 5, 3, 1, 0};
-  return (stage >= 1 && stage <= 5) ? kSkipBlock[stage] : 0;
+  constexpr int kSkips = static_cast<int>(std::size(kHairMatteNetSkipBlocks));
+  return (stage >= 1 && stage <= kSkips) ? static_cast<int>(kHairMatteNetSkipBlocks[stage - 1]) : 0;
 }
 
 uint32_t decoder_stage_channels(const ArchSpec& spec, int stage) {

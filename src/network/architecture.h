@@ -13,8 +13,8 @@ namespace hm {
 
 constexpr int kEncoderBlocks = 13;  // MobileNet-v1 depthwise-separable blocks 1..13 after conv0
 
-// Header checks shared by the loader and Model::random: known arch, depth 1..1024, width 250/500/750/1000,
-// input size a positive multiple of 32.
+// Header checks shared by the loader and Model::random: known arch, decoder depth and encoder width as
+// architecture_facts.h allows, input size a positive multiple of 32.
 Status validate_arch_spec(const ArchSpec& spec);
 
 // C(k) for k = 0..13: 32, 64, 128, 128, 256, 256, 512 x6, 1024, 1024, times alpha (int(c * alpha)).

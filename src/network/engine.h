@@ -28,7 +28,8 @@ struct ArchSpec {
   uint32_t input_size = 224;       // size trained at; any multiple of 32 can be planned
 };
 
-const char* arch_name(Arch arch);  // "hairsegnet" | "hairmattenet"
+const char* arch_name(Arch arch);  // kArchNames (base/facts.h)
+bool arch_from_name(const std::string& name, Arch* arch);  // false if `name` is not in kArchNames
 
 class ModelWeights;  // repacked, kernel-ready weights (src/network/model_weights.h)
 

@@ -4,6 +4,7 @@
 #include <chrono>
 #include <utility>
 
+#include "base/facts.h"
 #include "kernels/kernels.h"
 #include "network/engine.h"
 #include "network/decoder_stage_bands.h"
@@ -15,8 +16,6 @@
 namespace hm {
 
 namespace {
-constexpr uint32_t kMaxInputSize = 4096;  // 4096^2 x 32 channels is already 2 GB of activations
-
 // Rows per chunk of the row-split layers (input conv, depthwise): about 8 chunks per thread, so a thread
 // that is descheduled for a while leaves the others its remaining chunks rather than a fixed share to
 // wait for. A chunk of rows is far more work than the shared atomic increment that claims it.
@@ -67,9 +66,10 @@ std::unique_ptr<Network> Network::create(std::shared_ptr<const Model> model, uin
     st = Status::error("Network::create: model is null");
     return nullptr;
   }
-  if (input_size == 0 || input_size % 32 != 0 || input_size > kMaxInputSize) {
-    st = Status::error("Network::create: input size " + std::to_string(input_size) +
-                       " is not a multiple of 32 in 32.." + std::to_string(kMaxInputSize));
+  if (input_size < kMinInputSize || input_size % kInputSizeStep != 0 || input_size > kMaxInputSize) {
+    st = Status::error("Network::create: input size " + std::to_string(input_size) + " is not a multiple of " +
+                       std::to_string(kInputSizeStep) + " in " + std::to_string(kMinInputSize) + ".." +
+                       std::to_string(kMaxInputSize));
     return nullptr;
   }
   if (threads < 1 || threads > ThreadPool::kMaxThreads) {

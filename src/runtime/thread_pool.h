@@ -15,11 +15,13 @@
 #include <memory>
 #include <type_traits>
 
+#include "base/facts.h"
+
 namespace hm {
 
 class ThreadPool {
  public:
-  static constexpr uint32_t kMaxThreads = 64;
+  static constexpr uint32_t kMaxThreads = ::hm::kMaxThreads;  // base/facts.h
 
   // threads: total threads including the caller, clamped to 1..kMaxThreads (1 without HM_THREADS).
   explicit ThreadPool(uint32_t threads);

@@ -1,5 +1,6 @@
-// The page's copy of the recolour shader must be src/color/recolor.glsl, character for character, and
-// every uniform that file declares must be one the renderer sets.
+// The page's copy of the recolour shader must be the generated constants (src/color/recolor_constants.glsl)
+// followed by src/color/recolor.glsl, character for character, and every uniform that file declares must be
+// one the renderer sets.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
@@ -8,11 +9,15 @@ import { REPO_ROOT } from './helpers/browser.mjs';
 import { RECOLOR_GLSL, recolorUniforms } from '../../web/renderer/recolor-glsl.mjs';
 
 const source = path.join(REPO_ROOT, 'src', 'color', 'recolor.glsl');
+const constants = path.join(REPO_ROOT, 'src', 'color', 'recolor_constants.glsl');
 
-test('web/renderer/recolor-shader-source.mjs holds src/color/recolor.glsl verbatim', () => {
+test('web/renderer/recolor-shader-source.mjs holds recolor_constants.glsl + recolor.glsl verbatim', () => {
   assert.ok(fs.existsSync(source), 'src/color/recolor.glsl is missing');
-  assert.ok(RECOLOR_GLSL === fs.readFileSync(source, 'utf8'),
-    'the page copy is out of date with src/color/recolor.glsl: run node web/renderer/sync-recolor-glsl.mjs');
+  assert.ok(RECOLOR_GLSL === `${fs.readFileSync(constants, 'utf8')}\n${fs.readFileSync(source, 'utf8')}`,
+    'the page copy is out of date with src/color/recolor.glsl: run node scripts/gen-constants.mjs');
+  for (const name of new Set(RECOLOR_GLSL.match(/\bHM_[A-Z0-9_]+/g))) {
+    assert.match(RECOLOR_GLSL, new RegExp(`^const \\w+ ${name} = `, 'm'), `${name} is used but not declared`);
+  }
 });
 
 test('the renderer sets every uniform recolor.glsl declares', () => {

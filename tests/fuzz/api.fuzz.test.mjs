@@ -6,6 +6,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { HairMatte } from '../../bindings/js/index.mjs';
 import { loadWasmModule } from '../../bindings/js/loader.mjs';
+import { MAX_INPUT_SIZE } from '../../bindings/js/constants.mjs';
 import { randomModelBytes, randomFrame } from '../node/helpers.mjs';
 import { SEED, cases, rng, mutate, equalBytes, expectApiError } from './random.mjs';
 
@@ -137,7 +138,7 @@ test(`create() options (seed ${SEED + 1})`, TIMEOUT, async () => {
     if (r.chance(0.9)) {
       options.model = r.chance(0.85)
         ? { random: r.pick(['hairsegnet', 'hairmattenet', 'resnet', undefined]), decoderDepth: anyNumber(r, 1, 8),
-          widthPermille: r.pick([250, 250, 500, 300, undefined]), inputSize: r.pick([32, 64, 33, 0, 4096, undefined, '32']),
+          widthPermille: r.pick([250, 250, 500, 300, undefined]), inputSize: r.pick([32, 64, 33, 0, MAX_INPUT_SIZE + 32, undefined, '32']),
           ...(r.chance(0.1) ? { seed: anyNumber(r, 0, 100) } : {}) }
         : r.pick(['nonexistent', 'x.hmm', '', 42, null, new Uint8Array(0), new Float32Array(3), new URL('file:///nowhere.hmm')]);
       if (options.model && typeof options.model === 'object' && !ArrayBuffer.isView(options.model) && !(options.model instanceof URL)) {
@@ -150,7 +151,7 @@ test(`create() options (seed ${SEED + 1})`, TIMEOUT, async () => {
     if (r.chance(0.3)) options.refine = r.pick(['guided', 'none', 'fast', 1]);
     if (r.chance(0.3)) options.temporal = r.chance(0.8) ? r.next() : r.pick([-1, 2, NaN, '0']);
     if (r.chance(0.2)) options.trackHead = r.pick([true, false, 1, 'yes']);
-    if (r.chance(0.2)) options.inputSize = r.pick([32, 64, 0, 31, 96, -32, 2048 + 32]);
+    if (r.chance(0.2)) options.inputSize = r.pick([32, 64, 0, 31, 96, -32, MAX_INPUT_SIZE + 32]);
     if (r.chance(0.15)) options.build = r.pick(['auto', 'simd', 'plain', 'simd-threads', 'wasm64']);
     if (r.chance(0.03)) options.colour = 'red';
     let hm;

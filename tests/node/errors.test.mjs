@@ -90,7 +90,7 @@ const BAD_OPTIONS = [
   ['model a Float32Array', { model: new Float32Array(8) }, /Uint8Array or an ArrayBuffer, got a Float32Array/],
   ['model empty bytes', { model: new Uint8Array(0) }, /model is empty/],
   ['model missing file', { model: './no/such/model.hmm' }, /cannot read the model file .*no\/such\/model\.hmm/],
-  ['random arch unknown', { model: { random: 'resnet' } }, /model.random must be 'hairmattenet' or 'hairsegnet'/],
+  ['random arch unknown', { model: { random: 'resnet' } }, /model.random must be one of 'hairsegnet', 'hairmattenet'/],
   ['random depth 0', { model: { random: 'hairsegnet', decoderDepth: 0 } }, /model.decoderDepth must be an integer in 1\.\.1024/],
   ['random width 900', { model: { random: 'hairsegnet', widthPermille: 900 } }, /widthPermille must be 250, 500, 750 or 1000/],
   ['random input 100', { model: { random: 'hairsegnet', inputSize: 100 } }, /model.inputSize must be a multiple of 32/],

@@ -19,7 +19,7 @@ test('recolor() without a colour says the colour is missing (not "got undefined 
 
 test('inputSize: 0 is refused (it used to mean the default silently); omitting it means the model\'s size', async () => {
   const bytes = await randomModelBytes('hairsegnet', SMALL);
-  await assert.rejects(HairMatte.create({ model: bytes, inputSize: 0 }), /inputSize must be an integer in 32\.\.2048, got number 0/);
+  await assert.rejects(HairMatte.create({ model: bytes, inputSize: 0 }), /inputSize must be an integer in 32\.\.4096, got number 0/);
   const hm = await HairMatte.create({ model: bytes });
   assert.equal(hm.info.inputSize, SMALL.inputSize);
   hm.dispose();

@@ -26,7 +26,7 @@ test('the package holds every file users need', () => {
     'dist/hairmatte-simd.mjs', 'dist/hairmatte-simd.wasm',
     'dist/hairmatte-simd-threads.mjs', 'dist/hairmatte-simd-threads.wasm', 'dist/hairmatte-simd-threads.worker.js',
     'dist/hairmatte-plain.mjs', 'dist/hairmatte-plain.wasm',
-    'bindings/js/bundled-models.mjs',
+    'bindings/js/bundled-models.mjs', 'bindings/js/constants.mjs',  // the engine's facts (generated)
     'bindings/js/node-codec.mjs',
     // Node's own: the pthread build's glue and worker (worker_threads; dist/node/package.json is
     // { "type": "commonjs" } for the worker script) and the CLI's image codec.

@@ -3,21 +3,28 @@
 Everything here follows docs/model-format.md: tensor names, shapes (PyTorch layouts), strides,
 dilations. `models.py` builds modules from these specs and `model_file.py` checks exported tensors
 against them, so the network trained and the file the engine loads cannot drift apart.
+
+The numbers (channel counts, strides, dilations, skips, names) are not written here: they come from the
+engine's src/network/architecture_facts.h through the generated `facts.py` (scripts/gen-constants.mjs),
+so the engine, this code and the peer benchmark build the same networks.
 """
 from dataclasses import dataclass
 from typing import Dict, List, Tuple
 
-ARCH_IDS = {"hairsegnet": 0, "hairmattenet": 1}
+from . import facts as F
+
+ARCH_IDS = {name: i for i, name in enumerate(F.ARCH_NAMES)}  # the model file's architecture ids
+HAIRSEGNET, HAIRMATTENET = F.ARCH_NAMES  # ids 0 and 1
 ARCH_NAMES = {v: k for k, v in ARCH_IDS.items()}
-DECODER_DEPTHS = (16, 32, 64, 128)
-WIDTHS_MILLI = (250, 500, 750, 1000)
+DECODER_DEPTHS = (16, 32, 64, 128)  # the paper's Table II: what training offers (files may hold more)
+WIDTHS_MILLI = F.ENCODER_WIDTHS
 
 # MobileNet-v1 channel counts for blocks k = 0..13 at alpha 1.0.
-BASE_CHANNELS = (32, 64, 128, 128, 256, 256, 512, 512, 512, 512, 512, 512, 1024, 1024)
-# Blocks whose depthwise conv has stride 2 in the ImageNet encoder.
-STRIDE2_BLOCKS = (2, 4, 6, 12)
+BASE_CHANNELS = F.ENCODER_BASE_CHANNELS
+# Blocks whose depthwise conv has stride 2 in the ImageNet encoder (HairMatteNet).
+STRIDE2_BLOCKS = F.HAIR_MATTE_NET_STRIDE2_BLOCKS
 # HairMatteNet skip sources for decoder stages 1..4 (encoder block outputs).
-SKIP_BLOCKS = (11, 5, 3, 1)
+SKIP_BLOCKS = F.HAIR_MATTE_NET_SKIP_BLOCKS
 
 
 @dataclass(frozen=True)
@@ -49,16 +56,10 @@ def encoder_specs(arch: str, width_milli: int) -> List[ConvSpec]:
     check_arch(arch)
     c = channels(width_milli)
     specs = [ConvSpec("enc.conv0", 3, c[0], 3, stride=2)]
-    for k in range(1, 14):
-        stride = 2 if k in STRIDE2_BLOCKS else 1
-        dilation = 1
-        if arch == "hairsegnet":
-            if k in (6, 12):
-                stride = 1
-            if 7 <= k <= 12:
-                dilation = 2
-            elif k == 13:
-                dilation = 4
+    segnet = arch == HAIRSEGNET  # the dilated encoder, output stride 8
+    for k in range(1, len(BASE_CHANNELS)):
+        stride = 2 if k in (F.HAIR_SEG_NET_STRIDE2_BLOCKS if segnet else STRIDE2_BLOCKS) else 1
+        dilation = F.HAIR_SEG_NET_DILATIONS[k] if segnet else 1
         specs.append(ConvSpec(f"enc.dw{k}", c[k - 1], c[k - 1], 3, stride, dilation, depthwise=True))
         specs.append(ConvSpec(f"enc.pw{k}", c[k - 1], c[k], 1))
     return specs
@@ -71,10 +72,10 @@ def decoder_specs(arch: str, width_milli: int, depth: int) -> List[ConvSpec]:
         raise ValueError(f"decoder depth must be one of {DECODER_DEPTHS}, got {depth}")
     c = channels(width_milli)
     specs: List[ConvSpec] = []
-    stages = 5 if arch == "hairmattenet" else 3
-    for s in range(1, stages + 1):
-        cin = c[13] if s == 1 else depth
-        if arch == "hairmattenet" and s <= 4:
+    matte = arch == HAIRMATTENET
+    for s in range(1, decoder_stages(arch) + 1):
+        cin = c[-1] if s == 1 else depth
+        if matte and s <= len(SKIP_BLOCKS):
             skip_block = SKIP_BLOCKS[s - 1]
             specs.append(ConvSpec(f"dec{s}.skip", c[skip_block], cin, 1))
         specs.append(ConvSpec(f"dec{s}.dw", cin, cin, 3, depthwise=True))
@@ -97,7 +98,14 @@ def expected_tensors(arch: str, width_milli: int, depth: int) -> Dict[str, Tuple
 
 
 def output_stride(arch: str) -> int:
-    return 8 if arch == "hairsegnet" else 32
+    """conv0's stride 2 times the encoder's stride-2 blocks: 8 (HairSegNet) or 32 (HairMatteNet)."""
+    blocks = F.HAIR_SEG_NET_STRIDE2_BLOCKS if arch == HAIRSEGNET else STRIDE2_BLOCKS
+    return 2 ** (1 + len(blocks))
+
+
+def decoder_stages(arch: str) -> int:
+    """Upsampling stages of the decoder: 3 (HairSegNet) or 5 (HairMatteNet)."""
+    return F.HAIR_MATTE_NET_DECODER_STAGES if arch == HAIRMATTENET else F.HAIR_SEG_NET_DECODER_STAGES
 
 
 def check_arch(arch: str) -> None:

@@ -102,8 +102,8 @@ def decode_model(blob: bytes) -> Tuple[Dict, Dict[str, np.ndarray]]:
         raise ValueError(f"unsupported version {version}")
     if arch_id not in A.ARCH_NAMES:
         raise ValueError(f"unknown architecture {arch_id}")
-    if not 1 <= depth <= 1024:
-        raise ValueError(f"decoder depth {depth} outside 1..1024")
+    if not A.F.MIN_DECODER_DEPTH <= depth <= A.F.MAX_DECODER_DEPTH:
+        raise ValueError(f"decoder depth {depth} outside {A.F.MIN_DECODER_DEPTH}..{A.F.MAX_DECODER_DEPTH}")
     if width not in A.WIDTHS_MILLI:
         raise ValueError(f"width {width} not one of {A.WIDTHS_MILLI}")
     if size == 0 or size % 32:

@@ -60,7 +60,7 @@ class HairNet(nn.Module):
         for spec in A.encoder_specs(arch, width_milli):
             self.enc[spec.name.split(".")[1]] = EncoderConv(spec)
         self.dec_specs = A.decoder_specs(arch, width_milli, depth)
-        self.stages = 5 if arch == "hairmattenet" else 3
+        self.stages = A.decoder_stages(arch)
         for s in range(1, self.stages + 1):
             stage = nn.ModuleDict()
             for spec in self.dec_specs:

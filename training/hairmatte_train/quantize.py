@@ -189,7 +189,7 @@ def build_graph(arch: str, width_milli: int, depth: int) -> List[Node]:
         nodes.append(Node(spec.name, "conv", [prev], spec, "relu6"))
         prev = spec.name
     dec = {s.name: s for s in A.decoder_specs(arch, width_milli, depth)}
-    stages = 5 if arch == "hairmattenet" else 3
+    stages = A.decoder_stages(arch)
     for s in range(1, stages + 1):
         if f"dec{s}.skip" in dec:
             src = f"enc.pw{A.SKIP_BLOCKS[s - 1]}"

@@ -1,6 +1,7 @@
 // Main-thread handle on the engine. Runs engine-core.mjs in a module Worker when one can be started (so
 // the page stays responsive while the network runs), else on the main thread through the same code.
 import { createEngineCore } from './engine-core.mjs';
+import { BUNDLED_MODELS } from '../../bindings/js/constants.mjs';
 
 // Where the package's JS API lives, relative to this file: web/engine/ -> bindings/js/index.mjs.
 // Informational: engine-core.mjs imports that module by a literal relative specifier when no apiUrl is
@@ -51,11 +52,9 @@ class InlineTransport {
   close() {}
 }
 
-const BUNDLED_MODEL_NAMES = ['hairmattenet', 'hairsegnet'];
-
 // A model URL relative to the page must not be resolved against the worker script's URL.
 function absoluteModel(model) {
-  if (typeof model !== 'string' || BUNDLED_MODEL_NAMES.includes(model) || typeof document === 'undefined') return model;
+  if (typeof model !== 'string' || BUNDLED_MODELS.includes(model) || typeof document === 'undefined') return model;
   return new URL(model, document.baseURI).href;
 }
 

@@ -3,12 +3,22 @@
 // hair's OKLab lightness, sampled on every second pixel of every second row, and the first and
 // one-past-last row holding hair (matte >= 128). Computed in the engine worker, next to the matte, and
 // passed to the shader as uniforms. The shader-vs-C++ browser test keeps the two in agreement.
+import {
+  LINEAR_TO_LMS, LMS_TO_OKLAB, SRGB_DECODE_KNEE, SRGB_LINEAR_SLOPE, SRGB_OFFSET, SRGB_SCALE, SRGB_GAMMA,
+} from '../../bindings/js/constants.mjs';
+
+// Row r of a 3x3 matrix of constants.mjs times (x, y, z).
+export const dot3 = (row, x, y, z) => row[0] * x + row[1] * y + row[2] * z;
+
+// An sRGB value in [0, 1] -> linear light (the exact transfer function).
+export const srgbToLinear = (v) =>
+  (v <= SRGB_DECODE_KNEE ? v / SRGB_LINEAR_SLOPE : Math.pow((v + SRGB_OFFSET) / SRGB_SCALE, SRGB_GAMMA));
 
 const SRGB_TO_LINEAR = (() => {
   const table = new Float32Array(256);
   for (let i = 0; i < 256; i++) {
     const v = i / 255;
-    table[i] = v <= 0.04045 ? v / 12.92 : Math.pow((v + 0.055) / 1.055, 2.4);
+    table[i] = srgbToLinear(v);
   }
   return table;
 })();
@@ -16,10 +26,10 @@ const SRGB_TO_LINEAR = (() => {
 // OKLab lightness of an sRGB byte triple (Ottosson's M1 rows and the L row of M2).
 export function oklabLightness(r, g, b) {
   const R = SRGB_TO_LINEAR[r], G = SRGB_TO_LINEAR[g], B = SRGB_TO_LINEAR[b];
-  const l = Math.cbrt(0.4122214708 * R + 0.5363325363 * G + 0.0514459929 * B);
-  const m = Math.cbrt(0.2119034982 * R + 0.6806995451 * G + 0.1073969566 * B);
-  const s = Math.cbrt(0.0883024619 * R + 0.2817188376 * G + 0.6299787005 * B);
-  return 0.2104542553 * l + 0.7936177850 * m - 0.0040720468 * s;
+  const l = Math.cbrt(dot3(LINEAR_TO_LMS[0], R, G, B));
+  const m = Math.cbrt(dot3(LINEAR_TO_LMS[1], R, G, B));
+  const s = Math.cbrt(dot3(LINEAR_TO_LMS[2], R, G, B));
+  return dot3(LMS_TO_OKLAB[0], l, m, s);
 }
 
 export const NO_HAIR = Object.freeze({ lightness: 0.5, lightnessSd: 0.1, top: 0, bottom: 1, found: false });
