@@ -23,7 +23,7 @@ export const EVAL_HELP = `usage: hairmatte eval --data DIR [--model NAME|FILE] [
   Each photo is segmented exactly as \`hairmatte matte\` does it (the whole photo, as it is).
   Prints F1, Performance ((TP-FP)/(TP+FN)), IoU, Accuracy (threshold 0.5) and the gradient-consistency
   loss (paper Eq. 1 on the 8-bit matte read as a soft matte, alpha/255), means over images, per source.
-  --model NAME|FILE   'hairmattenet' (default) or 'hairsegnet' (bundled), or a .hmm file
+  --model NAME|FILE   'hairmattenet' (default), 'hairmattenet-int8' or 'hairsegnet' (bundled), or a .hmm file
   --refine MODE       guided (default) or none
   --quality Q         fast (default) or best (the network also on the mirror image; twice its time)
   --size S            network input size (default: the model's)

@@ -24,7 +24,7 @@ hairmatte <command> --help shows the options of a command.`,
   writes DIR/<path relative to the input folder (or the file name), extension .png>: the 8-bit alpha
   matte at the image's resolution. Folders are searched recursively for .jpg, .jpeg and .png files.
   Each photo is seen whole by the network (stretched to its square input, as in training).
-  --model NAME|FILE   'hairmattenet' (default) or 'hairsegnet' (bundled), or a .hmm file
+  --model NAME|FILE   'hairmattenet' (default), 'hairmattenet-int8' or 'hairsegnet' (bundled), or a .hmm file
   --refine MODE       guided (default) or none
   --quality Q         fast (default) or best (the network also on the mirror image; twice its time)
   --random-weights    the named architecture with random weights (for trying the tool out)
@@ -48,7 +48,7 @@ hairmatte <command> --help shows the options of a command.`,
                        [--refine guided|none] [--build auto|simd-threads|simd|plain] [--runs 30]
                        [--warmup 5] [--json]
 
-  --model NAME|FILE   'hairmattenet' (default) or 'hairsegnet' (bundled), or a .hmm file
+  --model NAME|FILE   'hairmattenet' (default), 'hairmattenet-int8' or 'hairsegnet' (bundled), or a .hmm file
   --random-weights    build the named architecture with random weights (no trained file needed)
   --size S            frame and network input size, a multiple of 32 (default 224)
   --threads N         threads; a comma list (1,2) benchmarks each in turn (default 1)

@@ -2,7 +2,7 @@
 // an ArrayBuffer or a Uint8Array. The bytes are validated by the engine (docs/model-format.md).
 import { readUrlBytes, isNode, importNode } from './loader.mjs';
 
-export const BUNDLED_MODELS = Object.freeze(['hairmattenet', 'hairsegnet']);
+export const BUNDLED_MODELS = Object.freeze(['hairmattenet', 'hairsegnet', 'hairmattenet-int8']);
 const MAX_MODEL_BYTES = 512 * 1024 * 1024;
 
 function fail(message) {
