@@ -66,7 +66,7 @@ test('model file: round trip, CRC of a known string, corruption and truncation a
   assert.throws(() => readModelFile(corrupt), /CRC/);
   assert.throws(() => readModelFile(bytes.subarray(0, 30)), /truncated/);
   const wrongVersion = bytes.slice();
-  wrongVersion[8] = 2;
+  wrongVersion[8] = 3;
   assert.throws(() => readModelFile(wrongVersion), /version|CRC/);
 });
 
