@@ -17,8 +17,9 @@ export function engineOptions(args, { size } = {}) {
     model = path.resolve(name);
   }
   if (args['random-weights']) {
-    if (!BUNDLED_MODELS.includes(name)) {
-      throw new UsageError(`--random-weights needs an architecture name (${BUNDLED_MODELS.join(', ')}), got '${name}'`);
+    const archs = BUNDLED_MODELS.filter((m) => !m.endsWith('-int8'));  // random weights are float
+    if (!archs.includes(name)) {
+      throw new UsageError(`--random-weights needs an architecture name (${archs.join(', ')}), got '${name}'`);
     }
     model = size ? { random: name, inputSize: size } : { random: name };
   }

@@ -129,3 +129,25 @@ test('corrupted int8 files are rejected with an Error naming the tensor; the eng
     hm.dispose();
   }
 });
+
+test('hairmatte bench runs an int8 model file and reports its precision', { timeout: 600000 }, async (t) => {
+  const ref = refs.hairmattenet ?? reference('hairmattenet');
+  if (ref.skip) return t.skip(ref.skip);
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'hm-int8-bench-'));
+  try {
+    const file = path.join(dir, 'small-int8.hmm');
+    fs.writeFileSync(file, ref.model);
+    const run = spawnSync(process.execPath, [path.join(REPO_ROOT, 'bin', 'hairmatte.mjs'), 'bench', '--model', file,
+      '--size', String(SIZE), '--warmup', '1', '--json'], { encoding: 'utf8' });
+    assert.equal(run.status, 0, run.stderr);
+    const rows = JSON.parse(run.stdout);
+    assert.equal(rows[0].precision, 'int8');
+    assert.ok(rows[0].medianMs > 0);
+    const random = spawnSync(process.execPath, [path.join(REPO_ROOT, 'bin', 'hairmatte.mjs'), 'bench', '--model',
+      'hairmattenet-int8', '--random-weights'], { encoding: 'utf8' });
+    assert.equal(random.status, 2, 'random int8 weights are a usage error');
+    assert.match(random.stderr, /--random-weights needs an architecture name \(hairmattenet, hairsegnet\)/);
+  } finally {
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
+});
