@@ -151,3 +151,19 @@ test('hairmatte bench runs an int8 model file and reports its precision', { time
     fs.rmSync(dir, { recursive: true, force: true });
   }
 });
+
+test("the bundled 'hairmattenet-int8' loads as int8 and the fp16 'hairmattenet' as fp16", async (t) => {
+  if (!fs.existsSync(path.join(REPO_ROOT, 'dist', 'models', 'hairmattenet-int8.hmm'))) {
+    return t.skip('dist/models/hairmattenet-int8.hmm is absent (run scripts/build-wasm.sh)');
+  }
+  for (const [model, precision] of [['hairmattenet-int8', 'int8'], ['hairmattenet', 'fp16']]) {
+    const hm = await HairMatte.create({ model });
+    try {
+      assert.equal(hm.info.model, 'hairmattenet');
+      assert.equal(hm.info.precision, precision);
+      assert.equal(hm.segment(frameOf(new Uint8Array(SIZE * SIZE * 3).fill(90), 0)).data.length, SIZE * SIZE);
+    } finally {
+      hm.dispose();
+    }
+  }
+});
