@@ -55,6 +55,7 @@ export async function runBench(args) {
       rows.push({
         model: hm.info.model,
         weights: args['random-weights'] ? 'random' : modelName,
+        precision: hm.info.precision ?? 'fp32',
         size,
         threads: hm.info.threads,
         build: hm.info.build,
@@ -84,7 +85,8 @@ function printTable(rows) {
     ['threads', (r) => r.threads], ['build', (r) => r.build], ['refine', (r) => r.refine],
     ['median ms', (r) => r.medianMs.toFixed(2)],
     ['p10 ms', (r) => r.p10Ms.toFixed(2)], ['p90 ms', (r) => r.p90Ms.toFixed(2)],
-    ['GFLOP/s', (r) => r.gflops.toFixed(1)],
+    ['GFLOP/s', (r) => r.gflops.toFixed(1)],  // int8: GOP/s (two int8 operations per multiply-add)
+    ['precision', (r) => r.precision],
   ];
   const cells = [columns.map(([h]) => h), ...rows.map((r) => columns.map(([, f]) => String(f(r))))];
   const widths = columns.map((_, c) => Math.max(...cells.map((row) => row[c].length)));

@@ -216,6 +216,7 @@ class EngineBinding {
   // Matte levels of the pipeline (matte_pipeline.h): alpha within this of 0 or 255 snaps to it.
   uint32_t matteLevelLow() const { return MattePipeline::kLevelLow; }
   std::string metadata() const { return segmenter_ ? model().metadata_json() : "{}"; }
+  std::string precision() const { return segmenter_ ? model().precision() : ""; }  // "fp32" | "fp16" | "int8"
 
  private:
   const Model& model() const { return segmenter_->network().model(); }
@@ -285,6 +286,7 @@ EMSCRIPTEN_BINDINGS(hairmatte) {
       .function("arenaBytes", &EngineBinding::arenaBytes)
       .function("multiplyAdds", &EngineBinding::multiplyAdds)
       .function("matteLevelLow", &EngineBinding::matteLevelLow)
-      .function("metadata", &EngineBinding::metadata);
+      .function("metadata", &EngineBinding::metadata)
+      .function("precision", &EngineBinding::precision);
   emscripten::function("builtWithThreads", &hm::builtWithThreads);
 }

@@ -4,11 +4,13 @@ with activation ranges calibrated on TRAINING images of the split, and an option
 validation split: fp16 model vs the simulated int8 network, per source, and per-layer sensitivity.
 
   /usr/bin/python3 training/quantize.py --model models/hairmattenet.hmm --data ../shared/data/hair \
-      --out runs/q/hairmattenet-int8.npz [--calib 64] [--rule percentile:99.99+bc] \
+      --out models/hairmattenet-int8.hmm [--calib 64] [--rule percentile:99.99+bc] \
       [--study 30] [--sensitivity 6] [--json runs/q/study.json]
 
---out writes the quantised parameters as .npz (int8 weights, int32 biases, scales, zero points,
-requantisation scales, clamps, add parameters): the .hmm int8 format is a later part of issue #14.
+--out FILE.hmm writes the quantised model file (version 2, docs/model-format.md) that the engine runs
+in int8 (`HairMatte.create({ model: FILE })`); --out FILE.npz writes the quantised parameters as named
+arrays instead (int8 weights, int32 biases, scales, zero points, requantisation scales, clamps, add
+parameters), for studies.
 --study N evaluates at most N validation images per source with evaluate.py's protocol (each photo
 stretched to the input size, the probability resized back bilinearly, metrics at full resolution);
 the int8 network gets the stretched photo rounded to bytes, as the engine's resize produces.
@@ -28,6 +30,7 @@ from hairmatte_train import quantize as Q  # noqa: E402
 from hairmatte_train.data import list_samples, load_pair, select  # noqa: E402
 from hairmatte_train.losses import gradient_consistency  # noqa: E402
 from hairmatte_train.metrics import image_metrics, mean_metrics  # noqa: E402
+from hairmatte_train.int8_file import write_int8_model  # noqa: E402
 from hairmatte_train.model_file import read_model  # noqa: E402
 from hairmatte_train.trainer import DEFAULT_SPLIT  # noqa: E402
 
@@ -128,7 +131,7 @@ def main(argv):
     p = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     p.add_argument("--model", required=True, help="the float .hmm file (fp16 or fp32)")
     p.add_argument("--data", required=True, help="data folder (manifest.csv layout or images/ + masks/)")
-    p.add_argument("--out", required=True, help="quantised parameters, .npz")
+    p.add_argument("--out", required=True, help="the quantised model, .hmm (or its parameters as .npz)")
     p.add_argument("--split", default=None, help="split file (default: the committed split for the shared set)")
     p.add_argument("--calib", type=int, default=64, help="calibration images per source, from the TRAIN part")
     p.add_argument("--rule", default="percentile:99.99+bc", help="minmax or percentile:P (e.g. percentile:99.99); a "
@@ -142,8 +145,8 @@ def main(argv):
     a = p.parse_args(argv)
     torch.set_num_threads(a.threads)
     torch.set_flush_denormal(True)
-    if a.out.endswith(".hmm"):
-        p.error("the int8 .hmm format is not written yet (a later part of issue #14): use --out FILE.npz")
+    if not (a.out.endswith(".hmm") or a.out.endswith(".npz")):
+        p.error(f"--out must end in .hmm (the int8 model file) or .npz (its parameters as arrays), got {a.out}")
     if not os.path.exists(a.model):
         p.error(f"model {a.model} not found")
     log = lambda m: print(m, file=sys.stderr, flush=True)  # noqa: E731
@@ -163,7 +166,15 @@ def main(argv):
                                             means if r.endswith("+bc") else None) for r in rules}
     qm = models[f"int8 {a.rule}"]
     os.makedirs(os.path.dirname(os.path.abspath(a.out)), exist_ok=True)
-    np.savez(a.out, **Q.export_arrays(qm))
+    if a.out.endswith(".hmm"):
+        meta = dict(header.get("metadata") or {})
+        meta["quantization"] = {"source": os.path.basename(a.model), "rule": a.rule,
+                                "calibration_images_per_source": a.calib, "calibration_split": "train",
+                                "weights": "int8 per output channel, symmetric",
+                                "activations": "int8 per tensor, asymmetric"}
+        write_int8_model(a.out, qm, size, meta)
+    else:
+        np.savez(a.out, **Q.export_arrays(qm))
     log(f"wrote {a.out} ({os.path.getsize(a.out)} bytes) after {time.time() - t0:.0f} s")
     report = {"model": os.path.basename(a.model), "rule": a.rule, "calib_per_source": a.calib,
               "ranges": {r: obs.ranges(r.replace("+bc", "")) for r in rules}}

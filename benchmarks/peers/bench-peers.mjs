@@ -4,11 +4,14 @@
 //
 //   node benchmarks/peers/bench-peers.mjs [--arch hairmattenet,hairsegnet] [--threads 1,2] [--size 224]
 //       [--runs 30] [--warmup 5] [--model FILE]... [--seed 1] [--engines hairmatte,tfjs-wasm,onnxruntime-web]
-//       [--tolerance 1e-4] [--json]
+//       [--tolerance 1e-4] [--int8-model FILE]... [--json]
 //   node benchmarks/peers/bench-peers.mjs --report RESULT.json   # re-print the table of a saved --json run
 //
 // Each thread count runs in its own child process (the peers fix their thread count per process); inside
 // it, every (architecture, engine) pair is timed round-robin, so all share the noise of the machine.
+// An int8 model (--int8-model, default models/hairmattenet-int8.hmm when present and HairMatteNet is
+// benchmarked) adds rows 'hairmatte-int8': our engine's int8 network. The peers have no int8 rows:
+// tfjs-backend-wasm has no int8 path for this network, and onnxruntime-web is given the fp32 graph.
 // Before timing, the outputs of all engines on the same input are compared; a mismatch stops the run.
 import { spawn, execFileSync } from 'node:child_process';
 import fs from 'node:fs';
@@ -27,7 +30,8 @@ const MIN_RUNS = 30;
 function usage(message) {
   process.stderr.write(`bench-peers: ${message}\n` +
     'usage: bench-peers.mjs [--arch hairmattenet,hairsegnet] [--threads 1,2] [--size 224] [--runs 30] ' +
-    '[--warmup 5] [--model FILE]... [--seed 1] [--engines hairmatte,tfjs-wasm,onnxruntime-web] [--tolerance 1e-4] [--json]\n');
+    '[--warmup 5] [--model FILE]... [--seed 1] [--engines hairmatte,tfjs-wasm,onnxruntime-web] [--tolerance 1e-4] ' +
+    '[--int8-model FILE|none]... [--json]\n');
   process.exit(2);
 }
 
@@ -39,7 +43,7 @@ function positiveInteger(name, text) {
 
 export function parseArgs(argv) {
   const opts = { archs: ['hairmattenet', 'hairsegnet'], threads: [1, 2], size: 224, runs: MIN_RUNS, warmup: 5,
-    models: [], seed: 1, engines: ENGINES.slice(), tolerance: 1e-4, json: false };
+    models: [], seed: 1, engines: ENGINES.slice(), tolerance: 1e-4, json: false, int8Models: null };
   for (let i = 0; i < argv.length; i++) {
     const flag = argv[i];
     const value = () => (i + 1 < argv.length ? argv[++i] : usage(`${flag} needs a value`));
@@ -53,6 +57,7 @@ export function parseArgs(argv) {
     else if (flag === '--engines') opts.engines = value().split(',');
     else if (flag === '--tolerance') opts.tolerance = Number(value());
     else if (flag === '--json') opts.json = true;
+    else if (flag === '--int8-model') opts.int8Models = [...(opts.int8Models ?? []), value()].filter((f) => f !== 'none');
     else usage(`unknown argument '${flag}'`);
   }
   if (opts.size % 32 !== 0) usage(`--size must be a multiple of 32, got ${opts.size}`);
@@ -88,6 +93,20 @@ function runChild(config) {
       if (code !== 0) reject(new Error(`the ${config.threads}-thread benchmark process exited with code ${code}`));
       else resolve(JSON.parse(out));
     });
+  });
+}
+
+// The int8 models to time: --int8-model, else the bundled models/hairmattenet-int8.hmm when HairMatteNet is
+// benchmarked. Each must be a version-2 (int8) file of a benchmarked architecture.
+const DEFAULT_INT8 = path.resolve(path.dirname(SELF), '..', '..', 'models', 'hairmattenet-int8.hmm');
+function int8ModelFiles(opts) {
+  const files = opts.int8Models ?? (opts.archs.includes('hairmattenet') && fs.existsSync(DEFAULT_INT8) ? [DEFAULT_INT8] : []);
+  return files.map((file) => {
+    const model = readModelFile(fs.readFileSync(file));
+    if (model.precision !== 'int8') usage(`--int8-model ${file} is not an int8 (version 2) model file`);
+    const arch = ARCH_NAMES[model.arch];
+    if (!opts.archs.includes(arch)) usage(`--int8-model ${file} is a ${arch}, which is not benchmarked (--arch)`);
+    return { arch, file: path.resolve(file), weights: `int8 file ${path.basename(file)} (width ${model.widthPermille / 1000}, depth ${model.decoderDepth})` };
   });
 }
 
@@ -129,17 +148,19 @@ async function main() {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'hm-bench-peers-'));
   try {
     const models = modelFiles(opts, dir);
+    const int8Models = opts.engines.includes('hairmatte') ? int8ModelFiles(opts) : [];
     const before = machine();
     const sessions = [];
     for (const threads of opts.threads) {
       sessions.push(await runChild({ threads, size: opts.size, runs: opts.runs, warmup: opts.warmup,
-        tolerance: opts.tolerance, engines: opts.engines, models }));
+        tolerance: opts.tolerance, engines: opts.engines, models, int8Models }));
     }
     const report = {
       date: new Date().toISOString(), machine: { ...before, loadAverageAfter: os.loadavg().map((l) => +l.toFixed(2)) },
       engineBuild: engineBuild(),
       size: opts.size, runs: opts.runs, warmup: opts.warmup, tolerance: opts.tolerance,
-      models: models.map(({ arch, weights }) => ({ arch, weights })),
+      models: [...models, ...int8Models].map(({ arch, weights }) => ({ arch, weights })),
+      int8: int8Models.length > 0,
       skipped: sessions.flatMap((s) => s.skipped.map((k) => ({ ...k, threads: s.threads }))),
       parity: sessions.flatMap((s) => s.parity),
       rows: addSpeedups(sessions.flatMap((s) => s.rows)),

@@ -1,11 +1,16 @@
-// Reader and writer of the engine's `.hmm` model file (docs/model-format.md, version 1), so the peers
-// run with exactly the weights our engine loads. The reader checks what the benchmark relies on (magic,
-// version, bounds, CRC, dtypes, finite values); the engine's loader remains the full validator.
+// Reader and writer of the engine's `.hmm` model file (docs/model-format.md), so the peers run with exactly
+// the weights our engine loads. The reader checks what the benchmark relies on (magic, version, bounds,
+// CRC, dtypes, finite values); the engine's loader remains the full validator. It reads version 1 (float
+// weights) and version 2 (int8: `precision` 'int8', int8 / int32 tensors as Int8Array / Int32Array, which
+// only our engine runs); the writer writes version 1.
 
 const MAGIC = 'HAIRMATT';
 const VERSION = 1;
 const DTYPE_F32 = 1;
 const DTYPE_F16 = 2;
+const VERSION_INT8 = 2;
+const DTYPE_I8 = 3;
+const DTYPE_I32 = 4;
 
 let crcTable = null;
 // CRC-32 (IEEE 802.3, reflected polynomial 0xEDB88320), the one zlib's crc32 computes.
@@ -112,11 +117,13 @@ export function readModelFile(input) {
   if (bytes.length < 40) throw new Error(`model file truncated: ${bytes.length} bytes`);
   if (new TextDecoder().decode(bytes.subarray(0, 8)) !== MAGIC) throw new Error('model file: wrong magic');
   const u32 = (o) => view.getUint32(o, true);
-  if (u32(8) !== VERSION) throw new Error(`model file: version ${u32(8)} is not ${VERSION}`);
+  const version = u32(8);
+  if (version !== VERSION && version !== VERSION_INT8) throw new Error(`model file: version ${version} is not 1 or 2`);
   const stored = u32(bytes.length - 4);
   const actual = crc32(bytes.subarray(0, bytes.length - 4));
   if (stored !== actual) throw new Error(`model file corrupted: CRC ${actual.toString(16)} != stored ${stored.toString(16)}`);
-  const model = { arch: u32(12), decoderDepth: u32(16), widthPermille: u32(20), inputSize: u32(24), tensors: [] };
+  const model = { arch: u32(12), decoderDepth: u32(16), widthPermille: u32(20), inputSize: u32(24), tensors: [],
+    precision: version === VERSION_INT8 ? 'int8' : 'fp32' };
   const count = u32(28);
   const metaLength = u32(32);
   need(36, metaLength, 'metadata');
@@ -131,15 +138,24 @@ export function readModelFile(input) {
     const dtype = view.getUint8(offset);
     const rank = view.getUint8(offset + 1);
     offset += 2;
-    if (dtype !== DTYPE_F32 && dtype !== DTYPE_F16) throw new Error(`tensor ${name}: unknown dtype ${dtype}`);
+    const known = version === VERSION_INT8 ? [DTYPE_F32, DTYPE_I8, DTYPE_I32] : [DTYPE_F32, DTYPE_F16];
+    if (!known.includes(dtype)) throw new Error(`tensor ${name}: unknown dtype ${dtype} in a version ${version} file`);
+    if (name === 'enc.conv0.weight' && dtype === DTYPE_F16) model.precision = 'fp16';
     if (rank < 1 || rank > 4) throw new Error(`tensor ${name}: rank ${rank} outside 1..4`);
     need(offset, 4 * rank, `tensor ${name} dims`);
     const shape = [];
     for (let r = 0; r < rank; r++) shape.push(u32(offset + 4 * r));
     offset = Math.ceil((offset + 4 * rank) / 4) * 4;
     const n = shape.reduce((a, b) => a * b, 1);
-    const width = dtype === DTYPE_F32 ? 4 : 2;
+    const width = { [DTYPE_F32]: 4, [DTYPE_F16]: 2, [DTYPE_I8]: 1, [DTYPE_I32]: 4 }[dtype];
     need(offset, n * width, `tensor ${name} values`);
+    if (dtype === DTYPE_I8 || dtype === DTYPE_I32) {
+      const data = dtype === DTYPE_I8 ? new Int8Array(n) : new Int32Array(n);
+      for (let j = 0; j < n; j++) data[j] = dtype === DTYPE_I8 ? view.getInt8(offset + j) : view.getInt32(offset + 4 * j, true);
+      offset += n * width;
+      model.tensors.push({ name, shape, data });
+      continue;
+    }
     const data = new Float32Array(n);
     for (let j = 0; j < n; j++) {
       data[j] = dtype === DTYPE_F32 ? view.getFloat32(offset + 4 * j, true) : halfToFloat(view.getUint16(offset + 2 * j, true));

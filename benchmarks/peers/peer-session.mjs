@@ -120,6 +120,26 @@ export async function runSession(config, log = (m) => process.stderr.write(`${m}
       check(a.arch, [a.engine, b.engine], outputs.get(a), outputs.get(b), alpha8, b.runner);
     }
   }
+  // Our int8 network (config.int8Models): timed beside the others, never gated by the parity check (int8
+  // is not float: it is compared with the fp32 engine for information, when both have the same shape).
+  for (const { file } of config.int8Models ?? []) {
+    if (!config.engines.includes('hairmatte') || skipped.some((k) => k.engine === 'hairmatte')) break;
+    const modelBytes = fs.readFileSync(file);
+    const model = readModelFile(modelBytes);
+    const arch = ARCH_NAMES[model.arch];
+    log(`[${threads} thread${threads > 1 ? 's' : ''}] loading ${arch} int8 in hairmatte`);
+    const runner = await createHairMatteRunner({ modelBytes, size, threads });
+    if (runner.info.precision !== 'int8') throw new Error(`${file}: hairmatte runs it as ${runner.info.precision}, not int8`);
+    runner.setInput(frame);
+    const subject = { arch, engine: 'hairmatte-int8', runner, macs: countMultiplyAdds(buildGraph(model), size) };
+    const output = await runner.run();
+    const fp32 = subjects.find((s) => s.arch === arch && s.engine === 'hairmatte');
+    if (fp32 && fp32.macs === subject.macs) {
+      parity.push({ arch, threads, size, engines: ['hairmatte', 'hairmatte-int8'], maxAbsDiff: maxAbsDiff(outputs.get(fp32), output),
+        limit: Infinity, alpha8: true, pass: true, informational: true, spread: spread(output) });
+    }
+    subjects.push(subject);
+  }
   const rows = [];
   if (ok) {
     const times = new Map(subjects.map((s) => [s, []]));

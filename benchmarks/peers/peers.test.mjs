@@ -66,7 +66,7 @@ test('model file: round trip, CRC of a known string, corruption and truncation a
   assert.throws(() => readModelFile(corrupt), /CRC/);
   assert.throws(() => readModelFile(bytes.subarray(0, 30)), /truncated/);
   const wrongVersion = bytes.slice();
-  wrongVersion[8] = 2;
+  wrongVersion[8] = 3;
   assert.throws(() => readModelFile(wrongVersion), /version|CRC/);
 });
 
@@ -183,4 +183,39 @@ test('speed-ups are peer median / hairmatte median at the same arch and threads'
   assert.equal(rows[1].hairmatteSpeedup, 1.6);
   assert.deepEqual(rows[0].speedupVs, { 'tfjs-wasm': 1.6 });
   assert.equal(rows[2].hairmatteSpeedup, undefined);
+});
+
+test('the model reader reads version-2 (int8) files: int8 / int32 tensors and precision', () => {
+  // A hand-made version-2 file (the reader checks structure, not the architecture's tensor list).
+  const enc = new TextEncoder();
+  const records = [['w', 3, [2, 3], Int8Array.from([-127, 0, 5, 127, -1, 2])], ['b', 4, [2], Int32Array.from([-70000, 9])],
+    ['s', 1, [2], Float32Array.from([0.5, 0.25])]];
+  const parts = [];
+  let size = 36;
+  for (const [name, dtype, shape, data] of records) {
+    const head = 2 + name.length + 2 + 4 * shape.length;
+    const pad = (4 - ((size + head) % 4)) % 4;
+    parts.push({ name, dtype, shape, data, offset: size, dataOffset: size + head + pad });
+    size += head + pad + data.byteLength;
+  }
+  const bytes = new Uint8Array(size + 4);
+  const view = new DataView(bytes.buffer);
+  bytes.set(enc.encode('HAIRMATT'));
+  [2, ARCH_HAIRMATTENET, 16, 250, 64, records.length, 0].forEach((v, i) => view.setUint32(8 + 4 * i, v, true));
+  for (const p of parts) {
+    view.setUint16(p.offset, p.name.length, true);
+    bytes.set(enc.encode(p.name), p.offset + 2);
+    view.setUint8(p.offset + 2 + p.name.length, p.dtype);
+    view.setUint8(p.offset + 3 + p.name.length, p.shape.length);
+    p.shape.forEach((d, i) => view.setUint32(p.offset + 4 + p.name.length + 4 * i, d, true));
+    bytes.set(new Uint8Array(p.data.buffer), p.dataOffset);
+  }
+  view.setUint32(size, crc32(bytes.subarray(0, size)), true);
+  const model = readModelFile(bytes);
+  assert.equal(model.precision, 'int8');
+  assert.deepEqual(model.tensors.map((t) => [t.name, t.data.constructor.name, [...t.data]]), records.map(([n, , , d]) => [n, d.constructor.name, [...d]]));
+  const v1 = bytes.slice();
+  v1[8] = 1;
+  new DataView(v1.buffer).setUint32(size, crc32(v1.subarray(0, size)), true);
+  assert.throws(() => readModelFile(v1), /unknown dtype 3 in a version 1 file/);
 });

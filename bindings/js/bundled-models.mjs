@@ -8,6 +8,7 @@
 export const BUNDLED_MODEL_URLS = Object.freeze({
   'hairmattenet': () => new URL('../../dist/models/hairmattenet.hmm', import.meta.url),
   'hairsegnet': () => new URL('../../dist/models/hairsegnet.hmm', import.meta.url),
+  'hairmattenet-int8': () => new URL('../../dist/models/hairmattenet-int8.hmm', import.meta.url),
 });
 
 export const BUNDLED_WASM_URLS = Object.freeze({

@@ -27,8 +27,18 @@ export type WasmBuild = 'simd-threads' | 'simd' | 'plain';
 /** The architectures a bundled model or a random-weight model can have. */
 export type Architecture = 'hairmattenet' | 'hairsegnet';
 
-/** The bundled models, by name (dist/models/NAME.hmm, also exported as 'hairmatte/models/NAME.hmm'). */
-export type BundledModel = Architecture;
+/**
+ * The bundled models, by name (dist/models/NAME.hmm, also exported as 'hairmatte/models/NAME.hmm').
+ * 'hairmattenet-int8' is HairMatteNet quantised to int8 (docs/model-format.md, version 2): run by the
+ * engine's int8 network, with `info.precision` 'int8'.
+ */
+export type BundledModel = Architecture | 'hairmattenet-int8';
+
+/**
+ * What a model's weights were stored as, and so what runs: 'fp32' and 'fp16' files run the fp32 network,
+ * 'int8' files (quantised, with activation scales) the int8 network.
+ */
+export type ModelPrecision = 'fp32' | 'fp16' | 'int8';
 
 /**
  * A string the `model` option reads as a file's location rather than a model name: a URL ('https:...',
@@ -179,13 +189,15 @@ export interface HairMatteInfo {
   readonly multiplyAdds: number;
   /** Peak activation memory of the network plan, in bytes. */
   readonly arenaBytes: number;
+  /** What the weights were stored as, and so what runs ('int8': the int8 network; else fp32). */
+  readonly precision: ModelPrecision;
   /** The model file's free-form metadata (training recipe, metrics, licence). */
   readonly metadata: Record<string, unknown>;
   readonly version: string;
 }
 
 export declare const VERSION: string;
-export declare const BUNDLED_MODELS: readonly Architecture[];
+export declare const BUNDLED_MODELS: readonly BundledModel[];
 
 export declare class HairMatte {
   private constructor();

@@ -170,6 +170,7 @@ export class HairMatte {
         inputSize: engine.inputSize(),
         decoderDepth: engine.decoderDepth(),
         widthPermille: engine.widthPermille(),
+        precision: engine.precision(),
         simd: build !== 'plain',
         threads: engine.threads(),
         build,

@@ -39,7 +39,7 @@ constexpr const char* kArchNames[] = {"hairsegnet", "hairmattenet"};
 
 // The models shipped in the package: models/<name>.hmm, copied into dist/models/ by scripts/build-wasm.sh.
 // The first is the default model. Adding a model is adding its name here (then the generator).
-constexpr const char* kBundledModels[] = {"hairmattenet", "hairsegnet"};
+constexpr const char* kBundledModels[] = {"hairmattenet", "hairsegnet", "hairmattenet-int8"};
 
 // Recolour modes: index = hm::RecolorMode (the shader's u_mode).
 constexpr const char* kRecolorModes[] = {"solid", "ombre", "highlights"};

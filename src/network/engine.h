@@ -32,6 +32,7 @@ const char* arch_name(Arch arch);  // kArchNames (base/facts.h)
 bool arch_from_name(const std::string& name, Arch* arch);  // false if `name` is not in kArchNames
 
 class ModelWeights;  // repacked, kernel-ready weights (src/network/model_weights.h)
+class Int8Weights;   // the same for a quantised model (src/network/int8_network.h)
 
 // An immutable, validated model. Cheap to share between several Networks.
 class Model {
@@ -43,7 +44,11 @@ class Model {
 
   const ArchSpec& spec() const;
   const std::string& metadata_json() const;  // the file's free-form metadata ("{}" for random models)
-  const ModelWeights& weights() const;
+  const ModelWeights& weights() const;   // float models (empty for an int8 one)
+  // What the file stored the weights as, and so what runs: "fp32", "fp16" (both run in fp32) or "int8"
+  // (the int8 network, int8_weights() set).
+  const char* precision() const;
+  const Int8Weights* int8_weights() const;
   ~Model();
 
  private:

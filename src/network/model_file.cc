@@ -8,6 +8,7 @@
 #include "network/architecture.h"
 #include "network/crc32.h"
 #include "network/half_float.h"
+#include "network/int8_quantization.h"
 
 namespace hm {
 namespace {
@@ -54,9 +55,20 @@ Status truncated(size_t index, const std::string& name, const char* part, size_t
   return Status::error(oob->where);
 }
 
+size_t dtype_bytes(TensorDType dtype) {
+  switch (dtype) {
+    case TensorDType::kFloat32: return 4;
+    case TensorDType::kFloat16: return 2;
+    case TensorDType::kInt8: return 1;
+    case TensorDType::kInt32: return 4;
+  }
+  return 4;
+}
+
 // Walks `count` records from `offset` up to `end` (the checksum's offset), checking bounds and the
-// structural fields needed to find the next record: name length, dtype, rank, padding.
-Status walk_records(const uint8_t* bytes, size_t offset, size_t end, uint32_t count,
+// structural fields needed to find the next record: name length, dtype, rank, padding. Version 1 files
+// hold float tensors only; version 2 (quantised) adds int8 and int32.
+Status walk_records(const uint8_t* bytes, size_t offset, size_t end, uint32_t count, uint32_t version,
                     std::vector<RecordView>* records, OutOfBounds* oob) {
   for (uint32_t i = 0; i < count; ++i) {
     RecordView r;
@@ -81,9 +93,11 @@ Status walk_records(const uint8_t* bytes, size_t offset, size_t end, uint32_t co
     const uint8_t dtype = bytes[offset];
     const uint8_t rank = bytes[offset + 1];
     offset += 2;
-    if (dtype != 1 && dtype != 2) {
+    const uint8_t max_dtype = version >= kModelFileVersionInt8 ? 4 : 2;
+    if (dtype < 1 || dtype > max_dtype) {
       return Status::error(record_label(i, r.name) + ": unknown dtype " + std::to_string(dtype) +
-                           " (1 = float32, 2 = float16)");
+                           (max_dtype == 4 ? " (1 = float32, 2 = float16, 3 = int8, 4 = int32)"
+                                           : " (version 1: 1 = float32, 2 = float16)"));
     }
     r.dtype = static_cast<TensorDType>(dtype);
     if (rank < 1 || rank > 4) {
@@ -109,7 +123,7 @@ Status walk_records(const uint8_t* bytes, size_t offset, size_t end, uint32_t co
       }
     }
     offset += padding;
-    const size_t element_bytes = r.dtype == TensorDType::kFloat32 ? 4 : 2;
+    const size_t element_bytes = dtype_bytes(r.dtype);
     const size_t data_bytes = static_cast<size_t>(elements) * element_bytes;
     if (end - offset < data_bytes) return truncated(i, r.name, "data", offset + data_bytes, end, oob);
     r.data_offset = offset;
@@ -124,9 +138,19 @@ Status walk_records(const uint8_t* bytes, size_t offset, size_t end, uint32_t co
   return Status{};
 }
 
-Status decode_values(const uint8_t* bytes, const RecordView& r, std::vector<float>* values) {
-  values->resize(r.element_count);
+Status decode_values(const uint8_t* bytes, const RecordView& r, NamedTensor* t) {
   const uint8_t* data = bytes + r.data_offset;
+  t->dtype = r.dtype;
+  if (r.dtype == TensorDType::kInt8 || r.dtype == TensorDType::kInt32) {
+    t->ints.resize(r.element_count);
+    for (size_t i = 0; i < r.element_count; ++i) {
+      t->ints[i] = r.dtype == TensorDType::kInt8 ? static_cast<int8_t>(data[i])
+                                                  : static_cast<int32_t>(read_u32(data + 4 * i));
+    }
+    return Status{};
+  }
+  std::vector<float>* values = &t->values;
+  values->resize(r.element_count);
   for (size_t i = 0; i < r.element_count; ++i) {
     float v;
     if (r.dtype == TensorDType::kFloat32) {
@@ -145,6 +169,15 @@ Status decode_values(const uint8_t* bytes, const RecordView& r, std::vector<floa
 }
 
 }  // namespace
+
+const char* precision_name(ModelPrecision precision) {
+  switch (precision) {
+    case ModelPrecision::kFloat32: return "fp32";
+    case ModelPrecision::kFloat16: return "fp16";
+    case ModelPrecision::kInt8: return "int8";
+  }
+  return "?";
+}
 
 const NamedTensor* find_tensor(const ModelFileContents& contents, const std::string& name) {
   for (const NamedTensor& t : contents.tensors) {
@@ -166,9 +199,11 @@ Status parse_model_file(const uint8_t* bytes, size_t size, ModelFileContents* ou
                          std::to_string(minimum) + "-byte header and checksum");
   }
   const uint32_t version = read_u32(bytes + 8);
-  if (version != kModelFileVersion) {
-    return Status::error("unsupported model file version " + std::to_string(version) + " (this engine reads 1)");
+  if (version != kModelFileVersion && version != kModelFileVersionInt8) {
+    return Status::error("unsupported model file version " + std::to_string(version) +
+                         " (this engine reads 1 = float and 2 = int8)");
   }
+  const bool quantized = version == kModelFileVersionInt8;
   ArchSpec spec;
   const uint32_t arch = read_u32(bytes + 12);
   spec.arch = static_cast<Arch>(arch);
@@ -192,7 +227,15 @@ Status parse_model_file(const uint8_t* bytes, size_t size, ModelFileContents* ou
   }
   // A header whose tensor count is not the architecture's, in a file whose checksum fails, is a corrupted
   // header (a flipped byte), not a file cut short: say so before walking records the count cannot describe.
-  const size_t required_count = required_tensors(spec).size();
+  // The tensors the header's architecture needs, in canonical order, with the dtype each must have
+  // (float files: float32 or float16, checked by the walk).
+  std::vector<QTensorSpec> required;
+  if (quantized) {
+    required = required_int8_tensors(spec);
+  } else {
+    for (TensorSpec& t : required_tensors(spec)) required.push_back({t.name, t.shape, TensorDType::kFloat32});
+  }
+  const size_t required_count = required.size();
   if (!crc_ok && tensor_count != required_count) {
     return Status::error("checksum mismatch, and the header's tensor count " + std::to_string(tensor_count) +
                          " is not the " + std::to_string(required_count) + " tensors of " + arch_name(spec.arch) +
@@ -202,7 +245,7 @@ Status parse_model_file(const uint8_t* bytes, size_t size, ModelFileContents* ou
   std::vector<RecordView> records;
   OutOfBounds oob;
   Status walk = walk_records(bytes, kModelFileHeaderBytes + metadata_length, records_end, tensor_count,
-                             &records, &oob);
+                             version, &records, &oob);
   if (!walk.ok && oob.hit) {
     if (!crc_ok) return Status::error("file is truncated: " + oob.where);
     return Status::error("tensor count " + std::to_string(tensor_count) + " disagrees with the file: " +
@@ -215,13 +258,12 @@ Status parse_model_file(const uint8_t* bytes, size_t size, ModelFileContents* ou
   }
 
   // Names and shapes against what the header's architecture needs.
-  const std::vector<TensorSpec> required = required_tensors(spec);
   std::unordered_map<std::string, size_t> required_index;
   for (size_t i = 0; i < required.size(); ++i) required_index[required[i].name] = i;
   std::vector<const RecordView*> by_required(required.size(), nullptr);
   const std::string arch_label = std::string(arch_name(spec.arch)) + " (depth " +
                                  std::to_string(spec.decoder_depth) + ", width " +
-                                 std::to_string(spec.width_permille) + ")";
+                                 std::to_string(spec.width_permille) + (quantized ? ", int8" : "") + ")";
   for (const RecordView& r : records) {
     auto it = required_index.find(r.name);
     if (it == required_index.end()) {
@@ -232,6 +274,14 @@ Status parse_model_file(const uint8_t* bytes, size_t size, ModelFileContents* ou
     if (r.shape != expected) {
       return Status::error("tensor '" + r.name + "' has shape " + shape_to_string(r.shape) + " but " +
                            arch_label + " needs " + shape_to_string(expected));
+    }
+    const TensorDType want = required[it->second].dtype;
+    const bool dtype_ok = quantized ? r.dtype == want
+                                    : (r.dtype == TensorDType::kFloat32 || r.dtype == TensorDType::kFloat16);
+    if (!dtype_ok) {
+      return Status::error("tensor '" + r.name + "' has dtype " + std::to_string(static_cast<int>(r.dtype)) +
+                           " but " + arch_label + " stores it as dtype " + std::to_string(static_cast<int>(want)) +
+                           " (1 = float32, 3 = int8, 4 = int32)");
     }
     by_required[it->second] = &r;
   }
@@ -250,8 +300,16 @@ Status parse_model_file(const uint8_t* bytes, size_t size, ModelFileContents* ou
     NamedTensor& t = contents.tensors[i];
     t.name = required[i].name;
     t.shape = required[i].shape;
-    Status values = decode_values(bytes, *by_required[i], &t.values);
+    Status values = decode_values(bytes, *by_required[i], &t);
     if (!values.ok) return values;
+  }
+  if (quantized) {
+    contents.precision = ModelPrecision::kInt8;
+    Status scales = validate_int8_contents(contents);
+    if (!scales.ok) return scales;
+  } else {
+    contents.precision = by_required[0]->dtype == TensorDType::kFloat16 ? ModelPrecision::kFloat16
+                                                                        : ModelPrecision::kFloat32;
   }
   *out = std::move(contents);
   return Status{};

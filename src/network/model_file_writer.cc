@@ -6,6 +6,7 @@
 #include "network/architecture.h"
 #include "network/crc32.h"
 #include "network/half_float.h"
+#include "network/int8_layout.h"
 
 namespace hm {
 namespace {
@@ -44,7 +45,8 @@ class SplitMix64 {
 
 std::vector<uint8_t> write_model_file(const ModelFileContents& contents, TensorDType dtype) {
   std::vector<uint8_t> out(kModelFileMagic, kModelFileMagic + 8);
-  put_u32(&out, kModelFileVersion);
+  const bool quantized = dtype == TensorDType::kInt8;
+  put_u32(&out, quantized ? kModelFileVersionInt8 : kModelFileVersion);
   put_u32(&out, static_cast<uint32_t>(contents.spec.arch));
   put_u32(&out, contents.spec.decoder_depth);
   put_u32(&out, contents.spec.width_permille);
@@ -55,10 +57,19 @@ std::vector<uint8_t> write_model_file(const ModelFileContents& contents, TensorD
   for (const NamedTensor& t : contents.tensors) {
     put_u16(&out, static_cast<uint16_t>(t.name.size()));
     out.insert(out.end(), t.name.begin(), t.name.end());
-    out.push_back(static_cast<uint8_t>(dtype));
+    const TensorDType record_dtype = quantized ? t.dtype : dtype;
+    out.push_back(static_cast<uint8_t>(record_dtype));
     out.push_back(static_cast<uint8_t>(t.shape.size()));
     for (uint32_t d : t.shape) put_u32(&out, d);
     while (out.size() % 4 != 0) out.push_back(0);
+    if (record_dtype == TensorDType::kInt8) {
+      for (int32_t v : t.ints) out.push_back(static_cast<uint8_t>(static_cast<int8_t>(v)));
+      continue;
+    }
+    if (record_dtype == TensorDType::kInt32) {
+      for (int32_t v : t.ints) put_u32(&out, static_cast<uint32_t>(v));
+      continue;
+    }
     for (float v : t.values) {
       if (dtype == TensorDType::kFloat16) {
         put_u16(&out, float_to_half(v));
@@ -90,6 +101,38 @@ ModelFileContents random_model_contents(const ArchSpec& spec, uint32_t seed) {
       for (float& v : t.values) v = static_cast<float>(rng.normal() * std_dev);
     } else {
       for (float& v : t.values) v = static_cast<float>(0.2 * rng.uniform() - 0.1);
+    }
+    contents.tensors.push_back(std::move(t));
+  }
+  return contents;
+}
+
+ModelFileContents random_int8_model_contents(const ArchSpec& spec, uint32_t seed) {
+  ModelFileContents contents;
+  contents.spec = spec;
+  contents.precision = ModelPrecision::kInt8;
+  SplitMix64 rng(0x696e743800000000ull ^ seed);
+  for (const QTensorSpec& ts : required_int8_tensors(spec)) {
+    NamedTensor t;
+    t.name = ts.name;
+    t.shape = ts.shape;
+    t.dtype = ts.dtype;
+    size_t count = 1;
+    for (uint32_t d : ts.shape) count *= d;
+    auto ends_with = [&ts](const char* suffix) {
+      const std::string s(suffix);
+      return ts.name.size() >= s.size() && ts.name.compare(ts.name.size() - s.size(), s.size(), s) == 0;
+    };
+    if (ts.dtype == TensorDType::kInt8) {  // weights
+      for (size_t i = 0; i < count; ++i) t.ints.push_back(static_cast<int32_t>(rng.next() % 255) - 127);
+    } else if (ends_with(".weight_scale")) {
+      for (size_t i = 0; i < count; ++i) t.values.push_back(static_cast<float>((0.5 + rng.uniform()) / 127.0 / 8.0));
+    } else if (ends_with(".bias")) {
+      for (size_t i = 0; i < count; ++i) t.ints.push_back(static_cast<int32_t>(rng.next() % 2001) - 1000);
+    } else if (ends_with(".output_scale")) {
+      t.values.push_back(static_cast<float>(0.02 + 0.03 * rng.uniform()));
+    } else {  // .output_zero_point
+      t.ints.push_back(static_cast<int32_t>(rng.next() % 64) - 100);
     }
     contents.tensors.push_back(std::move(t));
   }

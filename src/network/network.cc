@@ -10,6 +10,7 @@
 #include "network/decoder_stage_bands.h"
 #include "network/memory_budget.h"
 #include "network/network_plan.h"
+#include "network/int8_network.h"
 #include "runtime/arena.h"
 #include "runtime/thread_pool.h"
 
@@ -40,7 +41,8 @@ size_t pixel_grain(size_t pixels, size_t in_c, uint32_t threads) {
 struct Network::Impl {
   std::shared_ptr<const Model> model;
   uint32_t input_size = 0;
-  NetworkPlan plan;
+  NetworkPlan plan;                // float models
+  std::unique_ptr<Int8Plan> int8;  // int8 models (plan then stays empty)
   Arena arena;
   std::vector<float*> activation_data;  // resolved arena pointers, one per plan.activations
   std::vector<float*> band_scratch;     // resolved plan.band_scratch
@@ -54,8 +56,8 @@ Network::~Network() = default;
 
 uint32_t Network::input_size() const { return impl_->input_size; }
 uint32_t Network::threads() const { return impl_->pool->threads(); }
-size_t Network::arena_bytes() const { return impl_->plan.arena_bytes; }
-double Network::multiply_adds() const { return impl_->plan.multiply_adds; }
+size_t Network::arena_bytes() const { return impl_->int8 ? impl_->int8->arena_bytes() : impl_->plan.arena_bytes; }
+double Network::multiply_adds() const { return impl_->int8 ? impl_->int8->multiply_adds() : impl_->plan.multiply_adds; }
 const Model& Network::model() const { return *impl_->model; }
 
 std::unique_ptr<Network> Network::create(std::shared_ptr<const Model> model, uint32_t input_size,
@@ -83,12 +85,17 @@ std::unique_ptr<Network> Network::create(std::shared_ptr<const Model> model, uin
   impl.input_size = input_size;
   impl.pool.reset(new ThreadPool(threads));
   // The plan sizes band scratch for the pool's real thread count (1 in a build without threads).
-  impl.plan = build_network_plan(impl.model->spec(), impl.model->weights(), input_size, impl.pool->threads());
+  const Int8Weights* int8 = impl.model->int8_weights();
+  if (int8) {
+    impl.int8.reset(new Int8Plan(*int8, input_size, impl.pool->threads()));
+  } else {
+    impl.plan = build_network_plan(impl.model->spec(), impl.model->weights(), input_size, impl.pool->threads());
+  }
   // The plan only measured (in 64 bits); nothing is allocated for it until the whole need is known to fit:
   // past the wasm memory limit an allocation would abort the module instead of failing.
   MemoryNeed need;
-  need.arena = impl.plan.arena_bytes;
-  need.weights = impl.model->weights().bytes();
+  need.arena = int8 ? impl.int8->arena_bytes() : impl.plan.arena_bytes;
+  need.weights = int8 ? int8->bytes() : impl.model->weights().bytes();
   // The network's input (RGBA bytes) and probability map (floats) at input_size, which its caller holds
   // (FrameSegmenter's input_ and probability_).
   need.buffers = uint64_t{input_size} * input_size * (4 + sizeof(float));
@@ -97,7 +104,12 @@ std::unique_ptr<Network> Network::create(std::shared_ptr<const Model> model, uin
                              std::to_string(impl.model->spec().decoder_depth) + ") at input " +
                              std::to_string(input_size));
   if (!st.ok) return nullptr;
-  impl.arena = Arena(static_cast<size_t>(impl.plan.arena_bytes));
+  impl.arena = Arena(static_cast<size_t>(need.arena));
+  if (impl.int8) {
+    impl.int8->bind(&impl.arena);
+    st = Status{};
+    return net;
+  }
   for (const ActivationShape& a : impl.plan.activations) {
     impl.activation_data.push_back(impl.arena.floats(impl.plan.planner.offset(a.buffer)));
   }
@@ -109,21 +121,30 @@ std::unique_ptr<Network> Network::create(std::shared_ptr<const Model> model, uin
 }
 
 void Network::run(const uint8_t* rgba, size_t row_stride, float* probability) {
+  if (impl_->int8) {
+    for (size_t i = 0; i < impl_->int8->op_count(); ++i) impl_->int8->run_op(i, *impl_->pool, rgba, row_stride, probability);
+    return;
+  }
   for (const Op& op : impl_->plan.ops) impl_->run_op(op, rgba, row_stride, probability);
 }
 
 void Network::run_profiled(const uint8_t* rgba, size_t row_stride, float* probability, double* op_ms) {
   using Clock = std::chrono::steady_clock;
-  for (size_t i = 0; i < impl_->plan.ops.size(); ++i) {
+  for (size_t i = 0; i < op_count(); ++i) {
     const Clock::time_point t0 = Clock::now();
-    impl_->run_op(impl_->plan.ops[i], rgba, row_stride, probability);
+    if (impl_->int8) {
+      impl_->int8->run_op(i, *impl_->pool, rgba, row_stride, probability);
+    } else {
+      impl_->run_op(impl_->plan.ops[i], rgba, row_stride, probability);
+    }
     op_ms[i] = std::chrono::duration<double, std::milli>(Clock::now() - t0).count();
   }
 }
 
-size_t Network::op_count() const { return impl_->plan.ops.size(); }
+size_t Network::op_count() const { return impl_->int8 ? impl_->int8->op_count() : impl_->plan.ops.size(); }
 
 std::string Network::op_label(size_t i) const {
+  if (impl_->int8) return impl_->int8->op_label(i);
   const Op& op = impl_->plan.ops.at(i);
   const ActivationShape* in = op.in >= 0 ? &impl_->plan.activations[op.in] : nullptr;
   const ActivationShape* out = op.out >= 0 ? &impl_->plan.activations[op.out] : nullptr;

@@ -15,6 +15,7 @@ test('info describes the model and the build', async () => {
     assert.equal(info.inputSize, 64);
     assert.equal(info.decoderDepth, 16);
     assert.equal(info.widthPermille, 250);
+    assert.equal(info.precision, 'fp32');  // random weights are float32 (int8 files: tests/node/int8-engine.test.mjs)
     assert.equal(info.simd, true);
     assert.equal(info.threads, 1);
     assert.equal(info.build, 'simd');

@@ -61,6 +61,7 @@ test('bench prints a table; a model file can be benchmarked', () => {
     assert.equal(run.status, 0, run.stderr);
     assert.match(run.stdout, /^model\s+weights\s+size\s+threads\s+build\s+refine\s+median ms/m);
     assert.match(run.stdout, /hairmattenet\s+\S+small\.hmm\s+64\s+1\s+simd\s+guided\s+\d/);
+    assert.match(run.stdout, /\sfp32\n/);  // the precision column: what the weights were stored as
     fs.rmSync(dir, { recursive: true });
   });
 });

@@ -37,3 +37,7 @@ test('every SIMD128 kernel matches its scalar reference in wasm on random shapes
 test('every int8 (QS8) SIMD128 kernel equals its scalar reference byte for byte in wasm', { skip: noEmcc, timeout: 300000 }, () => {
   buildAndRun('qs8_kernels_check');
 });
+
+test('the int8 network\'s first convolution and head equal their scalar references in wasm', { skip: noEmcc, timeout: 300000 }, () => {
+  buildAndRun('qs8_io_kernels_check');
+});

@@ -67,7 +67,8 @@ test('the plain build links the scalar reference kernels, the SIMD build the SIM
   }
   // No operator with a scalar twin in kernels.h is linked under its SIMD name (the redirect list is
   // generated from the same file; an operator may also be inlined, then no name shows at all).
-  const kernelsH = fs.readFileSync(path.join(REPO_ROOT, 'src', 'kernels', 'kernels.h'), 'utf8');
+  const kernelsH = ['kernels.h', 'qs8_kernels.h', 'qs8_io_kernels.h']
+    .map((h) => fs.readFileSync(path.join(REPO_ROOT, 'src', 'kernels', h), 'utf8')).join('\n');
   const ops = [...kernelsH.matchAll(/void ([a-z0-9_]+)_scalar\(/g)].map((m) => m[1]);
   assert.ok(ops.length >= 5, `operators with a scalar twin: ${ops.join(', ')}`);
   assert.deepEqual(ops.filter((op) => linked(plain, op)), []);

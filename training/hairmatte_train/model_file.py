@@ -1,4 +1,6 @@
-"""Writer and reader of the engine's `.hmm` model file (docs/model-format.md, version 1).
+"""Writer and reader of the engine's `.hmm` model file (docs/model-format.md, version 1; the quantised
+version 2 is written by int8_file.py and read here, its tensors returned raw with header["precision"]
+"int8").
 
 The writer folds every encoder BatchNorm into its convolution (w' = w * g / sqrt(v + eps),
 b' = beta - mean * g / sqrt(v + eps)), checks every tensor against architecture.expected_tensors,
@@ -98,8 +100,11 @@ def decode_model(blob: bytes) -> Tuple[Dict, Dict[str, np.ndarray]]:
     if blob[:8] != MAGIC:
         raise ValueError(f"bad magic {blob[:8]!r}")
     version, arch_id, depth, width, size, count, meta_len = struct.unpack_from("<7I", blob, 8)
-    if version != VERSION:
+    if version not in (VERSION, 2):
         raise ValueError(f"unsupported version {version}")
+    dtypes = dict(DTYPES)
+    if version == 2:
+        dtypes.update({3: np.dtype("i1"), 4: np.dtype("<i4")})
     if arch_id not in A.ARCH_NAMES:
         raise ValueError(f"unknown architecture {arch_id}")
     if not A.F.MIN_DECODER_DEPTH <= depth <= A.F.MAX_DECODER_DEPTH:
@@ -116,29 +121,39 @@ def decode_model(blob: bytes) -> Tuple[Dict, Dict[str, np.ndarray]]:
         raise ValueError("truncated in metadata")
     metadata = json.loads(blob[36:pos].decode("utf-8"))
     tensors: Dict[str, np.ndarray] = {}
+    conv0_dtype = 1
     for _ in range(count):
         (n,) = struct.unpack_from("<H", blob, pos)
         name = blob[pos + 2: pos + 2 + n].decode("ascii")
         dtype, rank = struct.unpack_from("<BB", blob, pos + 2 + n)
-        if dtype not in DTYPES:
+        if dtype not in dtypes:
             raise ValueError(f"tensor {name}: unknown dtype {dtype}")
         if not 1 <= rank <= 4:
             raise ValueError(f"tensor {name}: rank {rank} outside 1..4")
         dims = struct.unpack_from(f"<{rank}I", blob, pos + 4 + n)
         pos += 4 + n + 4 * rank
         pos += -pos % 4
-        nbytes = int(np.prod(dims)) * DTYPES[dtype].itemsize
+        nbytes = int(np.prod(dims)) * dtypes[dtype].itemsize
         if pos + nbytes > len(blob) - 4:
             raise ValueError(f"tensor {name}: truncated")
         if name in tensors:
             raise ValueError(f"tensor {name}: duplicated")
-        tensors[name] = np.frombuffer(blob, DTYPES[dtype], int(np.prod(dims)), pos).reshape(dims).astype(np.float32)
+        if name == "enc.conv0.weight":
+            conv0_dtype = dtype
+        raw = np.frombuffer(blob, dtypes[dtype], int(np.prod(dims)), pos).reshape(dims)
+        tensors[name] = raw.copy() if version == 2 else raw.astype(np.float32)
         pos += nbytes
     if pos != len(blob) - 4:
         raise ValueError(f"{len(blob) - 4 - pos} unexpected bytes after the last tensor")
     arch = A.ARCH_NAMES[arch_id]
-    check_tensors(arch, width, depth, tensors)
     header = {"arch": arch, "depth": depth, "width_milli": width, "input_size": size, "metadata": metadata}
+    if version == 2:
+        from .int8_file import check_int8_tensors
+        check_int8_tensors(arch, width, depth, tensors)
+        header["precision"] = "int8"
+        return header, tensors
+    check_tensors(arch, width, depth, tensors)
+    header["precision"] = "fp16" if conv0_dtype == 2 else "fp32"
     return header, tensors
 
 

@@ -20,7 +20,8 @@ from test_model_file import randomised
 from hairmatte_train import architecture as A
 from hairmatte_train import quantize as Q
 from hairmatte_train.data import list_samples, make_split
-from hairmatte_train.model_file import folded_tensors, write_model
+from hairmatte_train.int8_file import encode_int8_model, quantized_model_from_tensors
+from hairmatte_train.model_file import decode_model, folded_tensors, read_model, write_model
 
 torch.set_num_threads(1)
 
@@ -241,7 +242,7 @@ class NetworkTest(unittest.TestCase):
         pb = Q.hair_probability_from_logits(Q.int8_forward(qb, Q.input_to_q(self.pixels[4:])))
         self.assertGreater((pb - pf).abs().mean().item(), 0.2)
 
-    def test_command_line_writes_the_parameters_and_refuses_hmm(self):
+    def test_command_line_writes_the_parameters_and_the_int8_model_file(self):
         with tempfile.TemporaryDirectory() as tmp:
             data = os.path.join(tmp, "mine")
             write_folder(data, 8)
@@ -262,9 +263,65 @@ class NetworkTest(unittest.TestCase):
             with open(js) as f:
                 report = json.load(f)
             self.assertEqual(set(report["study"]), {"fp16", "int8 percentile:99.99+bc"})  # the default rule
+            # --out x.hmm: the int8 model file (version 2), which reads back as the same quantised network
+            hmm = os.path.join(tmp, "q.hmm")
+            with contextlib.redirect_stdout(quiet), contextlib.redirect_stderr(quiet):
+                self.assertEqual(quantize_cli.main(args + ["--out", hmm]), 0)
+            header, tensors = read_model(hmm)
+            self.assertEqual(header["precision"], "int8")
+            self.assertEqual(header["metadata"]["quantization"]["calibration_split"], "train")
+            self.assertEqual(tensors["enc.conv0.weight"].dtype, np.int8)
+            with np.load(out) as z:
+                np.testing.assert_array_equal(tensors["dec5.pw.bias"], z["dec5.pw/bias"])
+                np.testing.assert_array_equal(tensors["enc.pw7.weight"], z["enc.pw7/weight"])
             with self.assertRaises(SystemExit), contextlib.redirect_stderr(quiet):
-                quantize_cli.main(args + ["--out", os.path.join(tmp, "q.hmm")])
-            self.assertIn("int8 .hmm format is not written yet", quiet.getvalue())
+                quantize_cli.main(args + ["--out", os.path.join(tmp, "q.bin")])
+            self.assertIn("--out must end in .hmm", quiet.getvalue())
+
+
+class Int8FileTest(unittest.TestCase):
+    """The version-2 .hmm file: what reads back is the same quantised network, derived parameters and all."""
+
+    def test_the_file_reads_back_as_the_same_int8_network(self):
+        for arch in ("hairmattenet", "hairsegnet"):
+            model = randomised(arch, 250, 16, seed=4)
+            header = {"arch": arch, "width_milli": 250, "depth": 16, "input_size": 64}
+            tensors = folded_tensors(model)
+            graph = Q.build_graph(arch, 250, 16)
+            obs = Q.RangeObserver()
+            x = torch.rand(3, 3, 64, 64, generator=torch.Generator().manual_seed(5)) * 255
+            with torch.no_grad():
+                Q.float_forward(graph, tensors, x.round() / 127.5 - 1.0, obs)
+                qm = Q.quantize_model(header, tensors, obs.ranges("percentile:99.9"), obs.channel_means())
+                back_header, back = decode_model(encode_int8_model(qm, 64, {"k": 1}))
+                self.assertEqual((back_header["precision"], back_header["metadata"]), ("int8", {"k": 1}))
+                qb = quantized_model_from_tensors(back_header, back)
+                self.assertEqual(qb.act, qm.act)
+                self.assertEqual((qb.adds, qb.add_out), (qm.adds, qm.add_out))
+                for name, c in qm.convs.items():
+                    b = qb.convs[name]
+                    for field in ("weight", "w_scale", "bias", "requant"):
+                        np.testing.assert_array_equal(getattr(b, field), getattr(c, field), err_msg=f"{name}.{field}")
+                    self.assertEqual(b.out, c.out, name)
+                q = Q.input_to_q(x)
+                self.assertTrue(torch.equal(Q.int8_forward(qb, q), Q.int8_forward(qm, q)), arch)
+
+    def test_the_reader_refuses_a_wrong_dtype(self):
+        model = randomised("hairsegnet", 250, 16, seed=2)
+        header = {"arch": "hairsegnet", "width_milli": 250, "depth": 16, "input_size": 64}
+        tensors = folded_tensors(model)
+        obs = Q.RangeObserver()
+        with torch.no_grad():
+            Q.float_forward(Q.build_graph("hairsegnet", 250, 16), tensors, torch.zeros(1, 3, 64, 64), obs)
+        qm = Q.quantize_model(header, tensors, obs.ranges("minmax"))
+        qm.convs["enc.pw1"].bias = qm.convs["enc.pw1"].bias.astype(np.float32)  # written as int32 anyway
+        blob = bytearray(encode_int8_model(qm, 64, {}))
+        name = b"enc.pw1.bias"
+        at = blob.index(len(name).to_bytes(2, "little") + name) + 2 + len(name)
+        blob[at] = 1  # dtype int32 -> float32, CRC fixed
+        blob[-4:] = (__import__("zlib").crc32(bytes(blob[:-4])) & 0xFFFFFFFF).to_bytes(4, "little")
+        with self.assertRaisesRegex(ValueError, "enc.pw1.bias"):
+            decode_model(bytes(blob))
 
 
 KERNELS = ["qs8_conv1x1.cc", "qs8_gemm_4x4c2s4_minmax_fp32__wasmsimd_dot16x2_ld64.cc", "qs8_dwconv3x3.cc",

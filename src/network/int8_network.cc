@@ -1,0 +1,187 @@
+#include "network/int8_network.h"
+
+#include <algorithm>
+
+#include "kernels/qs8_io_kernels.h"
+#include "kernels/qs8_kernels.h"
+
+namespace hm {
+namespace {
+
+std::vector<int8_t> as_int8(const std::vector<int32_t>& ints) { return std::vector<int8_t>(ints.begin(), ints.end()); }
+
+// Rows per chunk: about 8 chunks per thread (as the fp32 plan's row_grain).
+size_t row_grain(size_t rows, uint32_t threads) {
+  return threads <= 1 ? rows : std::max<size_t>(1, rows / (size_t{8} * threads));
+}
+
+std::string shape(const Int8Activation& a) {
+  return std::to_string(a.h) + "x" + std::to_string(a.w) + "x" + std::to_string(a.c);
+}
+
+}  // namespace
+
+Int8Weights Int8Weights::pack(const ModelFileContents& contents) {
+  std::vector<QNodeParams> params;
+  derive_int8_params(contents, &params);  // validated by the parser
+  const std::vector<QNode> graph = int8_graph(contents.spec);
+  Int8Weights w;
+  for (size_t i = 0; i < graph.size(); ++i) {
+    const QNode& n = graph[i];
+    const QNodeParams& p = params[i];
+    Int8PackedNode node;
+    node.node = n;
+    node.output = p.output;
+    node.input_zero_point = p.input_zero_point;
+    node.add = p.add;
+    if (n.kind != QNodeKind::kAdd) {
+      const std::vector<int8_t> weight = as_int8(p.weight->ints);
+      const int32_t* bias = p.bias->ints.data();
+      switch (n.kind) {
+        case QNodeKind::kConv0:
+          node.packed.resize(packed_qs8_conv3x3s2_rgba_size(n.out_c));
+          pack_qs8_conv3x3s2_rgba(n.out_c, weight.data(), bias, p.requant.data(), node.packed.data());
+          break;
+        case QNodeKind::kDepthwise:
+          node.packed.resize(packed_qs8_dwconv3x3_size(n.out_c));
+          pack_qs8_dwconv3x3(n.out_c, weight.data(), bias, p.requant.data(), p.input_zero_point, node.packed.data());
+          break;
+        case QNodeKind::kPointwise:
+          node.packed.resize(packed_qs8_conv1x1_size(n.in_c, n.out_c));
+          pack_qs8_conv1x1(n.in_c, n.out_c, weight.data(), bias, p.requant.data(), p.input_zero_point,
+                           node.packed.data());
+          break;
+        case QNodeKind::kHead:
+          node.packed.resize(packed_qs8_conv1x1_softmax2_size(n.in_c));
+          pack_qs8_conv1x1_softmax2(n.in_c, weight.data(), bias, p.requant.data(), p.input_zero_point,
+                                    node.packed.data());
+          break;
+        case QNodeKind::kAdd:
+          break;
+      }
+    }
+    w.nodes.push_back(std::move(node));
+  }
+  return w;
+}
+
+uint64_t Int8Weights::bytes() const {
+  uint64_t total = 0;
+  for (const Int8PackedNode& n : nodes) total += n.packed.size();
+  return total;
+}
+
+Int8Plan::Int8Plan(const Int8Weights& weights, uint32_t input_size, uint32_t threads)
+    : weights_(&weights), input_size_(input_size) {
+  const std::vector<Int8PackedNode>& nodes = weights.nodes;
+  activations_.resize(nodes.size());
+  for (size_t i = 0; i < nodes.size(); ++i) {
+    const QNode& n = nodes[i].node;
+    const int step = static_cast<int>(i);
+    Int8Activation a;
+    if (n.kind == QNodeKind::kConv0) {
+      a.h = a.w = (input_size + 1) / 2;
+    } else {
+      const Int8Activation& in = activations_[n.input];
+      const uint32_t up = n.upsampled ? 2 : 1;
+      a.h = (in.h * up + n.stride - 1) / n.stride;
+      a.w = (in.w * up + n.stride - 1) / n.stride;
+      planner_.use(in.buffer, step);
+      if (n.kind == QNodeKind::kAdd) planner_.use(activations_[n.skip].buffer, step);
+    }
+    a.c = n.out_c;
+    const double pixels = double(a.h) * a.w;
+    switch (n.kind) {
+      case QNodeKind::kConv0: multiply_adds_ += pixels * n.out_c * 27; break;
+      case QNodeKind::kDepthwise: multiply_adds_ += pixels * n.out_c * 9; break;
+      case QNodeKind::kPointwise: multiply_adds_ += pixels * n.in_c * n.out_c; break;
+      case QNodeKind::kHead: multiply_adds_ += pixels * n.in_c * 2; break;
+      case QNodeKind::kAdd: break;
+    }
+    if (n.kind != QNodeKind::kHead) a.buffer = planner_.add(uint64_t{a.h} * a.w * a.c, step, step);
+    activations_[i] = a;
+    if (n.kind == QNodeKind::kConv0) {
+      for (uint32_t t = 0; t < threads; ++t) {
+        scratch_.push_back(planner_.add(qs8_conv3x3s2_rgba_scratch_bytes(input_size), step, step));
+      }
+    }
+  }
+  arena_bytes_ = planner_.plan();
+}
+
+void Int8Plan::bind(Arena* arena) {
+  data_.clear();
+  scratch_data_.clear();
+  for (size_t i = 0; i < activations_.size(); ++i) {
+    const bool head = weights_->nodes[i].node.kind == QNodeKind::kHead;
+    data_.push_back(head ? nullptr : reinterpret_cast<int8_t*>(arena->floats(planner_.offset(activations_[i].buffer))));
+  }
+  for (size_t id : scratch_) scratch_data_.push_back(reinterpret_cast<int8_t*>(arena->floats(planner_.offset(id))));
+}
+
+std::string Int8Plan::op_label(size_t i) const {
+  const QNode& n = weights_->nodes.at(i).node;
+  const Int8Activation& out = activations_[i];
+  const std::string in = n.input >= 0 ? shape(activations_[n.input]) : "input";
+  switch (n.kind) {
+    case QNodeKind::kConv0: return "int8 conv0 -> " + shape(out);
+    case QNodeKind::kDepthwise:
+      return std::string("int8 ") + (n.upsampled ? "up+dw " : "dw ") + in + " s" + std::to_string(n.stride) + " d" +
+             std::to_string(n.dilation);
+    case QNodeKind::kPointwise: return "int8 pw " + in + " -> " + std::to_string(n.out_c);
+    case QNodeKind::kAdd: return "int8 up+add " + in + " -> " + shape(out);
+    case QNodeKind::kHead: return "int8 head+softmax " + in;
+  }
+  return "?";
+}
+
+void Int8Plan::run_op(size_t i, ThreadPool& pool, const uint8_t* rgba, size_t row_stride, float* probability) {
+  const Int8PackedNode& node = weights_->nodes[i];
+  const QNode& n = node.node;
+  const Int8Activation& out = activations_[i];
+  int8_t* out_data = data_[i];
+  const Int8Activation* in = n.input >= 0 ? &activations_[n.input] : nullptr;
+  const int8_t* in_data = n.input >= 0 ? data_[n.input] : nullptr;
+  const void* packed = node.packed.data();
+  const uint32_t threads = pool.threads();
+  switch (n.kind) {
+    case QNodeKind::kConv0:
+      pool.parallel_for_dynamic_indexed(out.h, row_grain(out.h, threads), [&](uint32_t t, size_t y0, size_t y1) {
+        qs8_conv3x3s2_rgba(rgba, input_size_, input_size_, row_stride, packed, out.c, out_data, node.output,
+                           scratch_data_[t], y0, y1);
+      });
+      break;
+    case QNodeKind::kDepthwise:
+      pool.parallel_for_dynamic(out.h, row_grain(out.h, threads), [&](size_t y0, size_t y1) {
+        if (n.upsampled) {  // writes rows [y0, y1) from its `out` argument: point it at row y0
+          qs8_upsample2x_dwconv3x3(in_data, in->h, in->w, in->c, packed, node.input_zero_point,
+                                   out_data + y0 * out.w * out.c, node.output, y0, y1);
+        } else {
+          qs8_dwconv3x3(in_data, in->h, in->w, in->c, n.stride, n.dilation, packed, node.input_zero_point,
+                        out_data, node.output, y0, y1);
+        }
+      });
+      break;
+    case QNodeKind::kPointwise: {
+      // Split by pixels (the tensor read as h * w rows of one pixel) so that 7x7 layers still split.
+      const size_t pixels = size_t{out.h} * out.w;
+      const size_t grain = threads <= 1 ? pixels : std::max<size_t>(8, (pixels / (size_t{8} * threads) + 3) / 4 * 4);
+      pool.parallel_for_dynamic(pixels, grain, [&](size_t p0, size_t p1) {
+        qs8_conv1x1(in_data, 1, in->c, packed, out.c, out_data, node.output, p0, p1);
+      });
+      break;
+    }
+    case QNodeKind::kAdd:
+      pool.parallel_for_dynamic(out.h, row_grain(out.h, threads), [&](size_t y0, size_t y1) {
+        qs8_upsample2x_add(in_data, in->h, in->w, in->c, data_[n.skip], out_data, node.add, y0, y1);
+      });
+      break;
+    case QNodeKind::kHead:
+      pool.parallel_for_dynamic(in->h, row_grain(in->h, threads), [&](size_t y0, size_t y1) {
+        qs8_conv1x1_softmax2(in_data, in->w, in->c, packed, probability, y0, y1);
+      });
+      break;
+  }
+}
+
+}  // namespace hm

@@ -1,0 +1,67 @@
+// The int8 (QS8) network: a quantised model's weights packed for the QS8 kernels (src/kernels/qs8_*), and
+// its plan for one input size, run node by node exactly as int8_graph() lists them (the quantiser's
+// simulated int8 forward, training/hairmatte_train/quantize.py, has the same nodes). Unlike the fp32 plan
+// (network_plan.h) nothing is folded or fused across a quantisation point: the nearest 2x upsampling is
+// fused into the depthwise convolution or the skip add that reads it, which is exact in int8 (upsampling
+// copies values), and the head writes the caller's probability map.
+#pragma once
+#include <cstddef>
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "network/int8_layout.h"
+#include "network/int8_quantization.h"
+#include "network/model_file.h"
+#include "runtime/arena.h"
+#include "runtime/thread_pool.h"
+
+namespace hm {
+
+struct Int8PackedNode {
+  QNode node;
+  QS8Output output{0, -128, 127};
+  int8_t input_zero_point = 0;
+  QS8AddParams add{};             // kAdd
+  std::vector<uint8_t> packed;    // kernel-ready weights (empty for kAdd)
+};
+
+class Int8Weights {
+ public:
+  // `contents` must be a validated quantised file (parse_model_file).
+  static Int8Weights pack(const ModelFileContents& contents);
+  uint64_t bytes() const;
+  std::vector<Int8PackedNode> nodes;  // int8_graph order
+};
+
+// One activation of the int8 plan: h x w x c int8 in arena buffer `buffer`.
+struct Int8Activation {
+  uint32_t h = 0, w = 0, c = 0;
+  size_t buffer = 0;
+};
+
+class Int8Plan {
+ public:
+  // Plans `weights` for input_size x input_size inputs and `threads` threads (measures only).
+  Int8Plan(const Int8Weights& weights, uint32_t input_size, uint32_t threads);
+  uint64_t arena_bytes() const { return arena_bytes_; }
+  double multiply_adds() const { return multiply_adds_; }
+  size_t op_count() const { return weights_->nodes.size(); }
+  std::string op_label(size_t i) const;
+  // Resolves buffers in `arena` (allocated with arena_bytes()).
+  void bind(Arena* arena);
+  void run_op(size_t i, ThreadPool& pool, const uint8_t* rgba, size_t row_stride, float* probability);
+
+ private:
+  const Int8Weights* weights_;
+  uint32_t input_size_;
+  std::vector<Int8Activation> activations_;  // one per node (the head's unused)
+  std::vector<size_t> scratch_;              // conv0's per-thread im2col rows
+  std::vector<int8_t*> data_;
+  std::vector<int8_t*> scratch_data_;
+  ArenaPlanner planner_;
+  uint64_t arena_bytes_ = 0;
+  double multiply_adds_ = 0;
+};
+
+}  // namespace hm

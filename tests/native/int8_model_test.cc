@@ -1,0 +1,174 @@
+// Quantised (int8, version 2) model files: round trips through the C++ writer, the engine running them
+// (deterministic, the same with 1 and 3 threads, probabilities in [0, 1]), float files still loading, and
+// the rejection of inconsistent quantisation parameters with a message naming the tensor or node. The
+// engine's int8 output against the quantiser's simulated int8 network is tests/node/int8-engine.test.mjs.
+#include <gtest/gtest.h>
+
+#include <cmath>
+#include <limits>
+#include <string>
+#include <vector>
+
+#include "network/crc32.h"
+#include "network/engine.h"
+#include "network/int8_layout.h"
+#include "network/model_file.h"
+#include "network/model_file_writer.h"
+
+namespace {
+
+hm::ModelFileContents small_int8(hm::Arch arch = hm::Arch::kHairMatteNet) {
+  hm::ModelFileContents c = hm::random_int8_model_contents(hm::ArchSpec{arch, 16, 250, 64}, 5);
+  c.metadata_json = R"({"note":"int8 test model"})";
+  return c;
+}
+
+std::vector<uint8_t> bytes_of(const hm::ModelFileContents& c) { return hm::write_model_file(c, hm::TensorDType::kInt8); }
+
+std::string load_error(const std::vector<uint8_t>& bytes) {
+  hm::Status st;
+  auto model = hm::Model::load(bytes.data(), bytes.size(), &st);
+  EXPECT_FALSE(model);
+  EXPECT_FALSE(st.ok);
+  return st.message;
+}
+
+hm::NamedTensor& tensor(hm::ModelFileContents& c, const std::string& name) {
+  for (hm::NamedTensor& t : c.tensors)
+    if (t.name == name) return t;
+  ADD_FAILURE() << "no tensor " << name;
+  return c.tensors[0];
+}
+
+void fix_crc(std::vector<uint8_t>* bytes) {
+  const uint32_t crc = hm::crc32_ieee(bytes->data(), bytes->size() - 4);
+  for (int i = 0; i < 4; ++i) (*bytes)[bytes->size() - 4 + i] = static_cast<uint8_t>(crc >> (8 * i));
+}
+
+#define EXPECT_MESSAGE_HAS(message, part) \
+  EXPECT_NE((message).find(part), std::string::npos) << "message: " << (message)
+
+TEST(Int8ModelFile, RoundTripsThroughTheWriter) {
+  const hm::ModelFileContents original = small_int8();
+  const std::vector<uint8_t> bytes = bytes_of(original);
+  EXPECT_EQ(bytes[8], 2);  // version 2
+  hm::ModelFileContents parsed;
+  const hm::Status st = hm::parse_model_file(bytes.data(), bytes.size(), &parsed);
+  ASSERT_TRUE(st.ok) << st.message;
+  EXPECT_EQ(parsed.precision, hm::ModelPrecision::kInt8);
+  EXPECT_EQ(parsed.metadata_json, original.metadata_json);
+  ASSERT_EQ(parsed.tensors.size(), hm::required_int8_tensors(original.spec).size());
+  for (size_t i = 0; i < parsed.tensors.size(); ++i) {
+    EXPECT_EQ(parsed.tensors[i].name, original.tensors[i].name);
+    EXPECT_EQ(parsed.tensors[i].dtype, original.tensors[i].dtype) << parsed.tensors[i].name;
+    EXPECT_EQ(parsed.tensors[i].ints, original.tensors[i].ints) << parsed.tensors[i].name;
+    EXPECT_EQ(parsed.tensors[i].values, original.tensors[i].values) << parsed.tensors[i].name;
+  }
+}
+
+TEST(Int8ModelFile, FloatFilesStillLoadAsVersion1) {
+  const hm::ArchSpec spec{hm::Arch::kHairMatteNet, 16, 250, 64};
+  for (hm::TensorDType dtype : {hm::TensorDType::kFloat32, hm::TensorDType::kFloat16}) {
+    const std::vector<uint8_t> bytes = hm::write_model_file(hm::random_model_contents(spec, 1), dtype);
+    EXPECT_EQ(bytes[8], 1);
+    hm::Status st;
+    auto model = hm::Model::load(bytes.data(), bytes.size(), &st);
+    ASSERT_TRUE(model) << st.message;
+    EXPECT_STREQ(model->precision(), dtype == hm::TensorDType::kFloat32 ? "fp32" : "fp16");
+    EXPECT_EQ(model->int8_weights(), nullptr);
+  }
+}
+
+std::vector<float> run(std::shared_ptr<const hm::Model> model, uint32_t threads, const std::vector<uint8_t>& rgba) {
+  hm::Status st;
+  auto net = hm::Network::create(model, 64, threads, &st);
+  EXPECT_TRUE(net) << st.message;
+  std::vector<float> p(64 * 64, -1.0f);
+  if (net) net->run(rgba.data(), 64 * 4, p.data());
+  return p;
+}
+
+TEST(Int8Network, RunsBothArchitecturesDeterministicallyOnAnyThreadCount) {
+  std::vector<uint8_t> rgba(64 * 64 * 4);
+  for (size_t i = 0; i < rgba.size(); ++i) rgba[i] = static_cast<uint8_t>((i * 37 + i / 256 * 11) & 0xff);
+  for (hm::Arch arch : {hm::Arch::kHairMatteNet, hm::Arch::kHairSegNet}) {
+    const std::vector<uint8_t> bytes = bytes_of(small_int8(arch));
+    hm::Status st;
+    auto model = hm::Model::load(bytes.data(), bytes.size(), &st);
+    ASSERT_TRUE(model) << st.message;
+    EXPECT_STREQ(model->precision(), "int8");
+    const std::vector<float> one = run(model, 1, rgba), three = run(model, 3, rgba);
+    EXPECT_EQ(one, three) << hm::arch_name(arch);
+    for (float p : one) {
+      ASSERT_GE(p, 0.0f);
+      ASSERT_LE(p, 1.0f);
+    }
+    EXPECT_EQ(run(model, 1, rgba), one);  // a second run: no state left behind
+  }
+}
+
+TEST(Int8ModelFileErrors, InconsistentScalesAndZeroPointsAreNamed) {
+  struct Case {
+    const char* what;
+    void (*edit)(hm::ModelFileContents&);
+    const char* expected;
+  };
+  const float nan = std::numeric_limits<float>::quiet_NaN(), inf = std::numeric_limits<float>::infinity();
+  static float bad_value;
+  const Case cases[] = {
+      {"zero weight scale", [](hm::ModelFileContents& c) { tensor(c, "enc.pw3.weight_scale").values[5] = 0.0f; },
+       "tensor 'enc.pw3.weight_scale' holds the scale 0.000000 at element 5"},
+      {"negative output scale", [](hm::ModelFileContents& c) { tensor(c, "dec2.add.output_scale").values[0] = -0.1f; },
+       "tensor 'dec2.add.output_scale' holds the scale -0.1"},
+      {"NaN scale", [](hm::ModelFileContents& c) { tensor(c, "enc.dw1.weight_scale").values[0] = bad_value; },
+       "tensor 'enc.dw1.weight_scale' holds a NaN value at element 0"},
+      {"zero point out of range", [](hm::ModelFileContents& c) { tensor(c, "enc.dw4.output_zero_point").ints[0] = 200; },
+       "tensor 'enc.dw4.output_zero_point' is 200, outside the int8 range -128..127"},
+      {"weight -128", [](hm::ModelFileContents& c) { tensor(c, "dec3.pw.weight").ints[7] = -128; },
+       "tensor 'dec3.pw.weight' holds -128 at element 7"},
+      {"count mismatch", [](hm::ModelFileContents& c) {
+         hm::NamedTensor& t = tensor(c, "enc.pw5.weight_scale");
+         t.values.pop_back();
+         t.shape[0] -= 1;
+       }, "tensor 'enc.pw5.weight_scale' has shape"},
+      {"missing node", [](hm::ModelFileContents& c) {
+         for (size_t i = 0; i < c.tensors.size(); ++i)
+           if (c.tensors[i].name == "dec1.add.output_zero_point") c.tensors.erase(c.tensors.begin() + i);
+       }, "missing tensor 'dec1.add.output_zero_point'"},
+      {"add scales out of range", [](hm::ModelFileContents& c) { tensor(c, "dec3.add.output_scale").values[0] = 1e-9f; },
+       "node 'dec3.add'"},
+      {"requantisation overflow", [](hm::ModelFileContents& c) {
+         tensor(c, "enc.pw2.weight_scale").values[0] = 3e38f;
+         tensor(c, "enc.pw2.output_scale").values[0] = 1e-3f;
+       },
+       "node 'enc.pw2', channel 0: the requantisation scale"},
+  };
+  bad_value = nan;
+  for (const Case& k : cases) {
+    hm::ModelFileContents c = small_int8();
+    k.edit(c);
+    EXPECT_MESSAGE_HAS(load_error(bytes_of(c)), k.expected) << k.what;
+  }
+  bad_value = inf;
+  hm::ModelFileContents c = small_int8();
+  tensor(c, "head.weight_scale").values[1] = inf;
+  EXPECT_MESSAGE_HAS(load_error(bytes_of(c)), "tensor 'head.weight_scale' holds an infinite value at element 1");
+}
+
+TEST(Int8ModelFileErrors, DtypesMustMatchTheVersion) {
+  // A quantised tensor in a version-1 file: the dtype is unknown there.
+  std::vector<uint8_t> bytes = bytes_of(small_int8());
+  bytes[8] = 1;
+  fix_crc(&bytes);
+  const std::string v1 = load_error(bytes);
+  EXPECT_MESSAGE_HAS(v1, "unknown dtype 3");
+  // A version-2 file whose weights are float: not what an int8 file stores.
+  hm::ModelFileContents c = small_int8();
+  hm::NamedTensor& w = tensor(c, "enc.pw1.weight");
+  w.dtype = hm::TensorDType::kFloat32;
+  w.values.assign(w.ints.begin(), w.ints.end());
+  w.ints.clear();
+  EXPECT_MESSAGE_HAS(load_error(bytes_of(c)), "tensor 'enc.pw1.weight' has dtype 1 but");
+}
+
+}  // namespace
