@@ -14,7 +14,7 @@
 #include <vector>
 
 #include "color/recolor.h"
-#include "frame_segmenter.h"
+#include "pipeline/frame_segmenter.h"
 #include "image_codec.h"
 #include "network/engine.h"
 
