@@ -1,8 +1,8 @@
 // The JPEG/PNG codec as a wasm module of its own (dist/node/hairmatte-codec.{mjs,wasm}), for Node: the
 // CLI reads and writes image files, browsers decode with createImageBitmap. Keeping it out of the engine
 // builds means one engine wasm per build serves browsers and Node alike, and no browser download carries
-// the codec. bindings/js/node-codec.mjs routes HairMatte's decodeImage()/encodePng() here; the calls
-// mirror the engine's fileBuffer()/decodeImage()/encodePng() (bindings/embind.cc) and keep its messages.
+// the codec. bindings/js/node-codec.mjs gives the engine module a `codec` that calls these, which
+// HairMatte's decodeImage()/encodePng() use.
 #include <emscripten/emscripten.h>
 
 #include <cstdint>

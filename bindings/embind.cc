@@ -1,8 +1,11 @@
-// The Embind surface of the engine, used only by bindings/js/index.mjs (which validates every input first).
+// The Embind surface of the segmenter (the model, its options and info, segment and probability), used
+// only by bindings/js/index.mjs (which validates every input first). Its siblings: image_buffer.* (the
+// frames and mattes every call is given explicitly), recolor_binding.cc (the recolour). The JPEG/PNG codec
+// is not here: it is the Node/CLI build's own module (codec_module.cc).
 //
 // Errors never throw (the wasm build has exceptions off) and never abort: every fallible method returns a
 // std::string, empty on success, else the reason; the JS wrapper turns it into an Error. Memory crosses
-// the boundary through views of buffers this object owns (typed_memory_view, zero-copy): JS writes the
+// the boundary through views of buffers in the wasm heap (typed_memory_view, zero-copy): JS writes the
 // model bytes / frame into a view, calls the method, and copies the result out of another view. A view is
 // only valid until the next call that may allocate (memory growth detaches it), so JS re-takes it.
 #include <emscripten/bind.h>
@@ -15,10 +18,9 @@
 #include <vector>
 
 #include "base/facts.h"
-#include "color/recolor.h"
-#include "frame_segmenter.h"
-#include "image_codec.h"
+#include "image_buffer.h"
 #include "network/engine.h"
+#include "pipeline/frame_segmenter.h"
 
 namespace hm {
 namespace {
@@ -26,7 +28,7 @@ namespace {
 using emscripten::typed_memory_view;
 using emscripten::val;
 
-class EngineBinding {
+class SegmenterBinding {
  public:
   // --- model ---
   // A view of `size` writable bytes for the model file; loadModel() parses them and frees them.
@@ -59,38 +61,25 @@ class EngineBinding {
     return plan(std::move(model), input_size, threads);
   }
 
-  // --- frames ---
-  // A view of width * height * 4 writable bytes for an RGBA frame (the buffer is kept between frames).
-  val frameBuffer(uint32_t width, uint32_t height) {
-    const size_t bytes = static_cast<size_t>(width) * height * 4;
-    if (width == 0 || height == 0 || width > FrameSegmenter::kMaxFrameSide ||
-        height > FrameSegmenter::kMaxFrameSide)
-      return val::null();
-    if (frame_.size() != bytes) frame_.assign(bytes, 0);
-    return val(typed_memory_view(frame_.size(), frame_.data()));
-  }
-
-  // Segments the frame last written into frameBuffer(width, height); the matte is then in alphaView().
-  std::string segment(uint32_t width, uint32_t height) {
+  // --- frames (RGBA ImageBuffers, image_buffer.h) ---
+  // Segments `frame`; the matte is written to `alpha` (resized to the frame, 1 byte per pixel).
+  std::string segment(const ImageBuffer& frame, ImageBuffer& alpha) {
     if (!segmenter_) return "no model loaded";
-    if (frame_.size() != static_cast<size_t>(width) * height * 4)
-      return "frame size does not match the last frameBuffer() call";
-    alpha_.resize(static_cast<size_t>(width) * height);
-    return segmenter_->segment(frame_.data(), width, height, static_cast<size_t>(width) * 4, alpha_.data())
+    if (frame.empty() || frame.channels() != 4) return "segment: the frame must be an RGBA image";
+    if (!alpha.allocate(frame.width(), frame.height(), 1)) return "segment: cannot size the matte";
+    return segmenter_->segment(frame.data(), frame.width(), frame.height(), frame.row_stride(), alpha.data())
         .message;
   }
 
-  val alphaView() { return val(typed_memory_view(alpha_.size(), alpha_.data())); }
-
-  // The network's P(hair) for the frame last written into frameBuffer(width, height), at the frame's
-  // resolution (FrameSegmenter::probability); then probabilityView() and probabilityRegion().
-  std::string probability(uint32_t width, uint32_t height) {
+  // The network's P(hair) for `frame`, at the frame's resolution (FrameSegmenter::probability); then
+  // probabilityView() and probabilityRegion().
+  std::string probability(const ImageBuffer& frame) {
     if (!segmenter_) return "no model loaded";
-    if (frame_.size() != static_cast<size_t>(width) * height * 4)
-      return "frame size does not match the last frameBuffer() call";
-    probability_.resize(static_cast<size_t>(width) * height);
+    if (frame.empty() || frame.channels() != 4) return "probability: the frame must be an RGBA image";
+    probability_.resize(static_cast<size_t>(frame.width()) * frame.height());
     return segmenter_
-        ->probability(frame_.data(), width, height, static_cast<size_t>(width) * 4, probability_.data(), &region_)
+        ->probability(frame.data(), frame.width(), frame.height(), frame.row_stride(), probability_.data(),
+                      &region_)
         .message;
   }
   val probabilityView() { return val(typed_memory_view(probability_.size(), probability_.data())); }
@@ -100,71 +89,6 @@ class EngineBinding {
     region.call<void>("push", region_.x, region_.y, region_.width, region_.height);
     return region;
   }
-
-  // --- recolour (docs/recolor.md; the same formula as the page's shader) ---
-  // A view of width * height writable bytes for a matte to recolour with.
-  val matteBuffer(uint32_t width, uint32_t height) {
-    const size_t n = static_cast<size_t>(width) * height;
-    if (width == 0 || height == 0 || width > FrameSegmenter::kMaxFrameSide ||
-        height > FrameSegmenter::kMaxFrameSide)
-      return val::null();
-    if (matte_.size() != n) matte_.assign(n, 0);
-    return val(typed_memory_view(matte_.size(), matte_.data()));
-  }
-
-  // Recolours the frame in frameBuffer(width, height) under the matte in matteBuffer(width, height);
-  // the RGBA result is then in recoloredView().
-  std::string recolor(uint32_t width, uint32_t height, const std::string& color, const std::string& color_end,
-                      const std::string& mode, float strength) {
-    const size_t n = static_cast<size_t>(width) * height;
-    if (frame_.size() != n * 4 || matte_.size() != n)
-      return "frame or matte size does not match the last frameBuffer()/matteBuffer() calls";
-    RecolorLook look;
-    if (!parse_hex_color(color.c_str(), look.color)) return "color must be '#RRGGBB', got '" + color + "'";
-    if (!parse_hex_color(color_end.c_str(), look.color_end))
-      return "colorEnd must be '#RRGGBB', got '" + color_end + "'";
-    if (!parse_recolor_mode(mode.c_str(), &look.mode))
-      return "mode must be " + recolor_mode_names() + ", got '" + mode + "'";
-    look.strength = strength;
-    const int w = static_cast<int>(width), h = static_cast<int>(height);
-    const HairStats stats = compute_hair_stats(frame_.data(), w, h, static_cast<size_t>(width) * 4, matte_.data());
-    recolored_.resize(n * 4);
-    return hm::recolor(frame_.data(), w, h, static_cast<size_t>(width) * 4, matte_.data(), look, stats,
-                       recolored_.data(), static_cast<size_t>(width) * 4)
-        .message;
-  }
-
-  val recoloredView() { return val(typed_memory_view(recolored_.size(), recolored_.data())); }
-
-  // --- image files (the CLI) ---
-  // A view of `size` writable bytes for a JPEG/PNG file, or for raw pixels to encode.
-  val fileBuffer(uint32_t size) {
-    file_.assign(size, 0);
-    return val(typed_memory_view(file_.size(), file_.data()));
-  }
-  // Decodes the file in fileBuffer() to RGBA; then decodedView(), decodedWidth(), decodedHeight().
-  std::string decodeImage() {
-    int w = 0, h = 0;
-    Status st = decode_image(file_.data(), file_.size(), &decoded_, &w, &h);
-    std::vector<uint8_t>().swap(file_);
-    decoded_width_ = st.ok ? w : 0;
-    decoded_height_ = st.ok ? h : 0;
-    if (!st.ok) std::vector<uint8_t>().swap(decoded_);
-    return st.message;
-  }
-  val decodedView() { return val(typed_memory_view(decoded_.size(), decoded_.data())); }
-  uint32_t decodedWidth() const { return decoded_width_; }
-  uint32_t decodedHeight() const { return decoded_height_; }
-  // Encodes width x height x channels pixels from fileBuffer() as PNG; then encodedView().
-  std::string encodePng(uint32_t width, uint32_t height, uint32_t channels) {
-    if (static_cast<size_t>(width) * height * channels != file_.size())
-      return "pixel buffer size does not match width * height * channels";
-    Status st = encode_png(file_.data(), static_cast<int>(width), static_cast<int>(height),
-                           static_cast<int>(channels), &encoded_);
-    std::vector<uint8_t>().swap(file_);
-    return st.message;
-  }
-  val encodedView() { return val(typed_memory_view(encoded_.size(), encoded_.data())); }
 
   // --- options and state ---
   // refine: "guided" | "none"; temporal: [0, 1]; track_head: follow the head in video (temporal > 0);
@@ -195,14 +119,7 @@ class EngineBinding {
   void release() {
     segmenter_.reset();
     std::vector<uint8_t>().swap(model_bytes_);
-    std::vector<uint8_t>().swap(frame_);
-    std::vector<uint8_t>().swap(alpha_);
     std::vector<float>().swap(probability_);
-    std::vector<uint8_t>().swap(matte_);
-    std::vector<uint8_t>().swap(recolored_);
-    std::vector<uint8_t>().swap(file_);
-    std::vector<uint8_t>().swap(decoded_);
-    std::vector<uint8_t>().swap(encoded_);
   }
 
   // --- info (valid after a successful load) ---
@@ -234,10 +151,9 @@ class EngineBinding {
   }
 
   std::unique_ptr<FrameSegmenter> segmenter_;
-  std::vector<uint8_t> model_bytes_, frame_, alpha_, matte_, recolored_, file_, decoded_, encoded_;
+  std::vector<uint8_t> model_bytes_;
   std::vector<float> probability_;
   CropRect region_;
-  uint32_t decoded_width_ = 0, decoded_height_ = 0;
 };
 
 // Which build this is, for HairMatte.info: compile-time facts, not guesses.
@@ -253,40 +169,28 @@ bool builtWithThreads() {
 }  // namespace hm
 
 EMSCRIPTEN_BINDINGS(hairmatte) {
-  using hm::EngineBinding;
-  emscripten::class_<EngineBinding>("Engine")
+  using hm::SegmenterBinding;
+  emscripten::class_<SegmenterBinding>("Segmenter")
       .constructor<>()
-      .function("modelBuffer", &EngineBinding::modelBuffer)
-      .function("loadModel", &EngineBinding::loadModel)
-      .function("randomModel", &EngineBinding::randomModel)
-      .function("frameBuffer", &EngineBinding::frameBuffer)
-      .function("segment", &EngineBinding::segment)
-      .function("alphaView", &EngineBinding::alphaView)
-      .function("probability", &EngineBinding::probability)
-      .function("probabilityView", &EngineBinding::probabilityView)
-      .function("probabilityRegion", &EngineBinding::probabilityRegion)
-      .function("matteBuffer", &EngineBinding::matteBuffer)
-      .function("recolor", &EngineBinding::recolor)
-      .function("recoloredView", &EngineBinding::recoloredView)
-      .function("fileBuffer", &EngineBinding::fileBuffer)
-      .function("decodeImage", &EngineBinding::decodeImage)
-      .function("decodedView", &EngineBinding::decodedView)
-      .function("decodedWidth", &EngineBinding::decodedWidth)
-      .function("decodedHeight", &EngineBinding::decodedHeight)
-      .function("encodePng", &EngineBinding::encodePng)
-      .function("encodedView", &EngineBinding::encodedView)
-      .function("setOptions", &EngineBinding::setOptions)
-      .function("reset", &EngineBinding::reset)
-      .function("release", &EngineBinding::release)
-      .function("arch", &EngineBinding::arch)
-      .function("decoderDepth", &EngineBinding::decoderDepth)
-      .function("widthPermille", &EngineBinding::widthPermille)
-      .function("inputSize", &EngineBinding::inputSize)
-      .function("threads", &EngineBinding::threads)
-      .function("arenaBytes", &EngineBinding::arenaBytes)
-      .function("multiplyAdds", &EngineBinding::multiplyAdds)
-      .function("matteLevelLow", &EngineBinding::matteLevelLow)
-      .function("metadata", &EngineBinding::metadata)
-      .function("precision", &EngineBinding::precision);
+      .function("modelBuffer", &SegmenterBinding::modelBuffer)
+      .function("loadModel", &SegmenterBinding::loadModel)
+      .function("randomModel", &SegmenterBinding::randomModel)
+      .function("segment", &SegmenterBinding::segment)
+      .function("probability", &SegmenterBinding::probability)
+      .function("probabilityView", &SegmenterBinding::probabilityView)
+      .function("probabilityRegion", &SegmenterBinding::probabilityRegion)
+      .function("setOptions", &SegmenterBinding::setOptions)
+      .function("reset", &SegmenterBinding::reset)
+      .function("release", &SegmenterBinding::release)
+      .function("arch", &SegmenterBinding::arch)
+      .function("decoderDepth", &SegmenterBinding::decoderDepth)
+      .function("widthPermille", &SegmenterBinding::widthPermille)
+      .function("inputSize", &SegmenterBinding::inputSize)
+      .function("threads", &SegmenterBinding::threads)
+      .function("arenaBytes", &SegmenterBinding::arenaBytes)
+      .function("multiplyAdds", &SegmenterBinding::multiplyAdds)
+      .function("matteLevelLow", &SegmenterBinding::matteLevelLow)
+      .function("metadata", &SegmenterBinding::metadata)
+      .function("precision", &SegmenterBinding::precision);
   emscripten::function("builtWithThreads", &hm::builtWithThreads);
 }

@@ -9,30 +9,28 @@
 # holds what only Node needs: the pthread build's glue and worker (hm_wasm: worker_threads) and the
 # JPEG/PNG codec of the CLI (hm_codec: hairmatte-codec.{mjs,wasm}). The bundled models (models/*.hmm)
 # are copied to dist/models/, where bindings/js/bundled-models.mjs names them.
-# Fixes from ../shared/TOOLCHAIN.md: NODE_PATH for emcc's acorn, Eigen's cmake dir, the CTest emulator.
+# Fixes from ../shared/TOOLCHAIN.md: NODE_PATH for emcc's acorn, the CTest emulator.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 export NODE_PATH=/usr/share/nodejs
 jobs="${HM_JOBS:-2}"  # the machine's cores are shared: never more than 2
 
-# Eigen under emcmake: its SSE path under -msimd128 wants an (absent) mmintrin.h and mistakes emcc for
-# GCC 4.2; an empty stub header and a fixed __GNUC_MINOR__ settle both (TOOLCHAIN.md, pitfall 6).
+# Header-only libraries on the include path (Eigen is the native tests' only, so none of its fixes are needed).
 stub_dir=build/wasm-include
 mkdir -p "$stub_dir"
-[ -f "$stub_dir/mmintrin.h" ] || echo '#pragma once' > "$stub_dir/mmintrin.h"
+rm -f "$stub_dir/mmintrin.h"  # (an Eigen stub of older builds)
 # stb (libstb-dev) is header-only C on top of libc: expose only /usr/include/stb, never all of /usr/include.
 ln -sfn /usr/include/stb "$stub_dir/stb"
 # SIMDe, for the plain build only: there the kernels' SIMD sources compile (unused) through its portable code.
 ln -sfn /usr/include/simde "$stub_dir/simde"
-cxx_flags="-isystem $PWD/$stub_dir -U__GNUC_MINOR__ -D__GNUC_MINOR__=30"
+cxx_flags="-isystem $PWD/$stub_dir"
 
 build_variant() {  # name threads(ON/OFF) simd(ON/OFF)
   local name=$1 threads=$2 simd=$3 dir=build/wasm-$1
   echo "[build-wasm] $name (HM_THREADS=$threads HM_SIMD=$simd) in $dir"
   nice -n 10 emcmake cmake -S . -B "$dir" -DCMAKE_BUILD_TYPE=Release -DHM_THREADS="$threads" -DHM_SIMD="$simd" \
     -DHM_WASM_NAME="hairmatte-$name" -DCMAKE_CXX_FLAGS="$cxx_flags" \
-    -DCMAKE_CROSSCOMPILING_EMULATOR=/usr/bin/node \
-    -DEigen3_DIR=/usr/share/eigen3/cmake -DCMAKE_FIND_ROOT_PATH_MODE_PACKAGE=BOTH >/dev/null
+    -DCMAKE_CROSSCOMPILING_EMULATOR=/usr/bin/node >/dev/null
   # Every build for browsers (hm_wasm_web), which Node runs too; the pthread build's glue also for Node
   # (hm_wasm: worker_threads); the image codec (hm_codec) once, with the SIMD build.
   local targets=hm_wasm_web

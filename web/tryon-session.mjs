@@ -5,6 +5,7 @@
 //   await session.startCamera();            // or: await session.showImage(fileOrBlob)
 //   session.setLook({ color: '#c9a16b', mode: 'ombre', colorEnd: '#e4dccb', strength: 0.6 });
 //   session.stats  // {frames, fps, msPerFrame, ...}
+//   session.onFrame((stats, frame) => ...)  // after each shown frame; frame: {rgba, matte, hairStats, segmentMs, totalMs}
 //
 // Errors carry a `kind` ('webgl' | 'webgl-lost' | 'model' | 'camera' | 'camera-ended' | 'image' | 'frame')
 // so UIs can word them; camera errors also carry a `reason` ('refused' | 'unavailable' | 'unsupported').
@@ -120,6 +121,8 @@ export class TryOnSession {
 
   get stats() { return this.frameStats.snapshot(); }
   get info() { return this.engine ? { ...this.engine.info, inWorker: this.engine.inWorker } : null; }
+  // listener(stats, frame) after each shown frame: the stats as `stats` gives them, and the frame shown:
+  // { rgba, matte, hairStats, segmentMs, totalMs }. Returns a function that removes the listener.
   onFrame(listener) { this.listeners.add(listener); return () => this.listeners.delete(listener); }
 
   // (Re)creates the engine with HairMatte.create options; the old one is kept until the new one works.
@@ -235,10 +238,10 @@ export class TryOnSession {
   present({ rgba, matte, hairStats, segmentMs }, t0) {
     this.renderer.setFrame(rgba, matte, hairStats);
     this.renderer.render(this.look, this.split);
-    this.lastFrame = { rgba, matte, hairStats };
-    this.lastTiming = { segmentMs, totalMs: performance.now() - t0 };
-    this.frameStats.record({ segmentMs, totalMs: performance.now() - t0 });
-    for (const listener of this.listeners) listener(this.stats);
+    const totalMs = performance.now() - t0;
+    this.frameStats.record({ segmentMs, totalMs });
+    const frame = { rgba, matte, hairStats, segmentMs, totalMs };
+    for (const listener of this.listeners) listener(this.stats, frame);
   }
 
   // The canvas as it looks now, as a PNG Blob.

@@ -38,6 +38,7 @@ export class HairTryOnElement extends HTMLElement {
     this.shades = [];
     this.view = 'idle';              // idle | live | stopped | photo
     this.lastHairAt = 0;
+    this.hairFound = false;          // whether the frame shown last has hair (its hairStats)
     this.pageMessages = null;
     this.pageProducts = undefined;
     const $ = (selector) => this.shadowRoot.querySelector(selector);
@@ -273,7 +274,10 @@ export class HairTryOnElement extends HTMLElement {
         onContextRestored: () => this.notices.clear('webgl-lost'),
       }).then((session) => {
         this.session = session;
-        session.onFrame(() => this.frameShown());
+        session.onFrame((stats, frame) => {
+          this.hairFound = frame.hairStats.found;
+          this.frameShown();
+        });
         this.applyLook();
         this.renderCompare();
         this.loadingDone();
@@ -382,7 +386,7 @@ export class HairTryOnElement extends HTMLElement {
     this.notices.clear('frame');
     if (this.parts.compare.hidden && this.compare) this.renderCompare();
     if (!this.parts.compare.hidden) this.split.place();
-    const found = this.session?.lastFrame?.hairStats?.found;
+    const found = this.hairFound;
     const now = performance.now();
     if (found) { this.lastHairAt = now; this.notices.hint(null); }
     else if (this.view === 'photo') this.notices.hint('noHairPhoto');

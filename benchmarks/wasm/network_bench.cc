@@ -12,7 +12,7 @@
 #include <string>
 #include <vector>
 
-#include "frame_segmenter.h"
+#include "pipeline/frame_segmenter.h"
 #include "base/simd128.h"
 #include "layer_runner.h"
 #include "network/engine.h"

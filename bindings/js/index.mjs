@@ -7,7 +7,9 @@
 //
 // This file validates every input (so that C++ only ever sees well-formed requests), picks and loads the
 // wasm build, and turns the engine's error strings into Errors. Each instance owns its own wasm module:
-// dispose() releases all of its memory and (pthread build) terminates its workers.
+// dispose() releases all of its memory and (pthread build) terminates its workers. Inside, the module's
+// Embind classes (bindings/embind.cc, image_buffer.cc, recolor_binding.cc) are a Segmenter, a Recolorer and
+// the ImageBuffers in the wasm heap that every call names: the frame, the matte, the recoloured image.
 import { loadWasmModule, resolveAsset, chooseBuild, BUILDS, readUrlBytes, progressSum } from './loader.mjs';
 import { readModelBytes, BUNDLED_MODELS } from './model-source.mjs';
 import { describeFrame, SourceReader } from './frame.mjs';
@@ -126,7 +128,9 @@ function normalizeOptions(options) {
 
 export class HairMatte {
   #module = null;
-  #engine = null;
+  #engine = null;     // the Segmenter: model, options, segment, probability
+  #recolorer = null;  // made on the first recolor()
+  #images = null;     // ImageBuffers in the wasm heap: frame (RGBA), alpha (segment's matte), matte, recolored
   #info = null;
   #reader = null;  // reads browser image sources into the frame buffer (made on first use)
 
@@ -136,6 +140,7 @@ export class HairMatte {
     this.#module = module;
     this.#engine = engine;
     this.#info = info;
+    this.#images = { frame: new module.ImageBuffer(), alpha: new module.ImageBuffer() };
   }
 
   static async create(options) {
@@ -153,7 +158,7 @@ export class HairMatte {
     const module = await loadWasmModule(build, threads, opts, wasmBytes);
     let engine = null;
     try {
-      engine = new module.Engine();
+      engine = new module.Segmenter();
       let error;
       if (modelBytes) {
         module.copyInto(engine.modelBuffer(modelBytes.length), modelBytes);
@@ -203,9 +208,10 @@ export class HairMatte {
   segment(frame) {
     this.#check();
     const { width, height } = this.#writeFrame(describeFrame(frame));
-    const error = this.#engine.segment(width, height);
+    const { frame: pixels, alpha } = this.#images;
+    const error = this.#engine.segment(pixels, alpha);
     if (error) fail(error);
-    return { width, height, data: this.#engine.alphaView().slice() };
+    return { width, height, data: alpha.view().slice() };
   }
 
   // The network's hair probability P(hair) in [0, 1] for `frame` (any segment() frame), as floats at the
@@ -219,18 +225,18 @@ export class HairMatte {
   segmentProbability(frame) {
     this.#check();
     const { width, height } = this.#writeFrame(describeFrame(frame));
-    const error = this.#engine.probability(width, height);
+    const error = this.#engine.probability(this.#images.frame);
     if (error) fail(error);
     const data = this.#engine.probabilityView().slice();
     const [x, y, regionWidth, regionHeight] = this.#engine.probabilityRegion();
     return { width, height, data, region: { x, y, width: regionWidth, height: regionHeight } };
   }
 
-  // Writes a described frame's RGBA pixels into the engine's frame buffer (no allocation in the steady
+  // Writes a described frame's RGBA pixels into the frame ImageBuffer (no allocation in the steady
   // state: the buffer is kept while the size stays, browser sources are read straight into it).
   #writeFrame(frame) {
     const { width, height } = frame;
-    const view = this.#engine.frameBuffer(width, height);
+    const view = this.#images.frame.resize(width, height, 4);
     if (view === null) fail(`frame size ${width}x${height} is not supported`);
     if (frame.source) {
       if (!this.#reader) this.#reader = new SourceReader();
@@ -259,33 +265,45 @@ export class HairMatte {
     const described = describeFrame(frame);
     const { width, height } = described;
     if (matte !== undefined) checkMatte(matte, width, height);
-    this.#writeFrame(described);
-    let error;
-    if (matte === undefined) {
-      error = this.#engine.segment(width, height);
-      if (error) fail(error);
-      const matteView = this.#engine.matteBuffer(width, height);  // may grow memory: take views after it
-      matteView.set(this.#engine.alphaView());
-    } else {
-      this.#module.copyInto(this.#engine.matteBuffer(width, height), matte.data);
+    if (!this.#recolorer) {
+      this.#recolorer = new this.#module.Recolorer();
+      this.#images.matte = new this.#module.ImageBuffer();
+      this.#images.recolored = new this.#module.ImageBuffer();
     }
-    error = this.#engine.recolor(width, height, color, colorEnd, mode, strength);
+    const images = this.#images;
+    this.#writeFrame(described);
+    // The matte the recolour reads: segment()'s own output, or the caller's copied in.
+    let under = images.alpha;
+    if (matte === undefined) {
+      const error = this.#engine.segment(images.frame, images.alpha);
+      if (error) fail(error);
+    } else {
+      this.#module.copyInto(images.matte.resize(width, height, 1), matte.data);
+      under = images.matte;
+    }
+    let error = this.#recolorer.setLook(color, colorEnd, mode, strength);
     if (error) fail(error);
-    return { width, height, data: new Uint8ClampedArray(this.#engine.recoloredView()) };
+    error = this.#recolorer.recolor(images.frame, under, images.recolored);
+    if (error) fail(error);
+    return { width, height, data: new Uint8ClampedArray(images.recolored.view()) };
   }
 
-  // JPEG or PNG file bytes -> RGBA pixels { width, height, data: Uint8ClampedArray } (decoded in wasm).
+  // JPEG or PNG file bytes -> RGBA pixels { width, height, data: Uint8ClampedArray } (decoded in wasm, by
+  // Node's codec module: node-codec.mjs; browsers decode with createImageBitmap).
   decodeImage(bytes) {
     this.#check();
     if (bytes instanceof ArrayBuffer) bytes = new Uint8Array(bytes);
     if (!(bytes instanceof Uint8Array)) fail(`decodeImage() takes a Uint8Array or ArrayBuffer, got ${describe(bytes)}`);
     if (bytes.length === 0) fail('decodeImage(): the image file is empty');
     if (bytes.length > 0x7fffffff) fail('decodeImage(): the image file is larger than 2 GiB');
-    this.#module.copyInto(this.#engine.fileBuffer(bytes.length), bytes);
-    const error = this.#engine.decodeImage();
+    const codec = this.#module.codec;
+    if (!codec) {
+      fail('decodeImage(): this build has no image codec (only Node\'s simd and simd-threads builds do); ' +
+        'in browsers decode with createImageBitmap() or an <img>');
+    }
+    const { error, width, height, data } = codec.decode(bytes);
     if (error) fail(error);
-    const width = this.#engine.decodedWidth(), height = this.#engine.decodedHeight();
-    return { width, height, data: new Uint8ClampedArray(this.#engine.decodedView()) };
+    return { width, height, data };
   }
 
   // Pixels -> PNG file bytes. image: { width, height, data } with 1 (grey, e.g. a matte), 3 (RGB) or
@@ -303,10 +321,14 @@ export class HairMatte {
     if (![1, 3, 4].includes(channels)) {
       fail(`encodePng(): ${data.length} bytes is not 1, 3 or 4 bytes per pixel of a ${width}x${height} image`);
     }
-    this.#module.copyInto(this.#engine.fileBuffer(data.length), data);
-    const error = this.#engine.encodePng(width, height, channels);
+    const codec = this.#module.codec;
+    if (!codec) {
+      fail('encodePng(): this build has no image codec (only Node\'s simd and simd-threads builds do); ' +
+        'in browsers use a canvas (toBlob)');
+    }
+    const { error, bytes } = codec.encodePng(data, width, height, channels);
     if (error) fail(error);
-    return this.#engine.encodedView().slice();
+    return bytes;
   }
 
   // Forget the temporal state and the head's region (a new video, a new person, a photo): the next frame
@@ -319,9 +341,14 @@ export class HairMatte {
   // Frees the wasm memory (and terminates the worker threads). Any later call throws.
   dispose() {
     if (!this.#engine) return;
-    this.#engine.release();
-    this.#engine.delete();
+    for (const object of [this.#engine, this.#recolorer, ...Object.values(this.#images)]) {
+      if (!object) continue;
+      if (object.release) object.release();
+      object.delete();
+    }
     this.#engine = null;
+    this.#recolorer = null;
+    this.#images = null;
     this.#module.shutdown();
     this.#module = null;
     this.#reader = null;

@@ -213,6 +213,7 @@ export async function loadWasmModule(build, threads, options, wasmBytes = null) 
     }
   }
   const module = await glue.default(moduleArgs);
+  module.codec = null;  // the JPEG/PNG codec: Node's own module (node-codec.mjs), none in browsers
   if (isNode) {
     try {
       await useNodeCodec(module);

@@ -1,8 +1,7 @@
 // Node's JPEG/PNG codec (dist/node/hairmatte-codec.{mjs,wasm}, bindings/codec_module.cc): a small wasm
 // module of its own, so that the engine's wasm builds carry no codec and serve browsers and Node alike.
-// useNodeCodec(module) gives a loaded engine module's Engine the codec's fileBuffer()/decodeImage()/
-// decodedView()/decodedWidth()/decodedHeight()/encodePng()/encodedView(), in place of the engine's own
-// (which answer that this build has no codec), so HairMatte.decodeImage()/encodePng() work unchanged.
+// useNodeCodec(module) gives a loaded engine module its `codec` ({ decode, encodePng }, below), which
+// HairMatte.decodeImage()/encodePng() use; in browsers a module has none and those calls say so.
 // The codec is loaded once per process; each call copies in, runs and is read out before the next.
 const HERE = import.meta.url;  // through a variable: bundlers must not take these files for assets
 // (and the specifiers are built at run time, so bundlers leave these Node-only imports alone).
@@ -31,13 +30,20 @@ export async function useNodeCodec(module) {
   }
   const view = (pointer, size) => codec.HEAPU8.subarray(pointer, pointer + size);
   const output = () => view(codec._hm_codec_output(), codec._hm_codec_output_size());
-  Object.assign(module.Engine.prototype, {
-    fileBuffer: (size) => view(codec._hm_codec_input(size), size),
-    decodeImage: () => codec.UTF8ToString(codec._hm_codec_decode()),
-    decodedView: output,
-    decodedWidth: () => codec._hm_codec_width(),
-    decodedHeight: () => codec._hm_codec_height(),
-    encodePng: (width, height, channels) => codec.UTF8ToString(codec._hm_codec_encode_png(width, height, channels)),
-    encodedView: output,
-  });
+  const input = (bytes) => view(codec._hm_codec_input(bytes.length), bytes.length).set(bytes);
+  module.codec = {
+    // JPEG/PNG file bytes -> { error } or { width, height, data: Uint8ClampedArray (RGBA) }.
+    decode(bytes) {
+      input(bytes);
+      const error = codec.UTF8ToString(codec._hm_codec_decode());
+      if (error) return { error };
+      return { width: codec._hm_codec_width(), height: codec._hm_codec_height(), data: new Uint8ClampedArray(output()) };
+    },
+    // width x height x channels bytes -> { error } or { bytes: Uint8Array (the PNG file) }.
+    encodePng(pixels, width, height, channels) {
+      input(pixels);
+      const error = codec.UTF8ToString(codec._hm_codec_encode_png(width, height, channels));
+      return error ? { error } : { bytes: output().slice() };
+    },
+  };
 }

@@ -28,44 +28,6 @@ Status check_guided_filter_args(int width, int height, GuidedFilterParams params
   return Status{};
 }
 
-// ---- grey guide ----
-
-Status GuidedFilterGray::compute_coefficients(const float* guide, const float* input, int width, int height,
-                                              GuidedFilterParams params) {
-  Status st = check_guided_filter_args(width, height, params);
-  if (!st.ok) return st;
-  if (!guide || !input) return Status::error("guided filter: null image");
-  width_ = width;
-  height_ = height;
-  const size_t n = pixel_count(width, height);
-  for (auto* v : {&mean_i_, &mean_p_, &corr_ii_, &corr_ip_, &tmp_, &a_, &b_, &mean_a_, &mean_b_}) v->resize(n);
-  const int r = params.radius;
-
-  box_.apply(guide, width, height, r, mean_i_.data());
-  box_.apply(input, width, height, r, mean_p_.data());
-  multiply(guide, guide, n, tmp_.data());
-  box_.apply(tmp_.data(), width, height, r, corr_ii_.data());
-  multiply(guide, input, n, tmp_.data());
-  box_.apply(tmp_.data(), width, height, r, corr_ip_.data());
-
-  for (size_t i = 0; i < n; ++i) {
-    const double mi = mean_i_[i], mp = mean_p_[i];
-    const double var = corr_ii_[i] - mi * mi;
-    const double cov = corr_ip_[i] - mi * mp;
-    const double a = cov / (var + params.eps);  // Eq. (7)
-    a_[i] = static_cast<float>(a);
-    b_[i] = static_cast<float>(mp - a * mi);  // Eq. (8)
-  }
-  box_.apply(a_.data(), width, height, r, mean_a_.data());
-  box_.apply(b_.data(), width, height, r, mean_b_.data());
-  return Status{};
-}
-
-void GuidedFilterGray::apply(const float* guide, float* out) const {
-  const size_t n = pixel_count(width_, height_);
-  for (size_t i = 0; i < n; ++i) out[i] = mean_a_[i] * guide[i] + mean_b_[i];
-}
-
 // ---- colour guide ----
 
 Status GuidedFilterColor::compute_coefficients(const float* guide_r, const float* guide_g, const float* guide_b,
@@ -132,16 +94,6 @@ void GuidedFilterColor::apply(const float* guide_r, const float* guide_g, const 
 }
 
 // ---- one-shot ----
-
-Status guided_filter_gray(const float* guide, const float* input, int width, int height,
-                          GuidedFilterParams params, float* out) {
-  GuidedFilterGray gf;
-  Status st = gf.compute_coefficients(guide, input, width, height, params);
-  if (!st.ok) return st;
-  if (!out) return Status::error("guided filter: null output");
-  gf.apply(guide, out);
-  return st;
-}
 
 Status guided_filter_color(const float* guide_r, const float* guide_g, const float* guide_b,
                            const float* input, int width, int height, GuidedFilterParams params, float* out) {

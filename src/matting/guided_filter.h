@@ -1,10 +1,10 @@
-// The guided filter (K. He, J. Sun, X. Tang, "Guided Image Filtering", TPAMI 2013), grey and colour guides.
+// The guided filter (K. He, J. Sun, X. Tang, "Guided Image Filtering", TPAMI 2013) with a colour guide:
+// the pipeline guides the matte by the RGB frame.
 //
 // Inside every (2r+1)^2 window w_k the output is a linear transform of the guide, q = a_k . I + b_k (Eq. 4),
 // with the ridge-regression coefficients
-//   grey:   a_k = cov_k(I, p) / (var_k(I) + eps)                    (Eq. 7)
-//   colour: a_k = (Sigma_k + eps U)^-1 cov_k(I, p)   (a 3-vector)  (Eq. 14)
-//   b_k = mean_k(p) - a_k . mean_k(I)                               (Eq. 8, 15)
+//   a_k = (Sigma_k + eps U)^-1 cov_k(I, p)   (a 3-vector; Eq. 14, the colour form of Eq. 7)
+//   b_k = mean_k(p) - a_k . mean_k(I)        (Eq. 15)
 // and each pixel averages the coefficients of the windows that cover it: q_i = mean(a) . I_i + mean(b)
 // (Eq. 8, 16). All means are clipped box means (BoxMean), so the cost is O(pixels) for any radius.
 //
@@ -27,27 +27,8 @@ struct GuidedFilterParams {
   float eps = 1e-3f;  // regularisation, in squared guide units (guide in [0, 1]); > 0
 };
 
-// Checks the arguments shared by both filters: positive sizes, radius >= 0, finite eps > 0.
+// Checks the filter's arguments: positive sizes, radius >= 0, finite eps > 0.
 Status check_guided_filter_args(int width, int height, GuidedFilterParams params);
-
-class GuidedFilterGray {
- public:
-  // guide, input: width x height floats. Fills mean_a() and mean_b().
-  Status compute_coefficients(const float* guide, const float* input, int width, int height,
-                              GuidedFilterParams params);
-  // out = mean_a * guide + mean_b, on the guide the coefficients were computed with (or one as large).
-  void apply(const float* guide, float* out) const;
-
-  const float* mean_a() const { return mean_a_.data(); }
-  const float* mean_b() const { return mean_b_.data(); }
-  int width() const { return width_; }
-  int height() const { return height_; }
-
- private:
-  BoxMean box_;
-  int width_ = 0, height_ = 0;
-  std::vector<float> mean_i_, mean_p_, corr_ii_, corr_ip_, tmp_, a_, b_, mean_a_, mean_b_;
-};
 
 class GuidedFilterColor {
  public:
@@ -68,9 +49,7 @@ class GuidedFilterColor {
   std::vector<float> mean_i_[3], mean_p_, corr_ip_[3], corr_ii_[6], tmp_, a_[3], b_, mean_a_[3], mean_b_;
 };
 
-// One-shot conveniences. out: width x height floats.
-Status guided_filter_gray(const float* guide, const float* input, int width, int height,
-                          GuidedFilterParams params, float* out);
+// One-shot convenience. out: width x height floats.
 Status guided_filter_color(const float* guide_r, const float* guide_g, const float* guide_b,
                            const float* input, int width, int height, GuidedFilterParams params, float* out);
 

@@ -63,31 +63,6 @@ HairBox find_hair_box(const float* prob, int n, CropRect crop) {
   return box;
 }
 
-HairBox find_hair_box(const uint8_t* alpha, int width, int height) {
-  int x0 = width, y0 = height, x1 = -1, y1 = -1;
-  long count = 0;
-  for (int y = 0; y < height; ++y) {
-    const uint8_t* row = alpha + static_cast<size_t>(y) * width;
-    for (int x = 0; x < width; ++x) {
-      if (row[x] >= 128) {
-        x0 = std::min(x0, x);
-        x1 = std::max(x1, x);
-        y0 = std::min(y0, y);
-        y1 = std::max(y1, y);
-        ++count;
-      }
-    }
-  }
-  HairBox box;
-  if (count == 0 || count < kMinCoverage * static_cast<float>(width) * height) return box;
-  box.found = true;
-  box.x0 = static_cast<float>(x0);
-  box.x1 = static_cast<float>(x1 + 1);
-  box.y0 = static_cast<float>(y0);
-  box.y1 = static_cast<float>(y1 + 1);
-  return box;
-}
-
 CropRect head_square_for(const HairBox& hair, int frame_width, int frame_height) {
   if (!hair.found) return whole_frame(frame_width, frame_height);
   const float width = hair.x1 - hair.x0;

@@ -37,8 +37,6 @@ struct HairBox {
 
 // From an n x n probability map that covers `crop` of the frame.
 HairBox find_hair_box(const float* prob, int n, CropRect crop);
-// From a full-frame 8-bit matte (width x height bytes).
-HairBox find_hair_box(const uint8_t* alpha, int width, int height);
 
 // The head's square for a hair box (the rule above; the whole frame when no hair was found).
 CropRect head_square_for(const HairBox& hair, int frame_width, int frame_height);

@@ -1,5 +1,5 @@
 // The engine's public C++ surface: load (or randomly build) a model, plan it for an input size, run it.
-// This is what bindings/ and the native tools call; nothing behind it is visible to them.
+// This is what src/pipeline/, bindings/ and the native tools call; nothing behind it is visible to them.
 //
 //   hm::Status st;
 //   auto model = hm::Model::load(bytes, size, &st);          // validates everything, repacks weights

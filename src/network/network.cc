@@ -97,7 +97,7 @@ std::unique_ptr<Network> Network::create(std::shared_ptr<const Model> model, uin
   need.arena = int8 ? impl.int8->arena_bytes() : impl.plan.arena_bytes;
   need.weights = int8 ? int8->bytes() : impl.model->weights().bytes();
   // The network's input (RGBA bytes) and probability map (floats) at input_size, which its caller holds
-  // (FrameSegmenter's input_ and probability_).
+  // (FrameSegmenter's input_ and probability_, src/pipeline/).
   need.buffers = uint64_t{input_size} * input_size * (4 + sizeof(float));
   st = check_memory_need(need, current_memory_limit(),
                          std::string(arch_name(impl.model->spec().arch)) + " (decoder depth " +

@@ -41,7 +41,7 @@ test('demo: camera refused -> message; an uploaded photo is shown recoloured', {
   const m = await page.evaluate(() => window.hmMetrics(window.hmDemo.session, {}));
   assert.equal(m.maxDiffMatteZero, 0);
   // The pixels the engine saw are the photo's (PNG is lossless; the browser decodes it exactly).
-  const same = await page.evaluate(() => Array.from(window.hmDemo.session.lastFrame.rgba.data.subarray(0, 4 * 320)));
+  const same = await page.evaluate(() => Array.from(window.hmDemo.session.renderer.last.frame.data.subarray(0, 4 * 320)));
   assert.deepEqual(same, Array.from(head.data.subarray(0, 4 * 320)));
   assert.equal(await page.locator('#message').textContent(), '', 'a successful upload clears the error');
   await page.screenshot({ path: artifactPath('demo-photo-upload.png') });

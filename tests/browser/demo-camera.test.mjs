@@ -102,7 +102,7 @@ test('demo (trained model): the hair moves toward the chosen colour, the backgro
     const hairMask = Array.from(hairClip.hair), farMask = Array.from(hairClip.far);
     const m = await metrics(page, { color, hairMask });
     const far = await page.evaluate(({ farMask }) => {
-      const { rgba, matte } = window.hmDemo.session.lastFrame;
+      const { frame: rgba, matte } = window.hmDemo.session.renderer.last;
       const out = window.hmDemo.session.renderer.readPixels().data;
       let change = 0, matteSum = 0, n = 0;
       for (let i = 0; i < farMask.length; i++) if (farMask[i]) {

@@ -32,8 +32,8 @@ async function measureBrowser(clip, threads) {
       const session = window.hmDemo.session;
       const timings = [];
       await new Promise((resolve) => {
-        const stop = session.onFrame(() => {
-          timings.push(session.lastTiming);
+        const stop = session.onFrame((stats, { segmentMs, totalMs }) => {
+          timings.push({ segmentMs, totalMs });
           if (timings.length >= frames + warmup) { stop(); resolve(); }
         });
       });

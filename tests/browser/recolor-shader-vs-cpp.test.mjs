@@ -1,5 +1,5 @@
 // The page's WebGL2 recolour (recolor.glsl on SwiftShader) against the C++ one (hm::recolor through the
-// JS API, in the engine worker) on the same frame and matte: every channel of every pixel within 2/255,
+// JS API, HairMatte.recolor in the page) on the same frame and matte: every channel of every pixel within 2/255,
 // for each mode and several colours (dark, mid, light targets; darkening and lightening).
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
@@ -65,9 +65,9 @@ const LOOKS = [
 
 test('WebGL2 recolour matches the C++ recolour within 2/255 per channel', { skip }, async (t) => {
   const results = await page.evaluate(async ({ image, looks }) => {
-    const { EngineClient } = await import('/web/engine/engine-client.mjs');
+    const { HairMatte } = await import('/bindings/js/index.mjs');
     const { TryOnRenderer } = await import('/web/renderer/tryon-renderer.mjs');
-    const engine = await EngineClient.create({ options: { model: { random: 'hairmattenet' }, threads: 1 } });
+    const hm = await HairMatte.create({ model: { random: 'hairmattenet' }, threads: 1 });
     const { width, height } = image;
     const frame = { data: new Uint8Array(image.data), width, height };
     const matte = { data: new Uint8Array(image.matte), width, height };
@@ -75,7 +75,7 @@ test('WebGL2 recolour matches the C++ recolour within 2/255 per channel', { skip
     renderer.setFrame(frame, matte);
     const out = [];
     for (const look of looks) {
-      const cpu = await engine.recolor(frame, matte, look);
+      const cpu = hm.recolor(frame, look, matte);
       renderer.render(look, 0);
       const gpu = renderer.readPixels().data;
       let worst = 0, worstAt = -1, changed = 0;
@@ -88,7 +88,7 @@ test('WebGL2 recolour matches the C++ recolour within 2/255 per channel', { skip
       out.push({ look, worst, at: worstAt, gpu: Array.from(gpu.subarray(worstAt - worstAt % 4, worstAt - worstAt % 4 + 3)),
         cpu: Array.from(cpu.data.subarray(worstAt - worstAt % 4, worstAt - worstAt % 4 + 3)), changed });
     }
-    await engine.dispose();
+    hm.dispose();
     return out;
   }, { image: testImage(), looks: LOOKS });
   t.diagnostic(results.map((r) => `${r.look.mode} ${r.look.color}: max |GPU - C++| = ${r.worst}/255`).join('; '));

@@ -62,7 +62,7 @@ const COMPARE_PIXELS = (edge) => {
   const session = document.getElementById('w').session;
   session.renderer.render(session.look, session.split);
   const out = session.renderer.readPixels();
-  const { rgba, matte } = session.lastFrame;
+  const { frame: rgba, matte } = session.renderer.last;  // the frame and matte drawn
   const r = { width: out.width, leftDiffer: 0, leftHair: 0, rightHair: 0, rightHairChanged: 0 };
   for (let y = 0; y < out.height; y++) {
     for (let x = 0; x < out.width; x++) {
@@ -232,7 +232,7 @@ test('widget live: stop camera, upload a photo, then back to the camera', { skip
   await page.waitForFunction(() => document.getElementById('w').view === 'photo', null, { timeout: 60000 });
   assert.equal(await button.textContent(), MESSAGES.en.backToCamera);
   assert.equal(await page.evaluate(() => document.getElementById('w').session.cameraActive), false);
-  const shown = await page.evaluate(() => Array.from(document.getElementById('w').session.lastFrame.rgba.data.subarray(0, 16)));
+  const shown = await page.evaluate(() => Array.from(document.getElementById('w').session.renderer.last.frame.data.subarray(0, 16)));
   assert.deepEqual(shown, Array.from(flipped.subarray(0, 16)), 'the photo is what is shown');
   await button.click();  // back to camera
   await moreFrames(page, 3);
@@ -255,7 +255,7 @@ test('widget live: no hair in view for a while -> a gentle hint (and none while 
     await page.waitForFunction(() => customElements.get('hair-tryon'));
     await page.locator('hair-tryon .start').click();
     await page.waitForFunction(() => document.getElementById('w').stats.frames >= 1, null, { timeout: 90000 });
-    const found = await page.evaluate(() => document.getElementById('w').session.lastFrame.hairStats.found);
+    const found = await page.evaluate(() => document.getElementById('w').session.renderer.hairStats.found);
     assert.equal(found, false, 'the model finds no hair on a wall');
     await page.waitForFunction(() => !document.getElementById('w').shadowRoot.querySelector('.hint').hidden, null, { timeout: 20000 });
     assert.equal(await page.locator('hair-tryon .hint').textContent(), MESSAGES.en.noHair);

@@ -210,7 +210,7 @@ test(`model bytes: every corrupted file is rejected, through create() and the en
   }
   // 2. The same loader in one module (what create() calls, without a new module per case).
   const module = await loadWasmModule('simd', 1, {});
-  const engine = new module.Engine();
+  const engine = new module.Segmenter();
   const viaEngine = cases(2500);
   for (let i = 0; i < viaEngine; i++) {
     const where = `seed ${SEED + 2} engine case ${i}`;

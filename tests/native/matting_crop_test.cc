@@ -183,14 +183,6 @@ TEST(CropTracker, IgnoresSpecksBelowTheCoverageThreshold) {
   EXPECT_FALSE(box.cut_left || box.cut_top || box.cut_right || box.cut_bottom);
   prob[99 * 100 + 40] = 0.9f;  // hair on the map's last row: it may go on below the region
   EXPECT_TRUE(find_hair_box(prob.data(), 100, CropRect{10, 20, 200, 300}).cut_bottom);
-  std::vector<uint8_t> alpha(64 * 48, 0);
-  for (int x = 10; x < 30; ++x) alpha[7 * 64 + x] = 200;
-  const HairBox full = find_hair_box(alpha.data(), 64, 48);
-  ASSERT_TRUE(full.found);
-  EXPECT_FLOAT_EQ(full.x0, 10);
-  EXPECT_FLOAT_EQ(full.x1, 30);
-  EXPECT_FLOAT_EQ(full.y0, 7);
-  EXPECT_FLOAT_EQ(full.y1, 8);
 }
 
 TEST(CropRect, NetworkInputAndMappingBackLineUp) {

@@ -12,8 +12,9 @@ const JS = /\.(mjs|js|cjs)$/;
 // Headers written at configure time into the build folder (CMakeLists.txt), not sources of any layer.
 const GENERATED_HEADERS = new Set(['hm_scalar_kernels.h']);
 // Folders on the compilers' include path (CMakeLists.txt, benchmarks/wasm/network-bench.sh), in
-// the order a quoted include not found beside its file is looked up.
-const INCLUDE_ROOTS = ['src', 'bindings', 'benchmarks/native', 'tests/native'];
+// the order a quoted include not found beside its file is looked up. bindings/ is on none: its files
+// include each other from beside themselves, and nothing else includes them.
+const INCLUDE_ROOTS = ['src', 'benchmarks/native', 'tests/native'];
 
 // Reads the table between <!-- layers:begin --> and <!-- layers:end -->: each row is
 // `path`[, `path` ...] | what it holds | `allowed`, ... | nothing | anything.

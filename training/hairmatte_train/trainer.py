@@ -178,7 +178,7 @@ def warm_up_optimiser(model: HairNet, optimiser, images, masks, args, fmt, log, 
     ranks = ranks or distributed.Ranks()
     local = args.batch // ranks.world
     first = ranks.rank * local
-    gen = torch.Generator().manual_seed(args.seed * 31337)
+    gen = torch.Generator().manual_seed(args.seed * WARMUP_SEED)
     for _ in range(args.optimiser_warmup):
         idx = torch.randint(images.shape[0], (args.batch,), generator=gen)[first:first + local].to(images.device)
         train_step(model, optimiser, images[idx], masks[idx], args.size, args, fmt, gen, first, args.batch)
@@ -230,6 +230,15 @@ def subset_per_source(samples, n: int):
     return out
 
 
+# Every random stream of a run is derived from --seed, one stream per use, each on a CPU generator (so a
+# run is reproducible, and the same on the CPU and the GPU: TOOLCHAIN.md). The multipliers only keep the
+# streams apart; they are arbitrary primes, fixed so that runs stay comparable with earlier ones.
+EPOCH_ORDER_SEED = 100003  # the epoch's sample order: Generator(seed * EPOCH_ORDER_SEED + epoch)
+STEP_AUGMENT_SEED = 7919   # a step's augmentation: Generator(seed * STEP_AUGMENT_SEED + global step)
+WARMUP_SEED = 31337        # the optimiser warm-up's batches and augmentation: Generator(seed * WARMUP_SEED)
+# (The model's initial weights come from torch.manual_seed(seed) itself: build_model.)
+
+
 def main(argv: List[str]) -> int:
     args = parse_args(argv)
     ranks = distributed.start(args.device)
@@ -238,72 +247,67 @@ def main(argv: List[str]) -> int:
     return code
 
 
-def train(args: argparse.Namespace, ranks: distributed.Ranks) -> int:
-    if args.batch % ranks.world:
-        raise SystemExit(f"--batch {args.batch} (the global batch) must be a multiple of the {ranks.world} processes")
-    local = args.batch // ranks.world  # this rank's rows of every global batch: first..first + local
-    first = ranks.rank * local
-    os.makedirs(args.out, exist_ok=True)
-    log = Logger(os.path.join(args.out, "train.log") if ranks.is_main else None)
-    torch.set_num_threads(args.threads)
-    torch.set_flush_denormal(True)  # denormals in fine-tuned weights can slow CPU convolutions a lot
-    device = distributed.device_for(args.device, ranks)
-    log(f"args {json.dumps(vars(args), sort_keys=True)}")
-    if ranks.enabled:
-        log(f"data-parallel over {ranks.world} processes ({args.device}): {local} of each batch of {args.batch} each")
+class Data:
+    """The run's samples, preloaded as uint8 arrays at store_size (validation on rank 0 only)."""
 
-    if not ranks.is_main:
-        distributed.barrier(ranks)  # rank 0 writes the split and the preload cache first
-    samples = list_samples(args.data)
-    is_shared = os.path.exists(os.path.join(args.data, "manifest.csv"))
-    split_path = args.split or (DEFAULT_SPLIT if is_shared else os.path.join(args.out, "split.json"))
-    split = load_or_create_split(samples, split_path, args.val_fraction)
-    train_s, val_s = select(samples, split, "train"), subset_per_source(select(samples, split, "val"),
-                                                                         args.val_per_source)
-    res = store_size(max(args.size, args.low_size))
-    tag = "".join(c if c.isalnum() else "_" for c in os.path.abspath(args.data))[-40:]
-    t0 = time.time()
-    tr_img, tr_mask = preload(train_s, res, os.path.join(args.cache_dir, f"{tag}-train-{res}.npz"))
-    va_img, va_mask = None, None
-    if ranks.is_main:  # only rank 0 validates
-        va_img, va_mask = preload(val_s, res,
-                                  os.path.join(args.cache_dir, f"{tag}-val{args.val_per_source}-{res}.npz"))
-        distributed.barrier(ranks)
-    log(f"data {len(train_s)} train / {len(val_s)} validation images at {res}px, split {split_path}, "
-        f"loaded in {time.time() - t0:.0f}s")
-    if args.preload_only:
-        log(f"preload cache written to {args.cache_dir}")
-        log.close()
-        return 0
-    if device.type == "cuda":
-        torch.backends.cudnn.benchmark = True  # fixed input sizes: let cuDNN pick its fastest kernels
-    tr_img_t, tr_mask_t = torch.from_numpy(tr_img).to(device), torch.from_numpy(tr_mask).to(device)
+    def __init__(self, args: argparse.Namespace, ranks: distributed.Ranks, log: Logger):
+        if not ranks.is_main:
+            distributed.barrier(ranks)  # rank 0 writes the split and the preload cache first
+        samples = list_samples(args.data)
+        is_shared = os.path.exists(os.path.join(args.data, "manifest.csv"))
+        split_path = args.split or (DEFAULT_SPLIT if is_shared else os.path.join(args.out, "split.json"))
+        split = load_or_create_split(samples, split_path, args.val_fraction)
+        self.train = select(samples, split, "train")
+        self.val = subset_per_source(select(samples, split, "val"), args.val_per_source)
+        res = store_size(max(args.size, args.low_size))
+        tag = "".join(c if c.isalnum() else "_" for c in os.path.abspath(args.data))[-40:]
+        t0 = time.time()
+        self.train_images, self.train_masks = preload(
+            self.train, res, os.path.join(args.cache_dir, f"{tag}-train-{res}.npz"))
+        self.val_images, self.val_masks = None, None
+        if ranks.is_main:  # only rank 0 validates
+            self.val_images, self.val_masks = preload(
+                self.val, res, os.path.join(args.cache_dir, f"{tag}-val{args.val_per_source}-{res}.npz"))
+            distributed.barrier(ranks)
+        log(f"data {len(self.train)} train / {len(self.val)} validation images at {res}px, split {split_path}, "
+            f"loaded in {time.time() - t0:.0f}s")
 
-    fmt = memory_format(args.memory_format)
+
+def fresh_state() -> Dict:
+    """The progress a checkpoint carries: where the run is, the best epoch so far, the history."""
+    return {"epoch": 0, "step_in_epoch": 0, "global_step": 0, "best": -1.0, "best_epoch": -1,
+            "history": [], "train_seconds": 0.0, "wall_seconds": 0.0}
+
+
+def build_model(args: argparse.Namespace, device, fmt):
     torch.manual_seed(args.seed)  # the decoder's (and with --weights none the encoder's) initial weights
     model = HairNet(args.arch, args.width, args.depth).to(device, memory_format=fmt)
     optimiser = torch.optim.Adadelta(param_groups(model, args.weight_decay), lr=args.lr, rho=0.95, eps=1e-7)
-    ckpt_path, best_path = os.path.join(args.out, "checkpoint.pt"), os.path.join(args.out, "best.pt")
-    state = {"epoch": 0, "step_in_epoch": 0, "global_step": 0, "best": -1.0, "best_epoch": -1,
-             "history": [], "train_seconds": 0.0, "wall_seconds": 0.0}
-    average = None
-    if os.path.exists(ckpt_path):
-        ck = load_checkpoint(ckpt_path, device)
-        if ck["arch"] != args.arch:
-            raise SystemExit(f"{ckpt_path} is a {ck['arch']} checkpoint, not {args.arch}")
-        model.load_state_dict(ck["model"])
-        optimiser.load_state_dict(ck["optimiser"])
-        # The command line's --lr wins over the checkpoint's: a resumed run can finish at a lower rate
-        # (Adadelta at 1.0 with batch 4 is noisy from step to step; a lower rate settles the last epochs).
-        old_lr = sorted({group["lr"] for group in optimiser.param_groups})
-        if old_lr != [args.lr]:
-            log(f"learning rate {', '.join(f'{lr:g}' for lr in old_lr)} (checkpoint) -> {args.lr:g} (--lr)")
-            for group in optimiser.param_groups:
-                group["lr"] = args.lr
-        state = ck["state"]
-        log(f"resumed from {ckpt_path}: epoch {state['epoch']}, step {state['step_in_epoch']}, "
-            f"best IoU {state['best']:.4f} (epoch {state['best_epoch']})")
-    elif args.init:
+    return model, optimiser
+
+
+def resume(model: HairNet, optimiser, ck: Dict, args: argparse.Namespace, path: str, log: Logger) -> Dict:
+    """Loads a checkpoint's weights and optimiser; returns its state."""
+    if ck["arch"] != args.arch:
+        raise SystemExit(f"{path} is a {ck['arch']} checkpoint, not {args.arch}")
+    model.load_state_dict(ck["model"])
+    optimiser.load_state_dict(ck["optimiser"])
+    # The command line's --lr wins over the checkpoint's: a resumed run can finish at a lower rate
+    # (Adadelta at 1.0 with batch 4 is noisy from step to step; a lower rate settles the last epochs).
+    old_lr = sorted({group["lr"] for group in optimiser.param_groups})
+    if old_lr != [args.lr]:
+        log(f"learning rate {', '.join(f'{lr:g}' for lr in old_lr)} (checkpoint) -> {args.lr:g} (--lr)")
+        for group in optimiser.param_groups:
+            group["lr"] = args.lr
+    state = ck["state"]
+    log(f"resumed from {path}: epoch {state['epoch']}, step {state['step_in_epoch']}, "
+        f"best IoU {state['best']:.4f} (epoch {state['best_epoch']})")
+    return state
+
+
+def initialise(model: HairNet, args: argparse.Namespace, log: Logger) -> None:
+    """A new run's starting weights: a model file (--init), random, or the ImageNet encoder."""
+    if args.init:
         init_from_model_file(model, args.init)
         log(f"every weight from {args.init} (fine-tuning; its folded BatchNorm stays identity), "
             f"fresh optimiser state")
@@ -312,62 +316,88 @@ def train(args: argparse.Namespace, ranks: distributed.Ranks) -> int:
     else:
         missing = load_encoder(model, args.weights)
         log(f"encoder from {args.weights}; He-initialised (file missing): {missing}")
-    if args.ema:
-        # A fine-tuned model's starting weights are good: no ramp (averaging.py)
-        average = WeightAverage(model, args.ema, ramp=not args.init)
-        if os.path.exists(ckpt_path) and "average" in ck:
-            average.load_state_dict(ck["average"])
-        log(f"weight average (EMA decay {args.ema:g}{'' if average.ramp else ' from the start'}, "
-            f"{average.updates} updates so far) is validated and kept")
 
-    def save(path: str, weights=None) -> None:
+
+def weight_average(model: HairNet, args: argparse.Namespace, ck, log: Logger):
+    """The EMA of the weights (--ema), restored from the checkpoint `ck` when it has one; None without --ema."""
+    if not args.ema:
+        return None
+    # A fine-tuned model's starting weights are good: no ramp (averaging.py)
+    average = WeightAverage(model, args.ema, ramp=not args.init)
+    if ck is not None and "average" in ck:
+        average.load_state_dict(ck["average"])
+    log(f"weight average (EMA decay {args.ema:g}{'' if average.ramp else ' from the start'}, "
+        f"{average.updates} updates so far) is validated and kept")
+    return average
+
+
+def epoch_input_size(args: argparse.Namespace, state: Dict, epoch: int, ranks, device) -> int:
+    """--low-size for the first --low-epochs epochs, or (with --time-budget) the first --low-until of it."""
+    budget_s = args.time_budget * 60
+    if budget_s and args.low_size:
+        low = state["wall_seconds"] < args.low_until * budget_s
+    else:
+        low = bool(args.low_size) and epoch < args.low_epochs
+    return args.low_size if distributed.main_decides(ranks, low, device) else args.size
+
+
+def epoch_order(args: argparse.Namespace, epoch: int, n_train: int, steps_per_epoch: int) -> torch.Tensor:
+    """The epoch's sample indices: shuffled passes over the training set, enough for its steps."""
+    gen = torch.Generator().manual_seed(args.seed * EPOCH_ORDER_SEED + epoch)
+    return torch.cat([torch.randperm(n_train, generator=gen)
+                      for _ in range(math.ceil(steps_per_epoch * args.batch / n_train))])
+
+
+class Run:
+    """One training run: the model, its optimiser and average, the progress `state`, and how it is saved."""
+
+    def __init__(self, args: argparse.Namespace, ranks: distributed.Ranks, device, log: Logger):
+        self.args, self.ranks, self.device, self.log = args, ranks, device, log
+        self.fmt = memory_format(args.memory_format)
+        self.model, self.optimiser = build_model(args, device, self.fmt)
+        self.ckpt_path, self.best_path = os.path.join(args.out, "checkpoint.pt"), os.path.join(args.out, "best.pt")
+        ck = None
+        if os.path.exists(self.ckpt_path):
+            ck = load_checkpoint(self.ckpt_path, device)
+            self.state = resume(self.model, self.optimiser, ck, args, self.ckpt_path, log)
+        else:
+            initialise(self.model, args, log)
+            self.state = fresh_state()
+        self.average = weight_average(self.model, args, ck, log)
+
+    def save(self, path: str, weights=None) -> None:
         """The checkpoint holds the live weights (to resume) and the average; best.pt gets the average
         as its "model" (weights=average.shadow), which is what export and evaluate.py read."""
-        if not ranks.is_main:
+        if not self.ranks.is_main:
             return
+        args = self.args
         tmp = path + ".tmp"
         ck = {"arch": args.arch, "width": args.width, "depth": args.depth,
-              "model": weights if weights is not None else model.state_dict(),
-              "optimiser": optimiser.state_dict(), "state": state, "args": vars(args)}
-        if average is not None:
-            ck["average"] = average.state_dict()
+              "model": weights if weights is not None else self.model.state_dict(),
+              "optimiser": self.optimiser.state_dict(), "state": self.state, "args": vars(args)}
+        if self.average is not None:
+            ck["average"] = self.average.state_dict()
         torch.save(ck, tmp)
         os.replace(tmp, path)
 
-    n_train = len(train_s)
-    steps_per_epoch = args.steps_per_epoch or n_train // args.batch
-    model.train()
-    # `net` runs forward and backward (DDP when distributed); `model` is the bare network the optimiser,
-    # the average, validation and checkpoints use.
-    net, net_frozen = distributed.wrap(model, ranks, device), -1
-    if args.init and state["global_step"] == 0 and args.optimiser_warmup > 0:
-        warm_up_optimiser(net, optimiser, tr_img_t, tr_mask_t, args, fmt, log, ranks)
-    stop = False
-    while state["epoch"] < args.epochs and not stop:
-        epoch = state["epoch"]
+    def train_epoch(self, net, data: Data, epoch: int, size: int, steps_per_epoch: int) -> Dict:
+        """The epoch's steps from state["step_in_epoch"] on; returns the loss sums, the step count and
+        whether the run stops (time budget or --max-steps)."""
+        args, state, ranks = self.args, self.state, self.ranks
+        local = args.batch // ranks.world  # this rank's rows of every global batch: first..first + local
+        first = ranks.rank * local
         budget_s = args.time_budget * 60
-        if budget_s and args.low_size:
-            low = state["wall_seconds"] < args.low_until * budget_s
-        else:
-            low = bool(args.low_size) and epoch < args.low_epochs
-        size = args.low_size if distributed.main_decides(ranks, low, device) else args.size
-        frozen = args.freeze_upto if epoch < args.freeze_epochs else -1
-        model.set_encoder_frozen(frozen)
-        if frozen != net_frozen:  # DDP reduces the parameters that were trainable when it was built
-            net = None
-            net, net_frozen = distributed.wrap(model, ranks, device), frozen
-        gen = torch.Generator().manual_seed(args.seed * 100003 + epoch)
-        order = torch.cat([torch.randperm(n_train, generator=gen)
-                           for _ in range(math.ceil(steps_per_epoch * args.batch / n_train))])
+        order = epoch_order(args, epoch, len(data.train), steps_per_epoch)
         sums, count, t_epoch, t_win, win_steps = np.zeros(3), 0, time.time(), time.time(), 0
         t_last = t_epoch
+        stop = False
         for step in range(state["step_in_epoch"], steps_per_epoch):
-            idx = order[step * args.batch:(step + 1) * args.batch][first:first + local].to(device)
-            loss, ce, lc = train_step(net, optimiser, tr_img_t[idx], tr_mask_t[idx], size, args, fmt,
-                                      torch.Generator().manual_seed(args.seed * 7919 + state["global_step"]),
-                                      first, args.batch)
-            if average is not None:
-                average.update(model)
+            idx = order[step * args.batch:(step + 1) * args.batch][first:first + local].to(self.device)
+            augment_gen = torch.Generator().manual_seed(args.seed * STEP_AUGMENT_SEED + state["global_step"])
+            loss, ce, lc = train_step(net, self.optimiser, data.train_images[idx], data.train_masks[idx], size,
+                                      args, self.fmt, augment_gen, first, args.batch)
+            if self.average is not None:
+                self.average.update(self.model)
             now = time.time()
             state["wall_seconds"] += now - t_last
             t_last = now
@@ -381,22 +411,103 @@ def train(args: argparse.Namespace, ranks: distributed.Ranks) -> int:
             state["step_in_epoch"], state["global_step"] = step + 1, state["global_step"] + 1
             if (step + 1) % 50 == 0:
                 now = time.time()
-                log(f"epoch {epoch + 1}/{args.epochs} step {step + 1}/{steps_per_epoch} size {size} "
-                    f"loss {sums[0] / count:.4f} (ce {sums[1] / count:.4f} lc {sums[2] / count:.4f}) "
-                    f"{win_steps / (now - t_win):.2f} steps/s")
+                self.log(f"epoch {epoch + 1}/{args.epochs} step {step + 1}/{steps_per_epoch} size {size} "
+                         f"loss {sums[0] / count:.4f} (ce {sums[1] / count:.4f} lc {sums[2] / count:.4f}) "
+                         f"{win_steps / (now - t_win):.2f} steps/s")
                 state["train_seconds"] += now - t_win
                 t_win, win_steps = now, 0
             if state["global_step"] % args.ckpt_every == 0:
-                save(ckpt_path)
+                self.save(self.ckpt_path)
             if over_budget:
-                log(f"time budget of {args.time_budget:g} min reached")
+                self.log(f"time budget of {args.time_budget:g} min reached")
                 stop = True
                 break
             if args.max_steps and state["global_step"] >= args.max_steps:
                 stop = True
                 break
         state["train_seconds"] += time.time() - t_win
-        if state["step_in_epoch"] < steps_per_epoch and stop and count == 0:
+        return {"sums": sums, "count": count, "stop": stop, "started": t_epoch}
+
+    def validate_and_keep_best(self, data: Data, epoch: int, size: int, done: Dict) -> None:
+        """Rank 0: validates at the export size (so best-keeping compares like with like), logs, keeps the
+        best epoch in best.pt, saves the checkpoint."""
+        args, state, average = self.args, self.state, self.average
+        sums, count = done["sums"], done["count"]
+        t_val = time.time()
+        with (average.applied(self.model) if average is not None else contextlib.nullcontext()):
+            val = validate(self.model, data.val_images, data.val_masks, [s.source for s in data.val], args.size,
+                           self.device, fmt=self.fmt)
+        state["wall_seconds"] += time.time() - t_val
+        per = " ".join(f"{s} IoU {v['iou']:.4f} F1 {v['f1']:.4f} LC {v['grad_consistency']:.4f}"
+                       for s, v in val.items() if isinstance(v, dict))
+        self.log(f"epoch {epoch + 1} done in {time.time() - done['started']:.0f}s: train loss "
+                 f"{sums[0] / max(count, 1):.4f} | val mean IoU {val['mean_iou']:.4f} | {per} "
+                 f"(val {time.time() - t_val:.0f}s)")
+        state["history"].append({"epoch": epoch + 1, "size": size, "steps": count,
+                                 "train_loss": sums[0] / max(count, 1), "val": val})
+        if val["mean_iou"] > state["best"]:
+            state["best"], state["best_epoch"] = val["mean_iou"], epoch + 1
+            self.save(self.best_path, average.shadow if average is not None else None)
+            self.log(f"new best (mean IoU {val['mean_iou']:.4f}) saved to {self.best_path}")
+        self.save(self.ckpt_path)
+
+    def export_best(self) -> None:
+        args = self.args
+        best = load_checkpoint(self.best_path if os.path.exists(self.best_path) else self.ckpt_path)
+        out_file = os.path.join(args.out, f"{args.arch}.hmm")
+        n = export_checkpoint(best, out_file, args.size, vars(args), args.dtype)
+        self.log(f"wrote {out_file} ({n} bytes, {args.dtype}) from epoch {best['state']['epoch']}")
+
+
+def set_up(args: argparse.Namespace, ranks: distributed.Ranks) -> Logger:
+    """The output folder, the log, the threads; checks that the batch divides among the processes."""
+    if args.batch % ranks.world:
+        raise SystemExit(f"--batch {args.batch} (the global batch) must be a multiple of the {ranks.world} processes")
+    os.makedirs(args.out, exist_ok=True)
+    log = Logger(os.path.join(args.out, "train.log") if ranks.is_main else None)
+    torch.set_num_threads(args.threads)
+    torch.set_flush_denormal(True)  # denormals in fine-tuned weights can slow CPU convolutions a lot
+    log(f"args {json.dumps(vars(args), sort_keys=True)}")
+    if ranks.enabled:
+        log(f"data-parallel over {ranks.world} processes ({args.device}): "
+            f"{args.batch // ranks.world} of each batch of {args.batch} each")
+    return log
+
+
+def train(args: argparse.Namespace, ranks: distributed.Ranks) -> int:
+    log = set_up(args, ranks)
+    device = distributed.device_for(args.device, ranks)
+    data = Data(args, ranks, log)
+    if args.preload_only:
+        log(f"preload cache written to {args.cache_dir}")
+        log.close()
+        return 0
+    if device.type == "cuda":
+        torch.backends.cudnn.benchmark = True  # fixed input sizes: let cuDNN pick its fastest kernels
+    data.train_images = torch.from_numpy(data.train_images).to(device)
+    data.train_masks = torch.from_numpy(data.train_masks).to(device)
+
+    run = Run(args, ranks, device, log)
+    model, state = run.model, run.state
+    steps_per_epoch = args.steps_per_epoch or len(data.train) // args.batch
+    model.train()
+    # `net` runs forward and backward (DDP when distributed); `model` is the bare network the optimiser,
+    # the average, validation and checkpoints use.
+    net, net_frozen = distributed.wrap(model, ranks, device), -1
+    if args.init and state["global_step"] == 0 and args.optimiser_warmup > 0:
+        warm_up_optimiser(net, run.optimiser, data.train_images, data.train_masks, args, run.fmt, log, ranks)
+    stop = False
+    while state["epoch"] < args.epochs and not stop:
+        epoch = state["epoch"]
+        size = epoch_input_size(args, state, epoch, ranks, device)
+        frozen = args.freeze_upto if epoch < args.freeze_epochs else -1
+        model.set_encoder_frozen(frozen)
+        if frozen != net_frozen:  # DDP reduces the parameters that were trainable when it was built
+            net = None
+            net, net_frozen = distributed.wrap(model, ranks, device), frozen
+        done = run.train_epoch(net, data, epoch, size, steps_per_epoch)
+        stop = done["stop"]
+        if state["step_in_epoch"] < steps_per_epoch and stop and done["count"] == 0:
             break
         state["epoch"] += 0 if (stop and state["step_in_epoch"] < steps_per_epoch) else 1
         if state["step_in_epoch"] >= steps_per_epoch:
@@ -404,29 +515,11 @@ def train(args: argparse.Namespace, ranks: distributed.Ranks) -> int:
         if not ranks.is_main:
             distributed.barrier(ranks)  # while rank 0 validates and saves
             continue
-        t_val = time.time()
-        # Always validated at the export size, so best-keeping compares like with like.
-        with (average.applied(model) if average is not None else contextlib.nullcontext()):
-            val = validate(model, va_img, va_mask, [s.source for s in val_s], args.size, device, fmt=fmt)
-        state["wall_seconds"] += time.time() - t_val
-        per = " ".join(f"{s} IoU {v['iou']:.4f} F1 {v['f1']:.4f} LC {v['grad_consistency']:.4f}"
-                       for s, v in val.items() if isinstance(v, dict))
-        log(f"epoch {epoch + 1} done in {time.time() - t_epoch:.0f}s: train loss {sums[0] / max(count, 1):.4f} "
-            f"| val mean IoU {val['mean_iou']:.4f} | {per} (val {time.time() - t_val:.0f}s)")
-        state["history"].append({"epoch": epoch + 1, "size": size, "steps": count,
-                                 "train_loss": sums[0] / max(count, 1), "val": val})
-        if val["mean_iou"] > state["best"]:
-            state["best"], state["best_epoch"] = val["mean_iou"], epoch + 1
-            save(best_path, average.shadow if average is not None else None)
-            log(f"new best (mean IoU {val['mean_iou']:.4f}) saved to {best_path}")
-        save(ckpt_path)
+        run.validate_and_keep_best(data, epoch, size, done)
         distributed.barrier(ranks)
 
     if ranks.is_main:
-        best = load_checkpoint(best_path if os.path.exists(best_path) else ckpt_path)
-        out_file = os.path.join(args.out, f"{args.arch}.hmm")
-        n = export_checkpoint(best, out_file, args.size, vars(args), args.dtype)
-        log(f"wrote {out_file} ({n} bytes, {args.dtype}) from epoch {best['state']['epoch']}")
+        run.export_best()
     log.close()
     return 0
 

@@ -106,12 +106,6 @@ export class EngineClient {
     return this.transport.request({ type: 'segment', frame, reset }, transfer);
   }
 
-  // The C++ recolour (the reference the WebGL shader is tested against).
-  async recolor(frame, matte, options) {
-    const { rgba } = await this.transport.request({ type: 'recolor', frame, matte, options });
-    return rgba;
-  }
-
   reset() { return this.transport.request({ type: 'reset' }); }
 
   async dispose() {

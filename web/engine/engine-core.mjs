@@ -7,7 +7,6 @@
 //     (apiUrl undefined: the package's own bindings/js/index.mjs, imported so that bundlers follow it;
 //     onProgress({loaded, total}) on the request, a function, reports the download; see engine-worker.mjs)
 //   {type:'segment', frame: ImageBitmap | {data,width,height}, reset?} -> {rgba, matte, hairStats, segmentMs}
-//   {type:'recolor', frame:{data,width,height}, matte, options}        -> {rgba}   (C++ recolour, for tests)
 //   {type:'reset'} -> {}      {type:'dispose'} -> {}
 
 import { computeHairStats } from '../renderer/hair-stats.mjs';
@@ -64,11 +63,6 @@ export function createEngineCore() {
       const rgba = { data: new Uint8Array(pixels.data.buffer, pixels.data.byteOffset, pixels.data.byteLength),
         width: pixels.width, height: pixels.height };
       return { reply: { rgba, matte, hairStats, segmentMs }, transfer: [rgba.data.buffer, matte.data.buffer] };
-    },
-    recolor({ frame, matte, options }) {
-      const out = requireEngine().recolor(frame, options, matte);
-      const data = new Uint8Array(out.data.buffer, out.data.byteOffset, out.data.byteLength);
-      return { reply: { rgba: { data, width: out.width, height: out.height } }, transfer: [data.buffer] };
     },
     reset() { requireEngine().reset(); return {}; },
     dispose() { if (hm) { hm.dispose(); hm = null; } return {}; },

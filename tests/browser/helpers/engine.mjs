@@ -21,7 +21,7 @@ export function trainedModelSkipReason() {
 export const PAGE_METRICS = () => {
   window.hmMetrics = (session, { color, hairMask = null } = {}) => {
     const out = session.renderer.readPixels().data;
-    const { rgba, matte } = session.lastFrame;
+    const { frame: rgba, matte } = session.renderer.last;  // the frame and matte the renderer drew
     const frame = rgba.data, alpha = matte.data;
     const target = color ? [1, 3, 5].map((i) => parseInt(color.slice(i, i + 2), 16)) : null;
     const m = { pixels: alpha.length, matteZero: 0, maxDiffMatteZero: 0, matteHigh: 0, changedMatteHigh: 0,

@@ -1,4 +1,4 @@
-#include "frame_segmenter.h"
+#include "pipeline/frame_segmenter.h"
 
 #include <cstring>
 #include <string>
