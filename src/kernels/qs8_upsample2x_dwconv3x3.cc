@@ -36,20 +36,16 @@ void qs8_upsample2x_dwconv3x3_scalar(const int8_t* in, size_t h, size_t w, size_
   for (size_t oy = y0; oy < y1; ++oy)
     for (size_t ox = 0; ox < 2 * w; ++ox)
       for (size_t ch = 0; ch < c; ++ch) {
-        const uint8_t* block = bytes + ch / kBlock * kBlockBytes;
-        const size_t lane = ch % kBlock;
-        int32_t acc;
-        float scale;
-        std::memcpy(&acc, block + lane * sizeof(int32_t), sizeof acc);
-        std::memcpy(&scale, block + kernels_internal::kQs8DwScalesAt + lane * sizeof(float), sizeof scale);
+        const kernels_internal::Qs8DwChannel k = kernels_internal::qs8_dw_channel(bytes, ch);
+        int32_t acc = k.bias;
         for (size_t ky = 0; ky < 3; ++ky)
           for (size_t kx = 0; kx < 3; ++kx) {
             const ptrdiff_t iy = up_tap(oy, ky, h), ix = up_tap(ox, kx, w);
             const int32_t x = iy < 0 || ix < 0 ? in_zero_point
                                                : in[(static_cast<size_t>(iy) * w + static_cast<size_t>(ix)) * c + ch];
-            acc += x * static_cast<int8_t>(block[kernels_internal::kQs8DwWeightsAt + (ky * 3 + kx) * kBlock + lane]);
+            acc += x * k.weights[(ky * 3 + kx) * kBlock];
           }
-        out[((oy - y0) * 2 * w + ox) * c + ch] = qs8_requantize_fp32(acc, scale, params);
+        out[((oy - y0) * 2 * w + ox) * c + ch] = qs8_requantize_fp32(acc, k.scale, params);
       }
 }
 
