@@ -338,6 +338,19 @@ TEST(KernelQs8Upsample2xAdd, NetworkShapeAndEveryChannelRemainder) {
   for (size_t c = 1; c <= 17; ++c) run_qs8_add_case(rng, {2, 3, c, 1, 4, 0.1f, 0.01f, 0.05f, 9, -9, {0, -128, 127}});
 }
 
+// The ends of the accepted ratio range (shift 23 and 6) with extreme zero points: the SIMD kernel adds
+// out_zp * 2^shift to int32 accumulators before the shift, which must neither overflow nor round.
+TEST(KernelQs8Upsample2xAdd, ExtremeScaleRatiosAndZeroPoints) {
+  std::mt19937 rng(123);
+  for (const int8_t zp : {int8_t{-128}, int8_t{127}, int8_t{0}}) {
+    const QS8Output full{zp, -128, 127};
+    run_qs8_add_case(rng, {3, 5, 27, 0, 6, 0.0010001f, 0.0009f, 1.0f, -128, 127, full});
+    run_qs8_add_case(rng, {3, 5, 27, 1, 5, 0.0009f, 0.0010001f, 1.0f, 127, -128, full});
+    run_qs8_add_case(rng, {2, 4, 40, 0, 4, 250.0f, 3.0f, 1.0f, -128, 127, full});
+    run_qs8_add_case(rng, {2, 4, 40, 1, 3, 0.004f, 0.9f, 0.0036f, 127, -128, full});
+  }
+}
+
 TEST(KernelQs8Upsample2xAdd, ParamsRejectOutOfRangeScales) {
   hm::QS8AddParams p;
   const QS8Output out{0, -128, 127};
