@@ -145,7 +145,7 @@ void qs8_upsample2x_add(const int8_t* in, size_t h, size_t w, size_t c, const in
     const int8_t* a_row = in + (oy / 2) * w * c;
     const int8_t* b_row = skip + oy * ow * c;
     int8_t* o_row = out + oy * ow * c;
-    const size_t row = ow * c;
+    const size_t row = rows == 2 ? ow * c : 0;  // the second row's offset (0: unused, stays in the tensor)
     for (size_t x = 0; x < w; ++x) {
       const size_t at = 2 * x * c;
       const int8_t* b[4] = {b_row + at, b_row + at + c, b_row + row + at, b_row + row + at + c};
