@@ -3,6 +3,8 @@
 // Shared by the native (Google Benchmark) and wasm (standalone) kernel benchmarks.
 #pragma once
 #include <cstddef>
+#include <string>
+#include <vector>
 
 namespace hm_bench {
 
@@ -86,6 +88,30 @@ inline constexpr Layer kLayers[] = {
     {"segnet.pw13", Op::kConv1x1, 28, 28, 1024, 1024, 1, 1, false},
     {"segnet.dec1.pw", Op::kConv1x1, 56, 56, 1024, 64, 1, 1, false},
 };
+
+// HairMatteNet's rows of kLayers at another encoder width (thousandths: 250, 500, 750, 1000; decoder depth
+// 64), as training/hairmatte_train/architecture.py builds it: every encoder channel count c becomes
+// int(c * width / 1000) (MobileNet-v1's rounding), the decoder keeps its depth, and dec1's folded K is
+// C13 + 9 * C11 + 9 padded to a multiple of 4 (im2col3x3_row_floats). Width 750 (24, 48, ..., 768
+// channels) is the likely shape of the bundled int8 model (issue #14: its size budget).
+inline std::vector<Layer> hairmattenet_layers(int width_milli) {
+  auto scaled = [&](size_t c) { return c * static_cast<size_t>(width_milli) / 1000; };
+  std::vector<Layer> layers;
+  for (Layer l : kLayers) {
+    if (!l.hairmattenet) continue;
+    const std::string name = l.name;
+    if (name.rfind("enc.", 0) == 0 || name == "dec1.up+dw" || name == "dec1.im2col") {
+      l.in_c = scaled(l.in_c);
+      l.out_c = scaled(l.out_c);
+    } else if (name.find(".skip") != std::string::npos) {
+      l.in_c = scaled(l.in_c);
+    } else if (name == "dec1.pw folded") {
+      l.in_c = (scaled(1024) + 9 * scaled(512) + 9 + 3) / 4 * 4;
+    }
+    layers.push_back(l);
+  }
+  return layers;
+}
 
 // How many times a row of kLayers runs in one HairMatteNet pass ("x5" rows stand for 5 layers).
 inline int layer_repeats(const Layer& l) {

@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Builds the wasm SIMD128 kernel benchmark with emcc and runs it in Node.
 #   benchmarks/wasm/build-and-run.sh [--scalar] [layer-name-filter]
-#   benchmarks/wasm/build-and-run.sh --qs8 [layer-name-filter]   int8 (QS8) kernels beside fp32 (qs8_kernels_bench.cc)
+#   benchmarks/wasm/build-and-run.sh --qs8 [--width 750] [layer-name-filter]   int8 (QS8) kernels beside fp32 (qs8_kernels_bench.cc)
 set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
 out="$root/build/wasm-bench"

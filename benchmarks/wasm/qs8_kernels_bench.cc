@@ -3,9 +3,14 @@
 // batches of the fp32 kernel and the int8 kernel (interleaved, so that load from other jobs on the
 // machine hits both alike) and keeps the fastest batch of each; it prints ms, G(multiply-add)OP/s counted
 // as 2 ops per multiply-add for both, and int8/fp32 speed ratio. Build and run:
-//   benchmarks/wasm/build-and-run.sh --qs8 [filter]   (filter: substring of the layer name)
+//   benchmarks/wasm/build-and-run.sh --qs8 [--width 750] [filter]
+// --width: the encoder width in thousandths (250, 500, 750, 1000 = default; layer_shapes.h's
+// hairmattenet_layers); filter: a substring of the layer name. One thread: the clock is the process's CPU
+// time (cpu_clock.h, robust to other jobs on the machine), which cannot show a multi-thread speed-up; the
+// kernels take output row ranges [y0, y1) like the fp32 ones, which is how the engine splits a layer.
 #include <algorithm>
 #include <cstdio>
+#include <cstdlib>
 #include <cstring>
 #include <random>
 #include <vector>
@@ -124,15 +129,43 @@ double batch_ms(F&& f, int calls) {
 
 }  // namespace
 
+// Sums of the layers of one op kind (or all), each layer times its repeats.
+struct Total {
+  double fp32_ms = 0.0, int8_ms = 0.0, ops = 0.0;
+  void add(double fp32, double int8, double op_count, int repeats) {
+    fp32_ms += fp32 * repeats;
+    int8_ms += int8 * repeats;
+    ops += op_count * repeats;
+  }
+  void print(const char* what) const {
+    if (fp32_ms == 0.0) return;
+    std::printf("%-42s fp32 %7.2f ms %6.1f GFLOP/s   int8 %7.2f ms %6.1f GOP/s   int8 %.2fx\n", what, fp32_ms,
+                ops / (fp32_ms * 1e6), int8_ms, ops / (int8_ms * 1e6), fp32_ms / int8_ms);
+  }
+};
+
 int main(int argc, char** argv) {
-  const char* filter = argc > 1 ? argv[1] : "";
-  std::printf("int8 (QS8) vs fp32 kernels, SIMD128, 1 thread, interleaved batches, fastest of 9 each; "
-              "GOP/s count a multiply-add as 2 ops (upsample+add: 1 op per output value)\n\n");
+  int width = 1000;
+  const char* filter = "";
+  for (int i = 1; i < argc; ++i) {
+    if (std::strcmp(argv[i], "--width") == 0 && i + 1 < argc) {
+      width = std::atoi(argv[++i]);
+    } else {
+      filter = argv[i];
+    }
+  }
+  if (width != 250 && width != 500 && width != 750 && width != 1000) {
+    std::fprintf(stderr, "--width must be 250, 500, 750 or 1000 (thousandths), got %d\n", width);
+    return 2;
+  }
+  std::printf("HairMatteNet width %.2f, depth 64, 224x224: int8 (QS8) vs fp32 kernels, SIMD128, 1 thread, "
+              "interleaved batches, fastest of 9 each, CPU time; GOP/s count a multiply-add as 2 ops "
+              "(upsample+add: 1 op per output value)\n\n", width / 1000.0);
   std::printf("%-18s %-13s %-22s %9s %9s %9s %9s %7s\n", "layer", "op", "shape (HxWxC -> N)", "fp32 ms", "GFLOP/s",
               "int8 ms", "GOP/s", "ratio");
-  double fp32_gemm = 0.0, int8_gemm = 0.0, ops_gemm = 0.0, fp32_all = 0.0, int8_all = 0.0;
-  for (const auto& layer : hm_bench::kLayers) {
-    if (!Qs8Runner::supported(layer.op) || !layer.hairmattenet) continue;
+  Total gemm, dw, up_dw, up_add, all;
+  for (const auto& layer : hm_bench::hairmattenet_layers(width)) {
+    if (!Qs8Runner::supported(layer.op)) continue;
     if (std::strstr(layer.name, filter) == nullptr) continue;
     hm_bench::LayerRunner fp32(layer);
     Qs8Runner int8(layer);
@@ -151,22 +184,18 @@ int main(int argc, char** argv) {
     std::printf("%-18s %-13s %-22s %9.3f %9.2f %9.3f %9.2f %6.2fx\n", layer.name, op_name(layer.op), shape,
                 best_fp32, ops / (best_fp32 * 1e6), best_int8, ops / (best_int8 * 1e6), best_fp32 / best_int8);
     const int r = hm_bench::layer_repeats(layer);
-    fp32_all += best_fp32 * r;
-    int8_all += best_int8 * r;
-    if (layer.op == hm_bench::Op::kConv1x1) {
-      fp32_gemm += best_fp32 * r;
-      int8_gemm += best_int8 * r;
-      ops_gemm += ops * r;
-    }
+    Total& kind = layer.op == hm_bench::Op::kConv1x1 ? gemm
+                  : layer.op == hm_bench::Op::kDwconv ? dw
+                  : layer.op == hm_bench::Op::kUpsampleDwconv ? up_dw
+                                                               : up_add;
+    kind.add(best_fp32, best_int8, ops, r);
+    all.add(best_fp32, best_int8, ops, r);
   }
-  if (filter[0] == '\0') {
-    std::printf("\nHairMatteNet 224, all 1x1 layers: fp32 %.2f ms (%.1f GFLOP/s), int8 %.2f ms (%.1f GOP/s), "
-                "int8 %.2fx faster\n",
-                fp32_gemm, ops_gemm / (fp32_gemm * 1e6), int8_gemm, ops_gemm / (int8_gemm * 1e6),
-                fp32_gemm / int8_gemm);
-    std::printf("HairMatteNet 224, all layers above: fp32 %.2f ms, int8 %.2f ms, int8 %.2fx faster "
-                "(not the first conv, the head or dec1's folded im2col)\n",
-                fp32_all, int8_all, fp32_all / int8_all);
-  }
+  std::printf("\nTotals (layers x repeats):\n");
+  gemm.print("1x1 convolutions");
+  dw.print("3x3 depthwise");
+  up_dw.print("upsample + depthwise (fused)");
+  up_add.print("upsample + skip add");
+  all.print("all layers above (not conv0/head/im2col)");
   return 0;
 }

@@ -67,21 +67,17 @@ void qs8_dwconv3x3_scalar(const int8_t* in, size_t in_h, size_t in_w, size_t c, 
   for (size_t oy = y0; oy < y1; ++oy)
     for (size_t ox = 0; ox < out_w; ++ox)
       for (size_t ch = 0; ch < c; ++ch) {
-        const uint8_t* block = bytes + ch / kBlock * kBlockBytes;
-        const size_t lane = ch % kBlock;
-        int32_t acc;
-        float scale;
-        std::memcpy(&acc, block + lane * sizeof(int32_t), sizeof acc);
-        std::memcpy(&scale, block + kScalesAt + lane * sizeof(float), sizeof scale);
+        const kernels_internal::Qs8DwChannel k = kernels_internal::qs8_dw_channel(bytes, ch);
+        int32_t acc = k.bias;
         for (size_t ky = 0; ky < 3; ++ky)
           for (size_t kx = 0; kx < 3; ++kx) {
             const ptrdiff_t iy = tap_coordinate(oy, ky, in_h, stride, dilation);
             const ptrdiff_t ix = tap_coordinate(ox, kx, in_w, stride, dilation);
             const int32_t x = iy < 0 || ix < 0 ? in_zero_point
                                                : in[(static_cast<size_t>(iy) * in_w + static_cast<size_t>(ix)) * c + ch];
-            acc += x * static_cast<int8_t>(block[kWeightsAt + (ky * 3 + kx) * kBlock + lane]);
+            acc += x * k.weights[(ky * 3 + kx) * kBlock];
           }
-        out[(oy * out_w + ox) * c + ch] = qs8_requantize_fp32(acc, scale, params);
+        out[(oy * out_w + ox) * c + ch] = qs8_requantize_fp32(acc, k.scale, params);
       }
 }
 

@@ -43,22 +43,11 @@ inline void store_row(int8_t* c, size_t nc, v128_t v) {
   if (nc & 1) wasm_v128_store8_lane(c, v, 0);
 }
 
-}  // namespace
-
-void qs8_gemm_minmax_fp32_ukernel_4x4c2s4__wasmsimd_dot16x2_ld64(size_t mr, size_t nc, size_t kc,
-                                                             const int8_t* a, size_t a_stride, const void* w,
-                                                             int8_t* c, size_t c_stride, QS8Output out) {
-  // Rows past mr alias the previous one (computed and stored twice, identical values), as in XNNPACK.
-  const int8_t* a0 = a;
-  const int8_t* a1 = mr > 1 ? a0 + a_stride : a0;
-  const int8_t* a2 = mr > 2 ? a1 + a_stride : a1;
-  const int8_t* a3 = mr > 3 ? a2 + a_stride : a2;
-  int8_t* c0 = c;
-  int8_t* c1 = mr > 1 ? c0 + c_stride : c0;
-  int8_t* c2 = mr > 2 ? c1 + c_stride : c1;
-  int8_t* c3 = mr > 3 ? c2 + c_stride : c2;
-
-  const int8_t* wp = static_cast<const int8_t*>(w);
+// One 4x4 tile of C: rows a0..a3 of A times the panel at wp (returned past it), requantised; bytes 0-3 are
+// row 0, 4-7 row 1, ...
+inline v128_t tile_4x4(const int8_t* a0, const int8_t* a1, const int8_t* a2, const int8_t* a3, size_t kc,
+                       const int8_t** w, QS8Output out) {
+  const int8_t* wp = *w;
   v128_t acc0 = wasm_v128_load(wp);
   v128_t acc1 = acc0, acc2 = acc0, acc3 = acc0;
   wp += 16;
@@ -104,17 +93,59 @@ void qs8_gemm_minmax_fp32_ukernel_4x4c2s4__wasmsimd_dot16x2_ld64(size_t mr, size
 
   const Qs8RequantConstants kq(out);
   const v128_t vscale = wasm_v128_load(wp);
+  *w = wp + 16;
   acc0 = qs8_fmagic(wasm_f32x4_mul(wasm_f32x4_convert_i32x4(acc0), vscale), kq);
   acc1 = qs8_fmagic(wasm_f32x4_mul(wasm_f32x4_convert_i32x4(acc1), vscale), kq);
   acc2 = qs8_fmagic(wasm_f32x4_mul(wasm_f32x4_convert_i32x4(acc2), vscale), kq);
   acc3 = qs8_fmagic(wasm_f32x4_mul(wasm_f32x4_convert_i32x4(acc3), vscale), kq);
-  const v128_t v = qs8_pack16(acc0, acc1, acc2, acc3, kq);  // bytes 0-3 row 0, 4-7 row 1, ...
+  return qs8_pack16(acc0, acc1, acc2, acc3, kq);
+}
 
-  // Highest row first: aliased rows (mr < 4) then end with the lowest row's identical values.
+// The first nc (1..4) columns of a tile into rows c0..c3, highest row first: aliased rows (mr < 4) then end
+// with the lowest row's identical values.
+inline void store_tile(int8_t* c0, int8_t* c1, int8_t* c2, int8_t* c3, size_t nc, v128_t v) {
   store_row(c3, nc, wasm_i32x4_shuffle(v, v, 3, 3, 3, 3));
   store_row(c2, nc, wasm_i32x4_shuffle(v, v, 2, 2, 2, 2));
   store_row(c1, nc, wasm_i32x4_shuffle(v, v, 1, 1, 1, 1));
   store_row(c0, nc, v);
+}
+
+}  // namespace
+
+void qs8_gemm_minmax_fp32_ukernel_4x4c2s4__wasmsimd_dot16x2_ld64(size_t mr, size_t nc, size_t kc,
+                                                             const int8_t* a, size_t a_stride, const void* w,
+                                                             int8_t* c, size_t c_stride, QS8Output out) {
+  // Rows past mr alias the previous one (computed and stored twice, identical values), as in XNNPACK.
+  const int8_t* a1 = mr > 1 ? a + a_stride : a;
+  const int8_t* a2 = mr > 2 ? a1 + a_stride : a1;
+  const int8_t* a3 = mr > 3 ? a2 + a_stride : a2;
+  int8_t* c1 = mr > 1 ? c + c_stride : c;
+  int8_t* c2 = mr > 2 ? c1 + c_stride : c1;
+  int8_t* c3 = mr > 3 ? c2 + c_stride : c2;
+  const int8_t* wp = static_cast<const int8_t*>(w);
+  store_tile(c, c1, c2, c3, nc, tile_4x4(a, a1, a2, a3, kc, &wp, out));
+}
+
+void qs8_gemm_minmax_fp32_ukernel_4x4c2s4__wasmsimd_dot16x2_ld64_panels(size_t mr, size_t nc, size_t kc,
+                                                                    const int8_t* a, size_t a_stride,
+                                                                    const void* w, int8_t* c, size_t c_stride,
+                                                                    QS8Output out) {
+  const int8_t* a1 = mr > 1 ? a + a_stride : a;
+  const int8_t* a2 = mr > 2 ? a1 + a_stride : a1;
+  const int8_t* a3 = mr > 3 ? a2 + a_stride : a2;
+  int8_t* c0 = c;
+  int8_t* c1 = mr > 1 ? c0 + c_stride : c0;
+  int8_t* c2 = mr > 2 ? c1 + c_stride : c1;
+  int8_t* c3 = mr > 3 ? c2 + c_stride : c2;
+  const int8_t* wp = static_cast<const int8_t*>(w);
+  for (; nc > 4; nc -= 4) {
+    store_tile(c0, c1, c2, c3, 4, tile_4x4(a, a1, a2, a3, kc, &wp, out));
+    c0 += 4;
+    c1 += 4;
+    c2 += 4;
+    c3 += 4;
+  }
+  store_tile(c0, c1, c2, c3, nc, tile_4x4(a, a1, a2, a3, kc, &wp, out));
 }
 
 }  // namespace kernels_internal

@@ -85,20 +85,26 @@ TEST(KernelQs8Conv1x1, ScalarAndOptimisedMatchNaiveConvolution) {
       run_qs8_conv1x1_case(rng, {3, 5, in_c, out_c, 0, 3, -7, hm_test::random_output(rng, kind++), 60.0f});
 }
 
+// A random case of up to h_max x w_max pixels, K in [k_lo, k_hi], N in [n_lo, n_hi], with random rows, input
+// zero point and output clamp (kind i).
+Qs8GemmCase random_gemm_case(std::mt19937& rng, int i, size_t h_max, size_t w_max, size_t k_lo, size_t k_hi,
+                             size_t n_lo, size_t n_hi, float spread) {
+  Qs8GemmCase k;
+  k.h = hm_test::random_size(rng, 1, h_max);
+  k.w = hm_test::random_size(rng, 1, w_max);
+  k.in_c = hm_test::random_size(rng, k_lo, k_hi);
+  k.out_c = hm_test::random_size(rng, n_lo, n_hi);
+  random_rows(rng, k.h, &k.y0, &k.y1);
+  k.in_zp = static_cast<int8_t>(hm_test::random_size(rng, 0, 255) - 128);
+  k.out = hm_test::random_output(rng, i);
+  k.spread = spread;
+  return k;
+}
+
 TEST(KernelQs8Conv1x1, RandomShapesZeroPointsAndClamps) {
   std::mt19937 rng(102);
-  for (int i = 0; i < 300; ++i) {
-    Qs8GemmCase k;
-    k.h = hm_test::random_size(rng, 1, 9);
-    k.w = hm_test::random_size(rng, 1, 13);
-    k.in_c = hm_test::random_size(rng, 1, 70);
-    k.out_c = hm_test::random_size(rng, 1, 40);
-    random_rows(rng, k.h, &k.y0, &k.y1);
-    k.in_zp = static_cast<int8_t>(hm_test::random_size(rng, 0, 255) - 128);
-    k.out = hm_test::random_output(rng, i);
-    k.spread = i % 5 == 0 ? 400.0f : 40.0f;  // every fifth case saturates most outputs
-    run_qs8_conv1x1_case(rng, k);
-  }
+  for (int i = 0; i < 300; ++i)  // every fifth case saturates most outputs
+    run_qs8_conv1x1_case(rng, random_gemm_case(rng, i, 9, 13, 1, 70, 1, 40, i % 5 == 0 ? 400.0f : 40.0f));
 }
 
 TEST(KernelQs8Conv1x1, EveryRowAndColumnRemainder) {
@@ -138,6 +144,16 @@ TEST(KernelQs8Conv1x1, RoundsTiesToEven) {
       }
     EXPECT_GT(ties, 10) << "the test needs ties to mean anything";
   }
+}
+
+// qs8_conv1x1 runs layers with K <= 64 whose packed weights fit 16 KiB tile by tile over all panels (one
+// micro-kernel call per tile), others panel by panel over blocks of pixels: shapes on both sides of both
+// thresholds (K = 64; 56 panels of K = 64 fit in 16 KiB, 57 do not), with row and column remainders.
+TEST(KernelQs8Conv1x1, BothLoopOrdersAroundTheThresholds) {
+  std::mt19937 rng(106);
+  for (int i = 0; i < 40; ++i) run_qs8_conv1x1_case(rng, random_gemm_case(rng, i, 5, 9, 48, 80, 1, 90, 40.0f));
+  for (size_t out_c : {221, 224, 225, 228})
+    run_qs8_conv1x1_case(rng, {2, 3, 64, out_c, 0, 2, 11, {3, 3, 127}, 40.0f});
 }
 
 TEST(KernelQs8Conv1x1, NetworkShapes) {
@@ -336,6 +352,19 @@ TEST(KernelQs8Upsample2xAdd, NetworkShapeAndEveryChannelRemainder) {
   std::mt19937 rng(122);
   run_qs8_add_case(rng, {28, 28, 64, 0, 56, 0.05f, 0.04f, 0.07f, -128, 3, {-128, -128, 127}});
   for (size_t c = 1; c <= 17; ++c) run_qs8_add_case(rng, {2, 3, c, 1, 4, 0.1f, 0.01f, 0.05f, 9, -9, {0, -128, 127}});
+}
+
+// The ends of the accepted ratio range (shift 23 and 6) with extreme zero points: the SIMD kernel adds
+// out_zp * 2^shift to int32 accumulators before the shift, which must neither overflow nor round.
+TEST(KernelQs8Upsample2xAdd, ExtremeScaleRatiosAndZeroPoints) {
+  std::mt19937 rng(123);
+  for (const int8_t zp : {int8_t{-128}, int8_t{127}, int8_t{0}}) {
+    const QS8Output full{zp, -128, 127};
+    run_qs8_add_case(rng, {3, 5, 27, 0, 6, 0.0010001f, 0.0009f, 1.0f, -128, 127, full});
+    run_qs8_add_case(rng, {3, 5, 27, 1, 5, 0.0009f, 0.0010001f, 1.0f, 127, -128, full});
+    run_qs8_add_case(rng, {2, 4, 40, 0, 4, 250.0f, 3.0f, 1.0f, -128, 127, full});
+    run_qs8_add_case(rng, {2, 4, 40, 1, 3, 0.004f, 0.9f, 0.0036f, 127, -128, full});
+  }
 }
 
 TEST(KernelQs8Upsample2xAdd, ParamsRejectOutOfRangeScales) {
