@@ -1,7 +1,7 @@
 // int8 (QS8) operator kernels of the hair networks, NHWC, batch 1, in XNNPACK's QS8 scheme (issue #14).
 //
-// Self-contained beside kernels.h (the fp32 operators): nothing in the engine calls these yet, and this
-// header is deliberately not kernels.h, whose `*_scalar` declarations drive the plain build's redirects.
+// Self-contained beside kernels.h (the fp32 operators); the engine's int8 network (src/network/int8_*) runs
+// on these and on qs8_io_kernels.h (the first convolution and the softmax head).
 //
 // Quantisation (the contract the quantiser in training/ will write):
 // - activations: int8 per tensor, real = scale * (q - zero_point), zero_point in [-128, 127];
