@@ -4,6 +4,7 @@
 // ?model=random:hairmattenet runs the architecture with random weights (no trained file needed).
 import { TryOnSession, defaultThreads, parseModelOption, DEFAULT_LOOK } from './tryon-session.mjs';
 import { renderSwatches, parseColorList } from './swatches.mjs';
+import { BUNDLED_MODELS, PAGE_MODEL_INDEX } from '../bindings/js/constants.mjs';
 
 const $ = (id) => document.getElementById(id);
 const params = new URLSearchParams(location.search);
@@ -99,6 +100,7 @@ async function reconfigure() {
 function wireControls() {
   if (params.get('refine') === 'none') $('refine').checked = false;
   // The controls start at the default look (index.html leaves them unset).
+  $('model').value = BUNDLED_MODELS[PAGE_MODEL_INDEX];  // the int8 model unless the shopper picks another
   $('color').value = look.color;
   $('color-end').value = look.colorEnd;
   $('strength').value = String(look.strength);

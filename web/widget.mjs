@@ -14,7 +14,7 @@
 // colorchange, error {kind, message}; every visible word comes from `messages` / `lang` (widget/messages.mjs).
 // The camera is asked for only on a click. Threads are used only when the page is cross-origin isolated.
 import { TryOnSession, openCamera, parseModelOption, tryOnError, DEFAULT_LOOK } from './tryon-session.mjs';
-import { RECOLOR_MODES, BUNDLED_MODELS } from '../bindings/js/constants.mjs';
+import { RECOLOR_MODES, BUNDLED_MODELS, PAGE_MODEL_INDEX } from '../bindings/js/constants.mjs';
 import { renderSwatches } from './swatches.mjs';
 import { TEMPLATE } from './widget/template.mjs';
 import { resolveMessages, format } from './widget/messages.mjs';
@@ -146,7 +146,7 @@ export class HairTryOnElement extends HTMLElement {
     const ms = Number(this.getAttribute('hint-delay'));
     return this.hasAttribute('hint-delay') && Number.isFinite(ms) && ms >= 0 ? ms : DEFAULT_HINT_DELAY_MS;
   }
-  get modelOption() { return parseModelOption(this.getAttribute('model') || BUNDLED_MODELS[0]); }
+  get modelOption() { return parseModelOption(this.getAttribute('model') || BUNDLED_MODELS[PAGE_MODEL_INDEX]); }
   get apiUrl() {
     const src = this.getAttribute('src');
     if (!src) return undefined;  // engine-client's default: the package's bindings/js/index.mjs

@@ -11,6 +11,7 @@ export const MAX_FRAME_SIDE = 16384;
 export const MAX_FRAME_PIXELS = 16777216;
 export const ARCH_NAMES = Object.freeze(['hairsegnet', 'hairmattenet']);
 export const BUNDLED_MODELS = Object.freeze(['hairmattenet', 'hairsegnet', 'hairmattenet-int8']);
+export const PAGE_MODEL_INDEX = 2;
 export const RECOLOR_MODES = Object.freeze(['solid', 'ombre', 'highlights']);
 export const REFINE_MODES = Object.freeze(['guided', 'none']);
 export const QUALITIES = Object.freeze(['fast', 'best']);

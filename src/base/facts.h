@@ -41,6 +41,11 @@ constexpr const char* kArchNames[] = {"hairsegnet", "hairmattenet"};
 // The first is the default model. Adding a model is adding its name here (then the generator).
 constexpr const char* kBundledModels[] = {"hairmattenet", "hairsegnet", "hairmattenet-int8"};
 
+// The model the try-on widget and the demo page load when the page names none: the int8 HairMatteNet, half
+// the download of the fp16 file for the same mattes (issue #14's quality budget met: README, "Models").
+// An index into kBundledModels; HairMatte.create() itself keeps kBundledModels[0].
+constexpr int kPageModelIndex = 2;
+
 // Recolour modes: index = hm::RecolorMode (the shader's u_mode).
 constexpr const char* kRecolorModes[] = {"solid", "ombre", "highlights"};
 

@@ -10,9 +10,12 @@ import { browserSkipReason, launchChromium, recordConsole, REPO_ROOT } from './h
 import { startStaticServer } from './helpers/static-server.mjs';
 import { engineSkipReason } from './helpers/engine.mjs';
 import { widgetPage, RECORD_EVENTS } from './helpers/widget-page.mjs';
+import { BUNDLED_MODELS, PAGE_MODEL_INDEX } from '../../bindings/js/constants.mjs';
 
+// The widget loads the page model (the int8 HairMatteNet) when the page names none.
+const PAGE_MODEL_FILE = `dist/models/${BUNDLED_MODELS[PAGE_MODEL_INDEX]}.hmm`;
 const skip = (await browserSkipReason()) || engineSkipReason() ||
-  (fs.existsSync(path.join(REPO_ROOT, 'dist/models/hairmattenet.hmm')) ? false : 'dist/models/hairmattenet.hmm is missing: run npm run build');
+  (fs.existsSync(path.join(REPO_ROOT, PAGE_MODEL_FILE)) ? false : `${PAGE_MODEL_FILE} is missing: run npm run build`);
 
 const PRODUCTS_HTML = `
   <hair-product name="Gloss Colour Mask" sku="GCM" price="€24.00" url="/p/gloss">
@@ -64,7 +67,7 @@ test('widget: preload fetches the model and wasm before any click: progress even
   assert.ok(progress.length >= 2, `progress events: ${progress.length}`);
   assert.equal(types.indexOf('ready'), types.length - 1, `ready comes last, once: ${types.join(',')}`);
   // The bytes are those of the two files the single-thread engine needs, measured here on disk.
-  const expected = fs.statSync(path.join(REPO_ROOT, 'dist/models/hairmattenet.hmm')).size +
+  const expected = fs.statSync(path.join(REPO_ROOT, PAGE_MODEL_FILE)).size +
     fs.statSync(path.join(REPO_ROOT, 'dist/hairmatte-simd.wasm')).size;
   for (let i = 0; i < progress.length; i++) {
     assert.equal(progress[i].total, expected, 'the total is known from the first event on');
