@@ -59,7 +59,7 @@ const noSymbols = !fs.existsSync(path.join(REPO_ROOT, 'build', 'wasm-plain')) &&
 test('the plain build links the __scalar kernel variants, the SIMD build the __wasmsimd ones', { skip: noSymbols }, () => {
   const plain = symbols('plain');
   const simd = symbols('simd');
-  const linked = (map, name) => new RegExp(`:hm::${name}\\28`).test(map);
+  const linked = (map, name) => new RegExp(`:hm::${name}\\\\28`).test(map);
   // The large operators are called, not inlined, so their names show (their SIMD micro-kernels are inlined
   // into them; the small scalar variants may be inlined into their callers).
   for (const op of ['f32_conv1x1_minmax', 'f32_dwconv3x3_minmax', 'f32_conv3x3s2_rgb_minmax']) {
