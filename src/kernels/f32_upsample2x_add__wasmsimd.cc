@@ -5,7 +5,6 @@
 #include "base/simd128.h"
 
 namespace hm {
-
 namespace {
 
 // One input pixel to two adjacent output pixels, o0 and o1 = o0 + c (and s0, s1 likewise).
