@@ -50,8 +50,13 @@ inline size_t dw_pad_before(size_t stride, size_t dilation) { return stride == 1
 
 // upsample2x_dwconv3x3's formula for channels [c_begin, c) of output pixel (oy, ox): the 9 taps on the
 // upsampled image, skipping those outside it (the scalar variant, and the wasmsimd one's last c % 4).
-inline void upsampled_dw_pixel(const float* in, size_t h, size_t w, size_t c, const float* packed, size_t oy,
-                               size_t ox, size_t c_begin, float* out, Clamp clamp) {
+// File-local (unnamed namespace) and not inlined, as when both variants shared one file: the wasm code of
+// both operators is then the one that was measured (checked by comparing the modules' functions); inlined,
+// this cold per-pixel tail would grow the wasmsimd operator around its hot row loop.
+namespace {
+__attribute__((noinline)) inline void upsampled_dw_pixel(const float* in, size_t h, size_t w, size_t c,
+                                                         const float* packed, size_t oy, size_t ox, size_t c_begin,
+                                                         float* out, Clamp clamp) {
   for (size_t ch = c_begin; ch < c; ++ch) {
     const float* g = packed + ch / kDwGroup * kDwGroupFloats;
     const size_t lane = ch % kDwGroup;
@@ -69,6 +74,7 @@ inline void upsampled_dw_pixel(const float* in, size_t h, size_t w, size_t c, co
     out[ch] = std::min(std::max(acc, clamp.min), clamp.max);
   }
 }
+}  // namespace
 
 // ---- conv1x1_softmax2: round_up(c, 4) weight differences w0 - w1 (zero past c), then the bias
 // difference in 4 floats (lane 0; the others 0).
