@@ -76,40 +76,39 @@ class LayerRunner {
     }
   }
 
-  // One call over every output row; `scalar` picks the reference implementation.
+  // One call over every output row; `scalar` picks the reference variant (__scalar), else the optimised
+  // one (__wasmsimd), by name: a benchmark times both, whatever the build's kernel table holds.
   void run(bool scalar) {
     const hm::Clamp relu6{0.0f, 6.0f};
     constexpr float kInf = std::numeric_limits<float>::infinity();
     const size_t y1 = out_h_;
     switch (l_.op) {
       case Op::kConv3x3s2Rgb:
-        (scalar ? hm::conv3x3s2_rgb_scalar : hm::conv3x3s2_rgb)(rgba_.data(), l_.h, l_.w, l_.w * 4,
-                                                                packed_.data(), l_.out_c, out_.data(),
-                                                                relu6, 0, y1);
+        (scalar ? hm::f32_conv3x3s2_rgb_minmax__scalar : hm::f32_conv3x3s2_rgb_minmax__wasmsimd)(
+            rgba_.data(), l_.h, l_.w, l_.w * 4, packed_.data(), l_.out_c, out_.data(), relu6, 0, y1);
         break;
       case Op::kDwconv:
-        (scalar ? hm::dwconv3x3_scalar : hm::dwconv3x3)(in_.data(), l_.h, l_.w, l_.in_c, l_.stride,
-                                                        l_.dilation, packed_.data(), out_.data(),
-                                                        relu6, 0, y1);
+        (scalar ? hm::f32_dwconv3x3_minmax__scalar : hm::f32_dwconv3x3_minmax__wasmsimd)(
+            in_.data(), l_.h, l_.w, l_.in_c, l_.stride, l_.dilation, packed_.data(), out_.data(), relu6, 0, y1);
         break;
       case Op::kConv1x1:
-        (scalar ? hm::conv1x1_scalar : hm::conv1x1)(in_.data(), l_.w, l_.in_c, packed_.data(),
-                                                    l_.out_c, out_.data(), relu6, 0, y1);
+        (scalar ? hm::f32_conv1x1_minmax__scalar : hm::f32_conv1x1_minmax__wasmsimd)(
+            in_.data(), l_.w, l_.in_c, packed_.data(), l_.out_c, out_.data(), relu6, 0, y1);
         break;
       case Op::kUpsampleAdd:
-        (scalar ? hm::upsample2x_add_scalar : hm::upsample2x_add)(in_.data(), l_.h, l_.w, l_.in_c,
-                                                                  skip_.data(), out_.data(), 0, y1);
+        (scalar ? hm::f32_upsample2x_add__scalar : hm::f32_upsample2x_add__wasmsimd)(
+            in_.data(), l_.h, l_.w, l_.in_c, skip_.data(), out_.data(), 0, y1);
         break;
       case Op::kUpsampleDwconv:
-        (scalar ? hm::upsample2x_dwconv3x3_scalar : hm::upsample2x_dwconv3x3)(
+        (scalar ? hm::f32_upsample2x_dwconv3x3_minmax__scalar : hm::f32_upsample2x_dwconv3x3_minmax__wasmsimd)(
             in_.data(), l_.h, l_.w, l_.in_c, packed_.data(), out_.data(), hm::Clamp{-kInf, kInf}, 0, y1);
         break;
       case Op::kHeadSoftmax2:
-        (scalar ? hm::conv1x1_softmax2_scalar : hm::conv1x1_softmax2)(in_.data(), l_.w, l_.in_c,
-                                                                      packed_.data(), out_.data(), 0, y1);
+        (scalar ? hm::f32_conv1x1_softmax2__scalar : hm::f32_conv1x1_softmax2__wasmsimd)(
+            in_.data(), l_.w, l_.in_c, packed_.data(), out_.data(), 0, y1);
         break;
-      case Op::kIm2col:  // one implementation (a copy): `scalar` does not apply
-        hm::im2col3x3(skip_.data(), l_.out_c, in_.data(), l_.h, l_.w, l_.in_c, out_.data(), 0, y1);
+      case Op::kIm2col:  // one variant (a copy): `scalar` does not apply
+        hm::f32_im2col3x3__scalar(skip_.data(), l_.out_c, in_.data(), l_.h, l_.w, l_.in_c, out_.data(), 0, y1);
         break;
     }
   }

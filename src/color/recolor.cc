@@ -13,33 +13,6 @@ namespace hm {
 
 using namespace recolor_detail;
 
-namespace recolor_detail {
-
-void recolor_row_scalar(const uint8_t* src, const uint8_t* matte, int width, const RowConstants& rc,
-                        const Uniforms& u, uint8_t* dst) {
-  const float* decode = srgb8_to_linear_table();
-  const float* encode = linear_to_srgb_table();
-  constexpr float kInv255 = 1.0f / 255.0f;
-  for (int x = 0; x < width; ++x) {
-    const uint8_t* p = src + 4 * x;
-    uint8_t* q = dst + 4 * x;
-    if (matte[x] == 0) {  // untouched, bit for bit
-      if (q != p) std::memcpy(q, p, 4);
-      continue;
-    }
-    const Rgb lin = oklab_to_linear(recolor_lab(srgb8_to_oklab(decode, p), rc, u));
-    const float alpha = matte[x] * kInv255;
-    const float rec[3] = {linear_to_srgb(encode, lin.r), linear_to_srgb(encode, lin.g), linear_to_srgb(encode, lin.b)};
-    for (int c = 0; c < 3; ++c) {
-      const float in = p[c] * kInv255;
-      q[c] = to_byte(in + (rec[c] - in) * alpha);  // mix(in, recoloured, matte), as the shader's mix()
-    }
-    q[3] = p[3];
-  }
-}
-
-}  // namespace recolor_detail
-
 namespace {
 
 // Whether any matte value of the row is >= 128 (the sign bit of the byte), 16 at a time.
@@ -89,11 +62,9 @@ HairStats compute_hair_stats(const uint8_t* rgba, int width, int height, size_t 
 
 namespace {
 
-using RowFunction = void (*)(const uint8_t*, const uint8_t*, int, const RowConstants&, const Uniforms&, uint8_t*);
-
 Status recolor_rows(const uint8_t* rgba, int width, int height, size_t stride, const uint8_t* matte,
                     const RecolorLook& look, const HairStats& stats, uint8_t* out, size_t out_stride,
-                    RowFunction row_function) {
+                    RecolorRowFn row_function) {
   if (!rgba || !matte || !out) return Status::error("recolor: null image");
   if (width <= 0 || height <= 0) {
     return Status::error("recolor: image size must be positive, got " + std::to_string(width) + "x" +
@@ -130,12 +101,13 @@ Status recolor_rows(const uint8_t* rgba, int width, int height, size_t stride, c
 
 Status recolor(const uint8_t* rgba, int width, int height, size_t stride, const uint8_t* matte,
                const RecolorLook& look, const HairStats& stats, uint8_t* out, size_t out_stride) {
-  return recolor_rows(rgba, width, height, stride, matte, look, stats, out, out_stride, recolor_row_simd128);
+  return recolor_rows(rgba, width, height, stride, matte, look, stats, out, out_stride, kRecolorKernels.row);
 }
 
 Status recolor_scalar(const uint8_t* rgba, int width, int height, size_t stride, const uint8_t* matte,
                       const RecolorLook& look, const HairStats& stats, uint8_t* out, size_t out_stride) {
-  return recolor_rows(rgba, width, height, stride, matte, look, stats, out, out_stride, recolor_row_scalar);
+  return recolor_rows(rgba, width, height, stride, matte, look, stats, out, out_stride,
+                      rgba8_recolor_row__scalar);
 }
 
 bool parse_hex_color(const char* text, uint8_t rgb[3]) {

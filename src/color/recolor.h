@@ -49,8 +49,8 @@ struct HairStats {
 // them) and its vertical extent (on every row). matte: width x height bytes.
 HairStats compute_hair_stats(const uint8_t* rgba, int width, int height, size_t stride, const uint8_t* matte);
 
-// out may be the input (in place). Strides in bytes; matte is width x height bytes. Four pixels at a time
-// with wasm SIMD128 (SIMDe natively).
+// out may be the input (in place). Strides in bytes; matte is width x height bytes. Through the build's
+// row kernel: four pixels at a time with wasm SIMD128 (SIMDe natively), the scalar row in the plain build.
 Status recolor(const uint8_t* rgba, int width, int height, size_t stride, const uint8_t* matte,
                const RecolorLook& look, const HairStats& stats, uint8_t* out, size_t out_stride);
 

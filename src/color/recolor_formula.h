@@ -1,8 +1,11 @@
-// Internal to src/color: the recolour formula of docs/recolor.md shared by the scalar reference
-// (recolor.cc) and the SIMD128 version (recolor_simd128.cc). Not part of the public surface.
+// Internal to src/color: the recolour formula of docs/recolor.md shared by the row kernels, the scalar
+// reference (rgba8_recolor_row__scalar.cc) and the SIMD128 variant (rgba8_recolor_row__wasmsimd.cc),
+// named like the network's kernels (src/kernels/kernels.h), and the build's choice between them
+// (kRecolorKernels). Not part of the public surface.
 #pragma once
 #include <cstdint>
 
+#include "base/kernel_isa.h"
 #include "color/oklab.h"
 #include "color/recolor.h"
 #include "color/recolor_constants.h"
@@ -66,10 +69,25 @@ inline Lab recolor_lab(Lab px, const RowConstants& rc, const Uniforms& u) {
 }
 
 // One row: src/dst RGBA, matte bytes. dst may equal src. Pixels with matte 0 are copied unchanged.
-void recolor_row_scalar(const uint8_t* src, const uint8_t* matte, int width, const RowConstants& rc,
-                        const Uniforms& u, uint8_t* dst);
-void recolor_row_simd128(const uint8_t* src, const uint8_t* matte, int width, const RowConstants& rc,
-                         const Uniforms& u, uint8_t* dst);
+using RecolorRowFn = void (*)(const uint8_t* src, const uint8_t* matte, int width, const RowConstants& rc,
+                              const Uniforms& u, uint8_t* dst);
+void rgba8_recolor_row__scalar(const uint8_t* src, const uint8_t* matte, int width, const RowConstants& rc,
+                               const Uniforms& u, uint8_t* dst);
+void rgba8_recolor_row__wasmsimd(const uint8_t* src, const uint8_t* matte, int width, const RowConstants& rc,
+                                 const Uniforms& u, uint8_t* dst);
+
+// The build's recolour kernels, chosen at build time like the network's (kernels/kernel_table.h): the
+// SIMD128 row in the SIMD wasm builds and natively, the scalar one in the plain build. recolor() calls
+// through it; recolor_scalar() always runs the reference.
+struct RecolorKernelTable {
+  const char* isa;  // the variants' suffix (kKernelIsa)
+  RecolorRowFn row;
+};
+#if HM_KERNEL_ISA_WASMSIMD
+inline constexpr RecolorKernelTable kRecolorKernels = {"wasmsimd", rgba8_recolor_row__wasmsimd};
+#else
+inline constexpr RecolorKernelTable kRecolorKernels = {"scalar", rgba8_recolor_row__scalar};
+#endif
 
 }  // namespace recolor_detail
 }  // namespace hm

@@ -4,7 +4,7 @@
 #include <cstring>
 #include <limits>
 
-#include "kernels/kernels.h"
+#include "kernels/kernel_table.h"
 
 namespace hm {
 
@@ -33,11 +33,12 @@ void pointwise_and_head(const DecoderStageBands& s, const float* dw_rows, float*
   const size_t out_w = 2 * size_t{s.w};
   const uint32_t depth = s.pw->out_c;
   if (s.head == nullptr) {
-    conv1x1(dw_rows, out_w, s.c, s.pw->packed.data(), depth, s.out + y0 * out_w * depth, Clamp{0.f, kInf}, 0, rows);
+    kF32Kernels.conv1x1(dw_rows, out_w, s.c, s.pw->packed.data(), depth, s.out + y0 * out_w * depth,
+                        Clamp{0.f, kInf}, 0, rows);
     return;
   }
-  conv1x1(dw_rows, out_w, s.c, s.pw->packed.data(), depth, scratch, Clamp{0.f, kInf}, 0, rows);
-  conv1x1_softmax2(scratch, out_w, depth, s.head->packed.data(), s.out + y0 * out_w, 0, rows);
+  kF32Kernels.conv1x1(dw_rows, out_w, s.c, s.pw->packed.data(), depth, scratch, Clamp{0.f, kInf}, 0, rows);
+  kF32Kernels.conv1x1_softmax2(scratch, out_w, depth, s.head->packed.data(), s.out + y0 * out_w, 0, rows);
 }
 
 }  // namespace
@@ -54,7 +55,8 @@ void run_decoder_stage_bands(const DecoderStageBands& s, float* scratch_a, float
     if (s.skip == nullptr) {
       // No skip: the depthwise convolution reads the half-resolution input directly
       // (upsample2x_dwconv3x3), so there is no upsampled band and no halo to recompute.
-      upsample2x_dwconv3x3(s.in, s.h, s.w, s.c, s.dw->packed.data(), scratch_b, Clamp{-kInf, kInf}, y0, y1);
+      kF32Kernels.upsample2x_dwconv3x3(s.in, s.h, s.w, s.c, s.dw->packed.data(), scratch_b, Clamp{-kInf, kInf},
+                                       y0, y1);
       pointwise_and_head(s, scratch_b, scratch_a, y0, rows);
       continue;
     }
@@ -67,12 +69,12 @@ void run_decoder_stage_bands(const DecoderStageBands& s, float* scratch_a, float
     const size_t local_end = valid_end + kHalo - y0;
     std::memset(scratch_a, 0, local_begin * row_floats * sizeof(float));
     std::memset(scratch_a + local_end * row_floats, 0, (local_rows - local_end) * row_floats * sizeof(float));
-    upsample2x_add(s.in + (valid_begin / 2) * s.w * s.c, (valid_end - valid_begin) / 2, s.w, s.c,
-                   s.skip ? s.skip + valid_begin * row_floats : nullptr, scratch_a + local_begin * row_floats, 0,
-                   valid_end - valid_begin);
+    kF32Kernels.upsample2x_add(s.in + (valid_begin / 2) * s.w * s.c, (valid_end - valid_begin) / 2, s.w, s.c,
+                               s.skip ? s.skip + valid_begin * row_floats : nullptr,
+                               scratch_a + local_begin * row_floats, 0, valid_end - valid_begin);
     // Depthwise rows [kHalo, kHalo + rows) of the band image read local rows kHalo-1 .. kHalo+rows.
-    dwconv3x3(scratch_a, local_rows, out_w, s.c, 1, 1, s.dw->packed.data(), scratch_b, Clamp{-kInf, kInf}, kHalo,
-              kHalo + rows);
+    kF32Kernels.dwconv3x3(scratch_a, local_rows, out_w, s.c, 1, 1, s.dw->packed.data(), scratch_b,
+                          Clamp{-kInf, kInf}, kHalo, kHalo + rows);
     pointwise_and_head(s, scratch_b + kHalo * row_floats, scratch_a, y0, rows);
   }
 }

@@ -2,8 +2,7 @@
 
 #include <algorithm>
 
-#include "kernels/qs8_io_kernels.h"
-#include "kernels/qs8_kernels.h"
+#include "kernels/qs8_kernel_table.h"
 
 namespace hm {
 namespace {
@@ -147,17 +146,17 @@ void Int8Plan::run_op(size_t i, ThreadPool& pool, const uint8_t* rgba, size_t ro
   switch (n.kind) {
     case QNodeKind::kConv0:
       pool.parallel_for_dynamic_indexed(out.h, row_grain(out.h, threads), [&](uint32_t t, size_t y0, size_t y1) {
-        qs8_conv3x3s2_rgba(rgba, input_size_, input_size_, row_stride, packed, out.c, out_data, node.output,
+        kQS8Kernels.conv3x3s2_rgba(rgba, input_size_, input_size_, row_stride, packed, out.c, out_data, node.output,
                            scratch_data_[t], y0, y1);
       });
       break;
     case QNodeKind::kDepthwise:
       pool.parallel_for_dynamic(out.h, row_grain(out.h, threads), [&](size_t y0, size_t y1) {
         if (n.upsampled) {  // writes rows [y0, y1) from its `out` argument: point it at row y0
-          qs8_upsample2x_dwconv3x3(in_data, in->h, in->w, in->c, packed, node.input_zero_point,
+          kQS8Kernels.upsample2x_dwconv3x3(in_data, in->h, in->w, in->c, packed, node.input_zero_point,
                                    out_data + y0 * out.w * out.c, node.output, y0, y1);
         } else {
-          qs8_dwconv3x3(in_data, in->h, in->w, in->c, n.stride, n.dilation, packed, node.input_zero_point,
+          kQS8Kernels.dwconv3x3(in_data, in->h, in->w, in->c, n.stride, n.dilation, packed, node.input_zero_point,
                         out_data, node.output, y0, y1);
         }
       });
@@ -167,18 +166,18 @@ void Int8Plan::run_op(size_t i, ThreadPool& pool, const uint8_t* rgba, size_t ro
       const size_t pixels = size_t{out.h} * out.w;
       const size_t grain = threads <= 1 ? pixels : std::max<size_t>(8, (pixels / (size_t{8} * threads) + 3) / 4 * 4);
       pool.parallel_for_dynamic(pixels, grain, [&](size_t p0, size_t p1) {
-        qs8_conv1x1(in_data, 1, in->c, packed, out.c, out_data, node.output, p0, p1);
+        kQS8Kernels.conv1x1(in_data, 1, in->c, packed, out.c, out_data, node.output, p0, p1);
       });
       break;
     }
     case QNodeKind::kAdd:
       pool.parallel_for_dynamic(out.h, row_grain(out.h, threads), [&](size_t y0, size_t y1) {
-        qs8_upsample2x_add(in_data, in->h, in->w, in->c, data_[n.skip], out_data, node.add, y0, y1);
+        kQS8Kernels.upsample2x_add(in_data, in->h, in->w, in->c, data_[n.skip], out_data, node.add, y0, y1);
       });
       break;
     case QNodeKind::kHead:
       pool.parallel_for_dynamic(in->h, row_grain(in->h, threads), [&](size_t y0, size_t y1) {
-        qs8_conv1x1_softmax2(in_data, in->w, in->c, packed, probability, y0, y1);
+        kQS8Kernels.conv1x1_softmax2(in_data, in->w, in->c, packed, probability, y0, y1);
       });
       break;
   }

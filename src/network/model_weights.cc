@@ -2,7 +2,7 @@
 
 #include <limits>
 
-#include "kernels/kernels.h"
+#include "kernels/kernel_table.h"
 
 namespace hm {
 namespace {
@@ -77,7 +77,7 @@ PackedConv fold_skip_into_pointwise(const ModelFileContents& contents, const std
       for (size_t c = 0; c < depth; ++c) scaled[o * depth + c] = pw_w->values[o * depth + c] * dw_w->values[c * 9 + k];
     }
     pack_conv1x1(depth, out_c, scaled.data(), nullptr, packed.data());
-    conv1x1(columns.data(), 1, depth, packed.data(), out_c, product.data(), none, 0, skip_in + 1);
+    kF32Kernels.conv1x1(columns.data(), 1, depth, packed.data(), out_c, product.data(), none, 0, skip_in + 1);
     for (size_t o = 0; o < out_c; ++o) {
       for (size_t j = 0; j < skip_in; ++j) weight[o * row + depth + k * skip_in + j] = product[j * out_c + o];
       weight[o * row + depth + 9 * skip_in + k] = product[skip_in * out_c + o];

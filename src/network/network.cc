@@ -5,7 +5,7 @@
 #include <utility>
 
 #include "base/facts.h"
-#include "kernels/kernels.h"
+#include "kernels/kernel_table.h"
 #include "network/engine.h"
 #include "network/decoder_stage_bands.h"
 #include "network/memory_budget.h"
@@ -179,14 +179,14 @@ void Network::Impl::run_op(const Op& op, const uint8_t* rgba, size_t row_stride,
   switch (op.kind) {
     case OpKind::kInputConv:
       threads.parallel_for_dynamic(out->h, row_grain(out->h, threads.threads()), [&](size_t y0, size_t y1) {
-        conv3x3s2_rgb(rgba, input_size, input_size, row_stride, op.conv->packed.data(), out->c, out_data,
-                      op.clamp, y0, y1);
+        kF32Kernels.conv3x3s2_rgb(rgba, input_size, input_size, row_stride, op.conv->packed.data(), out->c,
+                                  out_data, op.clamp, y0, y1);
       });
       break;
     case OpKind::kDepthwise:
       threads.parallel_for_dynamic(out->h, row_grain(out->h, threads.threads()), [&](size_t y0, size_t y1) {
-        dwconv3x3(in_data, in->h, in->w, in->c, op.stride, op.dilation, op.conv->packed.data(), out_data,
-                  op.clamp, y0, y1);
+        kF32Kernels.dwconv3x3(in_data, in->h, in->w, in->c, op.stride, op.dilation, op.conv->packed.data(),
+                              out_data, op.clamp, y0, y1);
       });
       break;
     case OpKind::kPointwise:
@@ -195,14 +195,14 @@ void Network::Impl::run_op(const Op& op, const uint8_t* rgba, size_t row_stride,
       threads.parallel_for_dynamic(size_t{out->h} * out->w,
                                    pixel_grain(size_t{out->h} * out->w, in->c, threads.threads()),
                                    [&](size_t p0, size_t p1) {
-        conv1x1(in_data, 1, in->c, op.conv->packed.data(), out->c, out_data, op.clamp, p0, p1);
+        kF32Kernels.conv1x1(in_data, 1, in->c, op.conv->packed.data(), out->c, out_data, op.clamp, p0, p1);
       });
       break;
     case OpKind::kUpsampleDepthwise:
       // Writes rows [y0, y1) from its `out` argument onwards (a band buffer): point it at row y0.
       threads.parallel_for_dynamic(out->h, row_grain(out->h, threads.threads()), [&](size_t y0, size_t y1) {
-        upsample2x_dwconv3x3(in_data, in->h, in->w, in->c, op.conv->packed.data(),
-                             out_data + y0 * out->w * out->c, op.clamp, y0, y1);
+        kF32Kernels.upsample2x_dwconv3x3(in_data, in->h, in->w, in->c, op.conv->packed.data(),
+                                         out_data + y0 * out->w * out->c, op.clamp, y0, y1);
       });
       break;
     case OpKind::kFoldedPointwise: {
@@ -214,9 +214,9 @@ void Network::Impl::run_op(const Op& op, const uint8_t* rgba, size_t row_stride,
         // One thread gets all rows in one call: still one band (the scratch's size) at a time.
         for (size_t b0 = y0; b0 < y1; b0 += op.band_rows) {
           const size_t b1 = std::min<size_t>(y1, b0 + op.band_rows);
-          im2col3x3(in_data, in->c, taps_data, taps.h, taps.w, taps.c, rows, b0, b1);
-          conv1x1(rows, out->w, row, op.conv->packed.data(), out->c, out_data + b0 * out->w * out->c, op.clamp,
-                  0, b1 - b0);
+          kF32Kernels.im2col3x3(in_data, in->c, taps_data, taps.h, taps.w, taps.c, rows, b0, b1);
+          kF32Kernels.conv1x1(rows, out->w, row, op.conv->packed.data(), out->c, out_data + b0 * out->w * out->c,
+                              op.clamp, 0, b1 - b0);
         }
       });
       break;

@@ -5,10 +5,12 @@
 
 #include <cmath>
 #include <random>
+#include <string>
 #include <vector>
 
 #include "color/oklab.h"
 #include "color/recolor.h"
+#include "color/recolor_formula.h"
 
 namespace hm {
 namespace {
@@ -301,8 +303,18 @@ TEST(RecolorFormula, ParsesColoursAndModes) {
 namespace hm {
 namespace {
 
+// recolor() runs the build's row kernel (recolor_formula.h: kRecolorKernels), the variant of the build's
+// isa: rgba8_recolor_row__wasmsimd natively and in the SIMD wasm builds, __scalar in the plain build.
+TEST(RecolorKernelTable, HoldsTheRowOfTheBuildsIsa) {
+  using namespace recolor_detail;
+  EXPECT_STREQ(kRecolorKernels.isa, kKernelIsa);
+  const bool wasmsimd = std::string(kKernelIsa) == "wasmsimd";
+  EXPECT_EQ(kRecolorKernels.row, wasmsimd ? rgba8_recolor_row__wasmsimd : rgba8_recolor_row__scalar);
+}
+
 // The SIMD128 recolour against the scalar reference: random pixels and mattes, every mode, odd widths
-// (the 0-3 pixel tails), strides with padding, within one 8-bit step; matte-0 pixels identical.
+// (the 0-3 pixel tails), strides with padding, within one 8-bit step; matte-0 pixels identical. (recolor()
+// runs rgba8_recolor_row__wasmsimd in this native build, recolor_scalar() rgba8_recolor_row__scalar.)
 TEST(RecolorSimd128, MatchesTheScalarReference) {
   std::mt19937 rng(11);
   for (int w : {1, 3, 4, 7, 33, 64}) {

@@ -1,6 +1,6 @@
-// src/kernels: every scalar reference against an independent direct formula (kernel_reference.h: the
+// src/kernels: every __scalar variant against an independent direct formula (kernel_reference.h: the
 // literal convolution from PyTorch-layout weights with explicit zero padding, in double), and every
-// optimised kernel against its scalar reference, over odd shapes, channel counts that are not
+// __wasmsimd variant (through SIMDe here) against its __scalar twin, over odd shapes, channel counts that are not
 // multiples of 4 or 8, 1-pixel images, row sub-ranges [y0, y1) (rows outside must stay untouched),
 // every stride/dilation and several clamps.
 #include <gtest/gtest.h>
@@ -13,6 +13,7 @@
 #include <vector>
 
 #include "kernel_reference.h"
+#include "kernels/kernel_table.h"
 #include "kernels/kernels.h"
 
 namespace {
@@ -95,9 +96,10 @@ void run_conv1x1_case(std::mt19937& rng, const Conv1x1Case& k, bool check_naive)
   const Ref ref = hm_test::conv2d_naive(hm_test::to_double(in), k.h, k.w, k.in_c, weight, bias,
                                         k.out_c, 1, 1, 1, 1, 1, 0, 0, k.h, k.w);
   std::vector<float> scalar(k.h * k.w * k.out_c, kSentinel), simd = scalar;
-  hm::conv1x1_scalar(in.data(), k.w, k.in_c, packed.data(), k.out_c, scalar.data(), k.clamp, k.y0,
-                     k.y1);
-  hm::conv1x1(in.data(), k.w, k.in_c, packed.data(), k.out_c, simd.data(), k.clamp, k.y0, k.y1);
+  hm::f32_conv1x1_minmax__scalar(in.data(), k.w, k.in_c, packed.data(), k.out_c, scalar.data(), k.clamp, k.y0,
+                                 k.y1);
+  hm::f32_conv1x1_minmax__wasmsimd(in.data(), k.w, k.in_c, packed.data(), k.out_c, simd.data(), k.clamp, k.y0,
+                                   k.y1);
   if (check_naive) expect_rows_match_ref(scalar, ref, k.clamp, k.w * k.out_c, k.y0, k.y1, what + " scalar");
   expect_rows_match(simd, scalar, ref, k.w * k.out_c, k.y0, k.y1, what);
 }
@@ -182,10 +184,10 @@ void run_dwconv_case(std::mt19937& rng, const DwCase& k) {
                                         3, k.c, k.stride, k.dilation, pad, pad, out_h, out_w);
   std::vector<float> scalar(out_h * out_w * k.c, kSentinel), simd = scalar;
   const size_t y1 = std::min(k.y1, out_h), y0 = std::min(k.y0, y1 - 1);
-  hm::dwconv3x3_scalar(in.data(), k.h, k.w, k.c, k.stride, k.dilation, packed.data(), scalar.data(),
-                       k.clamp, y0, y1);
-  hm::dwconv3x3(in.data(), k.h, k.w, k.c, k.stride, k.dilation, packed.data(), simd.data(), k.clamp,
-                y0, y1);
+  hm::f32_dwconv3x3_minmax__scalar(in.data(), k.h, k.w, k.c, k.stride, k.dilation, packed.data(), scalar.data(),
+                                   k.clamp, y0, y1);
+  hm::f32_dwconv3x3_minmax__wasmsimd(in.data(), k.h, k.w, k.c, k.stride, k.dilation, packed.data(), simd.data(),
+                                     k.clamp, y0, y1);
   expect_rows_match_ref(scalar, ref, k.clamp, out_w * k.c, y0, y1, what + " scalar");
   expect_rows_match(simd, scalar, ref, out_w * k.c, y0, y1, what);
 }
@@ -285,10 +287,10 @@ void run_rgb_case(std::mt19937& rng, const RgbCase& k) {
   }
   std::vector<float> scalar(out_h * out_w * k.out_c, kSentinel), simd = scalar;
   const size_t y1 = std::min(k.y1, out_h), y0 = std::min(k.y0, y1 - 1);
-  hm::conv3x3s2_rgb_scalar(rgba.data(), k.h, k.w, stride_bytes, packed.data(), k.out_c, scalar.data(),
-                           k.clamp, y0, y1);
-  hm::conv3x3s2_rgb(rgba.data(), k.h, k.w, stride_bytes, packed.data(), k.out_c, simd.data(), k.clamp,
-                    y0, y1);
+  hm::f32_conv3x3s2_rgb_minmax__scalar(rgba.data(), k.h, k.w, stride_bytes, packed.data(), k.out_c,
+                                       scalar.data(), k.clamp, y0, y1);
+  hm::f32_conv3x3s2_rgb_minmax__wasmsimd(rgba.data(), k.h, k.w, stride_bytes, packed.data(), k.out_c, simd.data(),
+                                         k.clamp, y0, y1);
   expect_rows_match_ref(scalar, ref, k.clamp, out_w * k.out_c, y0, y1, what + " scalar");
   expect_rows_match(simd, scalar, ref, out_w * k.out_c, y0, y1, what);
 }
@@ -307,8 +309,9 @@ TEST(KernelConv3x3s2Rgb, PaddedTapsActAsNormalisedZero) {
   std::vector<float> packed(hm::packed_conv3x3s2_rgb_size(1));
   hm::pack_conv3x3s2_rgb(1, weight.data(), bias.data(), packed.data());
   std::vector<float> out(4, 0.0f), out_scalar(4, 0.0f);
-  hm::conv3x3s2_rgb(white.data(), 4, 4, 16, packed.data(), 1, out.data(), kClamps[0], 0, 2);
-  hm::conv3x3s2_rgb_scalar(white.data(), 4, 4, 16, packed.data(), 1, out_scalar.data(), kClamps[0], 0, 2);
+  hm::f32_conv3x3s2_rgb_minmax__wasmsimd(white.data(), 4, 4, 16, packed.data(), 1, out.data(), kClamps[0], 0, 2);
+  hm::f32_conv3x3s2_rgb_minmax__scalar(white.data(), 4, 4, 16, packed.data(), 1, out_scalar.data(), kClamps[0], 0,
+                                       2);
   EXPECT_NEAR(out[0], 0.5f + 27.0f, 1e-4);      // top-left: all 9 taps in the image
   EXPECT_NEAR(out[3], 0.5f + 4 * 3.0f, 1e-4);   // bottom-right: 2x2 taps in, the rest padded
   EXPECT_NEAR(out_scalar[3], 0.5f + 12.0f, 1e-4);
@@ -354,8 +357,8 @@ void run_upsample_case(std::mt19937& rng, size_t h, size_t w, size_t c, bool wit
           }
   std::vector<float> scalar(4 * h * w * c, kSentinel), simd = scalar;
   const float* s = with_skip ? skip.data() : nullptr;
-  hm::upsample2x_add_scalar(in.data(), h, w, c, s, scalar.data(), y0, y1);
-  hm::upsample2x_add(in.data(), h, w, c, s, simd.data(), y0, y1);
+  hm::f32_upsample2x_add__scalar(in.data(), h, w, c, s, scalar.data(), y0, y1);
+  hm::f32_upsample2x_add__wasmsimd(in.data(), h, w, c, s, simd.data(), y0, y1);
   expect_rows_match_ref(scalar, ref, kClamps[0], 2 * w * c, y0, y1, what + " scalar");
   expect_rows_match(simd, scalar, ref, 2 * w * c, y0, y1, what);
 }
@@ -402,8 +405,8 @@ void run_upsample_dw_case(std::mt19937& rng, size_t h, size_t w, size_t c, size_
   ref.value.resize((rows + 1) * per_row, 0.0);
   ref.magnitude.resize((rows + 1) * per_row, 0.0);
   std::vector<float> scalar((rows + 1) * per_row, kSentinel), simd = scalar;
-  hm::upsample2x_dwconv3x3_scalar(in.data(), h, w, c, packed.data(), scalar.data(), clamp, y0, y1);
-  hm::upsample2x_dwconv3x3(in.data(), h, w, c, packed.data(), simd.data(), clamp, y0, y1);
+  hm::f32_upsample2x_dwconv3x3_minmax__scalar(in.data(), h, w, c, packed.data(), scalar.data(), clamp, y0, y1);
+  hm::f32_upsample2x_dwconv3x3_minmax__wasmsimd(in.data(), h, w, c, packed.data(), simd.data(), clamp, y0, y1);
   expect_rows_match_ref(scalar, ref, clamp, per_row, 0, rows, what + " scalar");
   expect_rows_match(simd, scalar, ref, per_row, 0, rows, what);
 }
@@ -450,7 +453,7 @@ void run_im2col_case(std::mt19937& rng, size_t h, size_t w, size_t c, size_t pre
   // Rows [y0, y1) land from the start of the buffer; one more row after them must keep the sentinel.
   const size_t rows = y1 - y0;
   std::vector<float> out((rows + 1) * w * row, kSentinel);
-  hm::im2col3x3(prefix_c ? prefix.data() : nullptr, prefix_c, in.data(), h, w, c, out.data(), y0, y1);
+  hm::f32_im2col3x3__scalar(prefix_c ? prefix.data() : nullptr, prefix_c, in.data(), h, w, c, out.data(), y0, y1);
   size_t bad = 0;
   for (size_t r = 0; r <= rows; ++r) {
     const size_t y = y0 + r;
@@ -533,8 +536,8 @@ TEST(KernelIm2col3x3, AsGemmEqualsThe3x3Convolution) {
     std::vector<float> packed(hm::packed_conv1x1_size(row, out_c));
     hm::pack_conv1x1(row, out_c, gemm_weight.data(), bias.data(), packed.data());
     std::vector<float> cols(h * w * row), got(h * w * out_c, kSentinel);
-    hm::im2col3x3(nullptr, 0, in.data(), h, w, c, cols.data(), 0, h);
-    hm::conv1x1(cols.data(), w, row, packed.data(), out_c, got.data(), kClamps[0], 0, h);
+    hm::f32_im2col3x3__scalar(nullptr, 0, in.data(), h, w, c, cols.data(), 0, h);
+    hm::f32_conv1x1_minmax__wasmsimd(cols.data(), w, row, packed.data(), out_c, got.data(), kClamps[0], 0, h);
     expect_rows_match_ref(got, ref, kClamps[0], w * out_c, 0, h, what);
   }
 }
@@ -565,8 +568,8 @@ void run_head_case(std::mt19937& rng, size_t h, size_t w, size_t c, size_t y0, s
     ref.magnitude.push_back(prob * (1.0 - prob) * (logits.magnitude[2 * p] + logits.magnitude[2 * p + 1]));
   }
   std::vector<float> scalar(h * w, kSentinel), simd = scalar;
-  hm::conv1x1_softmax2_scalar(in.data(), w, c, packed.data(), scalar.data(), y0, y1);
-  hm::conv1x1_softmax2(in.data(), w, c, packed.data(), simd.data(), y0, y1);
+  hm::f32_conv1x1_softmax2__scalar(in.data(), w, c, packed.data(), scalar.data(), y0, y1);
+  hm::f32_conv1x1_softmax2__wasmsimd(in.data(), w, c, packed.data(), simd.data(), y0, y1);
   expect_rows_match_ref(scalar, ref, Clamp{0.0f, 1.0f}, w, y0, y1, what + " scalar");
   expect_rows_match(simd, scalar, ref, w, y0, y1, what);
 }
@@ -594,8 +597,8 @@ TEST(KernelConv1x1Softmax2, SigmoidIsAccurateToAFewUlps) {
   std::vector<float> x;
   for (float z = -25.0f; z <= 85.0f; z += 0.0137f) x.push_back(z);
   std::vector<float> simd(x.size()), scalar(x.size());
-  hm::conv1x1_softmax2(x.data(), x.size(), 1, packed.data(), simd.data(), 0, 1);
-  hm::conv1x1_softmax2_scalar(x.data(), x.size(), 1, packed.data(), scalar.data(), 0, 1);
+  hm::f32_conv1x1_softmax2__wasmsimd(x.data(), x.size(), 1, packed.data(), simd.data(), 0, 1);
+  hm::f32_conv1x1_softmax2__scalar(x.data(), x.size(), 1, packed.data(), scalar.data(), 0, 1);
   for (size_t i = 0; i < x.size(); ++i) {
     const double want = 1.0 / (1.0 + std::exp(static_cast<double>(x[i])));
     ASSERT_NEAR(simd[i], want, 1e-6 * want) << "x = " << x[i];
@@ -611,12 +614,38 @@ TEST(KernelConv1x1Softmax2, SaturatesWithoutNaN) {
   hm::pack_conv1x1_softmax2(c, weight.data(), bias.data(), packed.data());
   std::vector<float> in = {1000, 0, 0, 0, -1000, 0, 0, 0, 0, 0, 0, 0, 3, 0, 0, 0, 1000, 0, 0, 0};
   std::vector<float> out(5, -1.0f);
-  hm::conv1x1_softmax2(in.data(), 5, c, packed.data(), out.data(), 0, 1);
+  hm::f32_conv1x1_softmax2__wasmsimd(in.data(), 5, c, packed.data(), out.data(), 0, 1);
   EXPECT_NEAR(out[0], 0.0f, 1e-30);
   EXPECT_EQ(out[1], 1.0f);
   EXPECT_EQ(out[2], 0.5f);
   EXPECT_NEAR(out[3], 1.0 / (1.0 + std::exp(3.0)), 1e-7);
   EXPECT_NEAR(out[4], 0.0f, 1e-30);  // the pixel after the last full group of 4
+}
+
+
+// ---------------------------------------------------------------------------------------------------
+// The build's kernel table (kernel_table.h): every entry is the variant of the build's isa (kernel_isa.h),
+// so the engine runs one instruction set throughout (wasmsimd here unless configured with -DHM_SIMD=OFF).
+
+TEST(KernelTable, HoldsTheVariantsOfTheBuildsIsa) {
+  const hm::F32KernelTable& table = hm::kF32Kernels;
+  const bool wasmsimd = std::string(hm::kKernelIsa) == "wasmsimd";
+  EXPECT_TRUE(wasmsimd || std::string(hm::kKernelIsa) == "scalar") << hm::kKernelIsa;
+  EXPECT_STREQ(table.isa, hm::kKernelIsa);
+  auto expect_variant = [&](auto entry, auto scalar, auto simd, const char* op) {
+    EXPECT_EQ(entry, wasmsimd ? simd : scalar) << op << " is not the " << hm::kKernelIsa << " variant";
+  };
+  expect_variant(table.conv3x3s2_rgb, hm::f32_conv3x3s2_rgb_minmax__scalar, hm::f32_conv3x3s2_rgb_minmax__wasmsimd,
+                 "conv3x3s2_rgb");
+  expect_variant(table.dwconv3x3, hm::f32_dwconv3x3_minmax__scalar, hm::f32_dwconv3x3_minmax__wasmsimd, "dwconv3x3");
+  expect_variant(table.conv1x1, hm::f32_conv1x1_minmax__scalar, hm::f32_conv1x1_minmax__wasmsimd, "conv1x1");
+  expect_variant(table.upsample2x_add, hm::f32_upsample2x_add__scalar, hm::f32_upsample2x_add__wasmsimd,
+                 "upsample2x_add");
+  expect_variant(table.upsample2x_dwconv3x3, hm::f32_upsample2x_dwconv3x3_minmax__scalar,
+                 hm::f32_upsample2x_dwconv3x3_minmax__wasmsimd, "upsample2x_dwconv3x3");
+  expect_variant(table.conv1x1_softmax2, hm::f32_conv1x1_softmax2__scalar, hm::f32_conv1x1_softmax2__wasmsimd,
+                 "conv1x1_softmax2");
+  EXPECT_EQ(table.im2col3x3, hm::f32_im2col3x3__scalar);  // data movement: one variant in every build
 }
 
 }  // namespace

@@ -41,3 +41,25 @@ test('every int8 (QS8) SIMD128 kernel equals its scalar reference byte for byte 
 test('the int8 network\'s first convolution and head equal their scalar references in wasm', { skip: noEmcc, timeout: 300000 }, () => {
   buildAndRun('qs8_io_kernels_check');
 });
+
+// The kernels' naming and test coverage (src/kernels/kernels.h, docs/ARCHITECTURE.md "Kernels"): every
+// fp32 operator with a __wasmsimd variant has a __scalar twin, and both the native tests (SIMDe, under
+// sanitizers) and the wasm check above compare the two, so no optimised kernel ships untested.
+test('every __wasmsimd kernel has a __scalar twin, and both test suites compare the two', () => {
+  const read = (...parts) => fs.readFileSync(path.join(REPO_ROOT, ...parts), 'utf8');
+  const kernelsH = read('src', 'kernels', 'kernels.h');
+  const declared = (isa) => new Set([...kernelsH.matchAll(new RegExp(`void (f32_[a-z0-9_]+)__${isa}\\(`, 'g'))]
+    .map((m) => m[1]));
+  const simd = declared('wasmsimd'), scalar = declared('scalar');
+  assert.ok(simd.size >= 6, `wasmsimd variants: ${[...simd].join(', ')}`);
+  assert.deepEqual([...simd].filter((op) => !scalar.has(op)), [], 'wasmsimd variants without a scalar twin');
+  // One file per variant, named after it.
+  const files = new Set(fs.readdirSync(path.join(REPO_ROOT, 'src', 'kernels')));
+  for (const op of scalar) assert.ok(files.has(`${op}__scalar.cc`), `src/kernels/${op}__scalar.cc`);
+  for (const op of simd) assert.ok(files.has(`${op}__wasmsimd.cc`), `src/kernels/${op}__wasmsimd.cc`);
+  for (const suite of [['tests', 'native', 'kernels_test.cc'], ['tests', 'wasm', 'kernels_check.cc']]) {
+    const text = read(...suite);
+    const untested = [...simd].filter((op) => !text.includes(`${op}__wasmsimd(`) || !text.includes(`${op}__scalar(`));
+    assert.deepEqual(untested, [], `${suite.join('/')} does not compare these operators' variants`);
+  }
+});

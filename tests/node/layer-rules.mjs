@@ -10,7 +10,7 @@ const SKIPPED_DIRS = new Set(['node_modules', 'build', 'dist', 'test-artifacts',
 const CXX = /\.(h|cc|cpp)$/;
 const JS = /\.(mjs|js|cjs)$/;
 // Headers written at configure time into the build folder (CMakeLists.txt), not sources of any layer.
-const GENERATED_HEADERS = new Set(['hm_scalar_kernels.h']);
+const GENERATED_HEADERS = new Set([]);
 // Folders on the compilers' include path (CMakeLists.txt, benchmarks/wasm/network-bench.sh), in
 // the order a quoted include not found beside its file is looked up. bindings/ is on none: its files
 // include each other from beside themselves, and nothing else includes them.

@@ -1,6 +1,7 @@
 // The plain (no-SIMD128) build and the loader's choice of build (bindings/js/loader.mjs chooseBuild).
 // The plain build must contain no SIMD instruction (engines without SIMD128 reject such a module), must run
-// the scalar reference kernels (bindings/scalar_redirect.h), and must give the SIMD build's matte.
+// the __scalar kernel variants (its kernel tables: src/kernels/kernel_table.h, src/color/recolor_formula.h),
+// and must give the SIMD build's matte.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
@@ -55,25 +56,34 @@ function symbols(build) {
 }
 const noSymbols = !fs.existsSync(path.join(REPO_ROOT, 'build', 'wasm-plain')) && 'build/wasm-plain is absent (dist/ built elsewhere)';
 
-test('the plain build links the scalar reference kernels, the SIMD build the SIMD ones', { skip: noSymbols }, () => {
+test('the plain build links the __scalar kernel variants, the SIMD build the __wasmsimd ones', { skip: noSymbols }, () => {
   const plain = symbols('plain');
   const simd = symbols('simd');
-  // The large operators are called, not inlined, so their names show (their SIMD micro-kernels are inlined
-  // into them; the small scalar references may be inlined into their callers).
   const linked = (map, name) => new RegExp(`:hm::${name}\\\\28`).test(map);
-  for (const op of ['conv1x1', 'dwconv3x3', 'conv3x3s2_rgb']) {
-    assert.ok(linked(simd, op) && !linked(simd, `${op}_scalar`), `SIMD build: ${op} and not ${op}_scalar`);
-    assert.ok(linked(plain, `${op}_scalar`) && !linked(plain, op), `plain build: ${op}_scalar and not ${op}`);
+  // The large operators are called, not inlined, so their names show (their SIMD micro-kernels are inlined
+  // into them; the small scalar variants may be inlined into their callers).
+  for (const op of ['f32_conv1x1_minmax', 'f32_dwconv3x3_minmax', 'f32_conv3x3s2_rgb_minmax']) {
+    assert.ok(linked(simd, `${op}__wasmsimd`) && !linked(simd, `${op}__scalar`),
+      `SIMD build: ${op}__wasmsimd and not ${op}__scalar`);
+    assert.ok(linked(plain, `${op}__scalar`) && !linked(plain, `${op}__wasmsimd`),
+      `plain build: ${op}__scalar and not ${op}__wasmsimd`);
   }
-  // No operator with a scalar twin in kernels.h is linked under its SIMD name (the redirect list is
-  // generated from the same file; an operator may also be inlined, then no name shows at all).
-  const kernelsH = ['kernels.h', 'qs8_kernels.h', 'qs8_io_kernels.h']
+  // No wasmsimd variant of any kernel is linked into the plain build (an operator may also be inlined, then
+  // no name shows at all), and the SIMD build's recolour runs the SIMD row.
+  const kernelsH = fs.readFileSync(path.join(REPO_ROOT, 'src', 'kernels', 'kernels.h'), 'utf8');
+  const ops = [...kernelsH.matchAll(/void (f32_[a-z0-9_]+)__wasmsimd\(/g)].map((m) => m[1]);
+  assert.ok(ops.length >= 6, `operators with a wasmsimd variant: ${ops.join(', ')}`);
+  assert.doesNotMatch(plain, /__wasmsimd|simd128/);
+  assert.match(simd, /rgba8_recolor_row__wasmsimd/);
+  assert.doesNotMatch(plain, /rgba8_recolor_row__wasmsimd/);
+  // The int8 operators (kernels/qs8_kernel_table.h) keep NAME / NAME_scalar names: the plain build links
+  // none under its SIMD name.
+  const qs8H = ['qs8_kernels.h', 'qs8_io_kernels.h']
     .map((h) => fs.readFileSync(path.join(REPO_ROOT, 'src', 'kernels', h), 'utf8')).join('\n');
-  const ops = [...kernelsH.matchAll(/void ([a-z0-9_]+)_scalar\(/g)].map((m) => m[1]);
-  assert.ok(ops.length >= 5, `operators with a scalar twin: ${ops.join(', ')}`);
-  assert.deepEqual(ops.filter((op) => linked(plain, op)), []);
-  assert.doesNotMatch(plain, /simd128|__wasmsimd/);
-  assert.match(simd, /recolor_row_simd128/);
+  const qs8Ops = [...qs8H.matchAll(/void (qs8_[a-z0-9_]+)_scalar\(/g)].map((m) => m[1]);
+  assert.ok(qs8Ops.length >= 6, `int8 operators with a scalar twin: ${qs8Ops.join(', ')}`);
+  assert.deepEqual(qs8Ops.filter((op) => linked(plain, op)), [], 'plain build: int8 SIMD operators linked');
+  assert.ok(qs8Ops.some((op) => linked(plain, `${op}_scalar`)), 'plain build: the int8 scalar operators');
 });
 
 test("build: 'plain' loads in Node, and info says so", async () => {

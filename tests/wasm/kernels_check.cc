@@ -9,8 +9,10 @@
 #include <cstdio>
 #include <limits>
 #include <random>
+#include <string>
 #include <vector>
 
+#include "kernels/kernel_table.h"
 #include "kernels/kernels.h"
 
 #if !defined(__wasm_simd128__)
@@ -57,8 +59,8 @@ void check_dwconv(size_t h, size_t w, size_t c, size_t stride, size_t dilation, 
   hm::pack_dwconv3x3(c, weight.data(), bias.data(), packed.data());
   const size_t y0 = pick(0, oh - 1), y1 = pick(y0 + 1, oh);
   std::vector<float> a(oh * ow * c, kSentinel), b = a;
-  hm::dwconv3x3(in.data(), h, w, c, stride, dilation, packed.data(), a.data(), clamp, y0, y1);
-  hm::dwconv3x3_scalar(in.data(), h, w, c, stride, dilation, packed.data(), b.data(), clamp, y0, y1);
+  hm::f32_dwconv3x3_minmax__wasmsimd(in.data(), h, w, c, stride, dilation, packed.data(), a.data(), clamp, y0, y1);
+  hm::f32_dwconv3x3_minmax__scalar(in.data(), h, w, c, stride, dilation, packed.data(), b.data(), clamp, y0, y1);
   expect_close("dwconv3x3", a, b, 9);
 }
 
@@ -68,8 +70,8 @@ void check_upsample_dwconv(size_t h, size_t w, size_t c, hm::Clamp clamp) {
   hm::pack_dwconv3x3(c, weight.data(), bias.data(), packed.data());
   const size_t y0 = pick(0, 2 * h - 1), y1 = pick(y0 + 1, 2 * h);
   std::vector<float> a((y1 - y0 + 1) * 2 * w * c, kSentinel), b = a;  // one sentinel row after the band
-  hm::upsample2x_dwconv3x3(in.data(), h, w, c, packed.data(), a.data(), clamp, y0, y1);
-  hm::upsample2x_dwconv3x3_scalar(in.data(), h, w, c, packed.data(), b.data(), clamp, y0, y1);
+  hm::f32_upsample2x_dwconv3x3_minmax__wasmsimd(in.data(), h, w, c, packed.data(), a.data(), clamp, y0, y1);
+  hm::f32_upsample2x_dwconv3x3_minmax__scalar(in.data(), h, w, c, packed.data(), b.data(), clamp, y0, y1);
   expect_close("upsample2x_dwconv3x3", a, b, 9);
 }
 
@@ -79,8 +81,8 @@ void check_conv1x1(size_t h, size_t w, size_t k, size_t n, hm::Clamp clamp) {
   hm::pack_conv1x1(k, n, weight.data(), bias.data(), packed.data());
   const size_t y0 = pick(0, h - 1), y1 = pick(y0 + 1, h);
   std::vector<float> a(h * w * n, kSentinel), b = a;
-  hm::conv1x1(in.data(), w, k, packed.data(), n, a.data(), clamp, y0, y1);
-  hm::conv1x1_scalar(in.data(), w, k, packed.data(), n, b.data(), clamp, y0, y1);
+  hm::f32_conv1x1_minmax__wasmsimd(in.data(), w, k, packed.data(), n, a.data(), clamp, y0, y1);
+  hm::f32_conv1x1_minmax__scalar(in.data(), w, k, packed.data(), n, b.data(), clamp, y0, y1);
   expect_close("conv1x1", a, b, k);
 }
 
@@ -89,8 +91,8 @@ void check_upsample_add(size_t h, size_t w, size_t c, bool with_skip) {
   const size_t y0 = pick(0, 2 * h - 1), y1 = pick(y0 + 1, 2 * h);
   std::vector<float> a(4 * h * w * c, kSentinel), b = a;
   const float* s = with_skip ? skip.data() : nullptr;
-  hm::upsample2x_add(in.data(), h, w, c, s, a.data(), y0, y1);
-  hm::upsample2x_add_scalar(in.data(), h, w, c, s, b.data(), y0, y1);
+  hm::f32_upsample2x_add__wasmsimd(in.data(), h, w, c, s, a.data(), y0, y1);
+  hm::f32_upsample2x_add__scalar(in.data(), h, w, c, s, b.data(), y0, y1);
   expect_close("upsample2x_add", a, b, 1);
 }
 
@@ -100,8 +102,8 @@ void check_head(size_t h, size_t w, size_t c) {
   hm::pack_conv1x1_softmax2(c, weight.data(), bias.data(), packed.data());
   const size_t y0 = pick(0, h - 1), y1 = pick(y0 + 1, h);
   std::vector<float> a(h * w, kSentinel), b = a;
-  hm::conv1x1_softmax2(in.data(), w, c, packed.data(), a.data(), y0, y1);
-  hm::conv1x1_softmax2_scalar(in.data(), w, c, packed.data(), b.data(), y0, y1);
+  hm::f32_conv1x1_softmax2__wasmsimd(in.data(), w, c, packed.data(), a.data(), y0, y1);
+  hm::f32_conv1x1_softmax2__scalar(in.data(), w, c, packed.data(), b.data(), y0, y1);
   expect_close("conv1x1_softmax2", a, b, c);
 }
 
@@ -114,14 +116,36 @@ void check_rgb(size_t h, size_t w, size_t out_c, hm::Clamp clamp) {
   const size_t oh = (h + 1) / 2, ow = (w + 1) / 2;
   const size_t y0 = pick(0, oh - 1), y1 = pick(y0 + 1, oh);
   std::vector<float> a(oh * ow * out_c, kSentinel), b = a;
-  hm::conv3x3s2_rgb(rgba.data(), h, w, w * 4, packed.data(), out_c, a.data(), clamp, y0, y1);
-  hm::conv3x3s2_rgb_scalar(rgba.data(), h, w, w * 4, packed.data(), out_c, b.data(), clamp, y0, y1);
+  hm::f32_conv3x3s2_rgb_minmax__wasmsimd(rgba.data(), h, w, w * 4, packed.data(), out_c, a.data(), clamp, y0, y1);
+  hm::f32_conv3x3s2_rgb_minmax__scalar(rgba.data(), h, w, w * 4, packed.data(), out_c, b.data(), clamp, y0, y1);
   expect_close("conv3x3s2_rgb", a, b, 27);
+}
+
+// The build's table (kernel_table.h) under -msimd128 holds the wasmsimd variant of every operator.
+void check_table() {
+  const hm::F32KernelTable& t = hm::kF32Kernels;
+  ++cases;
+  const bool entries[] = {
+      t.conv3x3s2_rgb == hm::f32_conv3x3s2_rgb_minmax__wasmsimd,
+      t.dwconv3x3 == hm::f32_dwconv3x3_minmax__wasmsimd,
+      t.conv1x1 == hm::f32_conv1x1_minmax__wasmsimd,
+      t.upsample2x_add == hm::f32_upsample2x_add__wasmsimd,
+      t.upsample2x_dwconv3x3 == hm::f32_upsample2x_dwconv3x3_minmax__wasmsimd,
+      t.conv1x1_softmax2 == hm::f32_conv1x1_softmax2__wasmsimd,
+      t.im2col3x3 == hm::f32_im2col3x3__scalar,  // data movement: one variant
+  };
+  bool ok = std::string(t.isa) == "wasmsimd";
+  for (bool e : entries) ok = ok && e;
+  if (!ok) {
+    std::printf("FAIL kernel table: isa %s, or an entry is not the wasmsimd variant\n", t.isa);
+    ++failures;
+  }
 }
 
 }  // namespace
 
 int main() {
+  check_table();
   const size_t geometries[][2] = {{1, 1}, {2, 1}, {1, 2}, {1, 4}};  // {stride, dilation}
   for (int i = 0; i < 300; ++i) {
     const hm::Clamp clamp = kClamps[i % 4];

@@ -1,39 +1,39 @@
-// 3x3 depthwise convolution, NHWC, vectorised over channels (4 per f32x4).
+// 3x3 depthwise convolution, NHWC, wasm SIMD128: vectorised over channels (4 per f32x4).
 //
 // Geometry (TF "same"): out = ceil(in / stride); input row of output row oy, tap ky:
 //   iy = oy * stride - pad + ky * dilation, pad = dilation for stride 1 and 0 for stride 2
 // (stride 2 pads 0 before and 1 after). Taps outside the image contribute 0.
 //
-// Packed weights (pack_dwconv3x3): ceil(c / 4) groups of 4 channels, each group = 4 bias values then the
-// 9 taps ([ky*3+kx][4]); channels past c are zero. 40 floats per group.
+// Packed weights (pack_dwconv3x3, f32_layout.h): ceil(c / 4) groups of 4 channels, each group = 4 bias
+// values then the 9 taps ([ky*3+kx][4]); channels past c are zero. 40 floats per group.
 //
 // Two interior schedules (measured in wasm, benchmarks/wasm): for c < 256 one group of 4 channels runs
 // along a tile of 8 output pixels with its 9 weights in registers (2 outputs per step at stride 1,
 // sharing input columns); for c >= 256 each pixel runs over all its groups with sequential streams.
 // Border pixels (partial windows) take a per-pixel path over only their valid taps.
 #include <algorithm>
-#include <cstring>
 
+#include "kernels/f32_layout.h"
 #include "kernels/kernels.h"
 #include "base/simd128.h"
-
 
 namespace hm {
 namespace {
 
-constexpr size_t kGroup = 4;
-constexpr size_t kGroupFloats = kGroup * 10;
+constexpr size_t kGroup = kernels_internal::kDwGroup;
+constexpr size_t kGroupFloats = kernels_internal::kDwGroupFloats;
 constexpr size_t kWideChannels = 256;  // from here on, the per-pixel interior kernel
 
 // One pixel of zeros for the taps of wide-channel border pixels that fall outside the image (read only).
 constexpr size_t kZeroPixelFloats = 2048;
 alignas(16) const float kZeroPixel[kZeroPixelFloats] = {};
 
-size_t pad_before(size_t stride, size_t dilation) { return stride == 1 ? dilation : 0; }
+using kernels_internal::dw_pad_before;
 
 // Range of taps k in [0, 3) whose input coordinate o*stride - pad + k*dilation lies in [0, n).
 void valid_taps(size_t o, size_t n, size_t stride, size_t dilation, size_t* k0, size_t* k1) {
-  const ptrdiff_t base = static_cast<ptrdiff_t>(o * stride) - static_cast<ptrdiff_t>(pad_before(stride, dilation));
+  const ptrdiff_t base =
+      static_cast<ptrdiff_t>(o * stride) - static_cast<ptrdiff_t>(dw_pad_before(stride, dilation));
   const ptrdiff_t d = static_cast<ptrdiff_t>(dilation);
   size_t lo = 0, hi = 3;
   while (lo < 3 && base + static_cast<ptrdiff_t>(lo) * d < 0) ++lo;
@@ -62,9 +62,9 @@ void dwconv_pixel_tail(const float* const* rows, const size_t* xs, size_t ky0, s
 }
 
 // One output pixel whose 3x3 window is partly outside the image: only taps in [ky0,ky1) x [kx0,kx1).
-void f32_dwconv_minmax_3x3_border__wasmsimd(const float* const* rows, const size_t* xs, size_t ky0,
-                                            size_t ky1, size_t kx0, size_t kx1, size_t c,
-                                            const float* packed, float* out, Clamp clamp) {
+void f32_dwconv3x3_minmax_border__wasmsimd(const float* const* rows, const size_t* xs, size_t ky0,
+                                           size_t ky1, size_t kx0, size_t kx1, size_t c,
+                                           const float* packed, float* out, Clamp clamp) {
   const v128_t vmin = wasm_f32x4_splat(clamp.min);
   const v128_t vmax = wasm_f32x4_splat(clamp.max);
   const float* g = packed;
@@ -84,11 +84,11 @@ void f32_dwconv_minmax_3x3_border__wasmsimd(const float* const* rows, const size
 // pixels. Used when a pixel spans >= 1 KiB (c >= 256): walking one group of channels along a row (the
 // row kernel below) would then stride by >= 1 KiB, and a run of such lines maps to a few L1 sets
 // (measured ~2x slower at c = 1024); here every stream (9 inputs, weights, output) is sequential.
-void f32_dwconv_minmax_3x3_interior__wasmsimd(const float* i0, const float* i1, const float* i2,
-                                              const float* i3, const float* i4, const float* i5,
-                                              const float* i6, const float* i7, const float* i8,
-                                              size_t c, const float* w, float* out, v128_t vmin,
-                                              v128_t vmax) {
+void f32_dwconv3x3_minmax_interior__wasmsimd(const float* i0, const float* i1, const float* i2,
+                                             const float* i3, const float* i4, const float* i5,
+                                             const float* i6, const float* i7, const float* i8,
+                                             size_t c, const float* w, float* out, v128_t vmin,
+                                             v128_t vmax) {
   size_t ch = 0;
   for (; ch + kGroup <= c; ch += kGroup, w += kGroupFloats) {
     v128_t acc = wasm_v128_load(w);
@@ -114,15 +114,14 @@ void f32_dwconv_minmax_3x3_interior__wasmsimd(const float* i0, const float* i1, 
   }
 }
 
-
 // nx consecutive output pixels of one group of 4 channels, every 3x3 window inside the image. r0, r1,
 // r2 point at the first output's top-left tap (channel offset applied) in its three input rows; the
 // taps of a row are dc floats apart, consecutive outputs x_step floats apart in the input and
 // out_step in the output. The 9 weights and the bias stay in registers for the whole run.
-void f32_dwconv_minmax_3x3_4c_row__wasmsimd(size_t nx, const float* r0, const float* r1,
-                                            const float* r2, size_t x_step, size_t dc,
-                                            const float* w, float* out, size_t out_step,
-                                            v128_t vmin, v128_t vmax) {
+void f32_dwconv3x3_minmax_4c_row__wasmsimd(size_t nx, const float* r0, const float* r1,
+                                           const float* r2, size_t x_step, size_t dc,
+                                           const float* w, float* out, size_t out_step,
+                                           v128_t vmin, v128_t vmax) {
   const v128_t vb = wasm_v128_load(w);
   const v128_t w0 = wasm_v128_load(w + 4), w1 = wasm_v128_load(w + 8), w2 = wasm_v128_load(w + 12);
   const v128_t w3 = wasm_v128_load(w + 16), w4 = wasm_v128_load(w + 20), w5 = wasm_v128_load(w + 24);
@@ -183,49 +182,11 @@ void f32_dwconv_minmax_3x3_4c_row__wasmsimd(size_t nx, const float* r0, const fl
 
 }  // namespace
 
-size_t packed_dwconv3x3_size(size_t c) { return (c + kGroup - 1) / kGroup * kGroupFloats; }
-
-void pack_dwconv3x3(size_t c, const float* weight, const float* bias, float* packed) {
-  std::memset(packed, 0, packed_dwconv3x3_size(c) * sizeof(float));
-  for (size_t ch = 0; ch < c; ++ch) {
-    float* g = packed + ch / kGroup * kGroupFloats;
-    const size_t lane = ch % kGroup;
-    g[lane] = bias != nullptr ? bias[ch] : 0.0f;
-    for (size_t t = 0; t < 9; ++t) g[kGroup + t * kGroup + lane] = weight[ch * 9 + t];
-  }
-}
-
-void dwconv3x3_scalar(const float* in, size_t in_h, size_t in_w, size_t c, size_t stride,
-                      size_t dilation, const float* packed, float* out, Clamp clamp, size_t y0,
-                      size_t y1) {
+void f32_dwconv3x3_minmax__wasmsimd(const float* in, size_t in_h, size_t in_w, size_t c, size_t stride,
+                                    size_t dilation, const float* packed, float* out, Clamp clamp, size_t y0,
+                                    size_t y1) {
   const size_t out_w = (in_w + stride - 1) / stride;
-  const ptrdiff_t pad = static_cast<ptrdiff_t>(pad_before(stride, dilation));
-  for (size_t oy = y0; oy < y1; ++oy) {
-    for (size_t ox = 0; ox < out_w; ++ox) {
-      for (size_t ch = 0; ch < c; ++ch) {
-        const float* g = packed + ch / kGroup * kGroupFloats;
-        const size_t lane = ch % kGroup;
-        float acc = g[lane];
-        for (size_t ky = 0; ky < 3; ++ky) {
-          const ptrdiff_t iy = static_cast<ptrdiff_t>(oy * stride + ky * dilation) - pad;
-          if (iy < 0 || iy >= static_cast<ptrdiff_t>(in_h)) continue;
-          for (size_t kx = 0; kx < 3; ++kx) {
-            const ptrdiff_t ix = static_cast<ptrdiff_t>(ox * stride + kx * dilation) - pad;
-            if (ix < 0 || ix >= static_cast<ptrdiff_t>(in_w)) continue;
-            acc += in[(static_cast<size_t>(iy) * in_w + static_cast<size_t>(ix)) * c + ch] *
-                   g[kGroup + (ky * 3 + kx) * kGroup + lane];
-          }
-        }
-        out[(oy * out_w + ox) * c + ch] = std::min(std::max(acc, clamp.min), clamp.max);
-      }
-    }
-  }
-}
-
-void dwconv3x3(const float* in, size_t in_h, size_t in_w, size_t c, size_t stride, size_t dilation,
-               const float* packed, float* out, Clamp clamp, size_t y0, size_t y1) {
-  const size_t out_w = (in_w + stride - 1) / stride;
-  const size_t pad = pad_before(stride, dilation);
+  const size_t pad = dw_pad_before(stride, dilation);
   const v128_t vmin = wasm_f32x4_splat(clamp.min);
   const v128_t vmax = wasm_f32x4_splat(clamp.max);
   const size_t full_groups = c / kGroup;
@@ -240,7 +201,7 @@ void dwconv3x3(const float* in, size_t in_h, size_t in_w, size_t c, size_t strid
     valid_taps(ox, in_w, stride, dilation, &kx0, &kx1);
     size_t xs[3] = {0, 0, 0};
     for (size_t kx = kx0; kx < kx1; ++kx) xs[kx] = ox * stride + kx * dilation - pad;
-    f32_dwconv_minmax_3x3_border__wasmsimd(rows, xs, ky0, ky1, kx0, kx1, c, packed, o, clamp);
+    f32_dwconv3x3_minmax_border__wasmsimd(rows, xs, ky0, ky1, kx0, kx1, c, packed, o, clamp);
   };
 
   for (size_t oy = y0; oy < y1; ++oy) {
@@ -266,8 +227,8 @@ void dwconv3x3(const float* in, size_t in_h, size_t in_w, size_t c, size_t strid
             const bool inside = ky >= ky0 && ky < ky1 && kx >= kx0 && kx < kx1;
             t[ky * 3 + kx] = inside ? rows[ky] + (ox * stride + kx * dilation - pad) * c : kZeroPixel;
           }
-        f32_dwconv_minmax_3x3_interior__wasmsimd(t[0], t[1], t[2], t[3], t[4], t[5], t[6], t[7], t[8], c,
-                                                 packed, orow + ox * c, vmin, vmax);
+        f32_dwconv3x3_minmax_interior__wasmsimd(t[0], t[1], t[2], t[3], t[4], t[5], t[6], t[7], t[8], c,
+                                                packed, orow + ox * c, vmin, vmax);
       }
       continue;
     }
@@ -284,9 +245,9 @@ void dwconv3x3(const float* in, size_t in_h, size_t in_w, size_t c, size_t strid
         const float* t0 = rows[0] + ix * c;
         const float* t1 = rows[1] + ix * c;
         const float* t2 = rows[2] + ix * c;
-        f32_dwconv_minmax_3x3_interior__wasmsimd(t0, t0 + d, t0 + 2 * d, t1, t1 + d, t1 + 2 * d, t2,
-                                                 t2 + d, t2 + 2 * d, c, packed, orow + ox * c, vmin,
-                                                 vmax);
+        f32_dwconv3x3_minmax_interior__wasmsimd(t0, t0 + d, t0 + 2 * d, t1, t1 + d, t1 + 2 * d, t2,
+                                                t2 + d, t2 + 2 * d, c, packed, orow + ox * c, vmin,
+                                                vmax);
       }
       continue;
     }
@@ -298,10 +259,10 @@ void dwconv3x3(const float* in, size_t in_h, size_t in_w, size_t c, size_t strid
       const size_t ix = xt * stride - pad;
       for (size_t gi = 0; gi < full_groups; ++gi) {
         const size_t off = ix * c + gi * kGroup;
-        f32_dwconv_minmax_3x3_4c_row__wasmsimd(nx, rows[0] + off, rows[1] + off, rows[2] + off,
-                                               stride * c, dilation * c,
-                                               packed + gi * kGroupFloats, orow + xt * c + gi * kGroup,
-                                               c, vmin, vmax);
+        f32_dwconv3x3_minmax_4c_row__wasmsimd(nx, rows[0] + off, rows[1] + off, rows[2] + off,
+                                              stride * c, dilation * c,
+                                              packed + gi * kGroupFloats, orow + xt * c + gi * kGroup,
+                                              c, vmin, vmax);
       }
       if (full_groups * kGroup == c) continue;
       for (size_t ox = xt; ox < xt + nx; ++ox) {  // the last c % 4 channels, scalar

@@ -1,20 +1,19 @@
-// Network head: 1x1 convolution to two logits (z0 = not hair, z1 = hair) with the 2-way softmax fused.
+// Network head, wasm SIMD128: 1x1 convolution to two logits (z0 = not hair, z1 = hair) with the 2-way
+// softmax fused.
 // Only the difference matters: P(hair) = softmax(z)[1] = 1 / (1 + exp(z0 - z1)), and
 //   z0 - z1 = sum_k (w0[k] - w1[k]) x[k] + (b0 - b1),
 // so the packing stores the weight differences and the kernel computes one dot product per pixel.
 //
-// Packed: round_up(c, 4) weight differences (zero past c), then the bias difference in 4 floats
-// (lane 0; the others 0).
-#include <cmath>
-#include <cstring>
-
+// Packed (pack_conv1x1_softmax2, f32_layout.h): round_up(c, 4) weight differences (zero past c), then the
+// bias difference in 4 floats (lane 0; the others 0).
+#include "kernels/f32_layout.h"
 #include "kernels/kernels.h"
 #include "base/simd128.h"
 
 namespace hm {
 namespace {
 
-size_t padded_c(size_t c) { return (c + 3) / 4 * 4; }
+using kernels_internal::softmax2_padded_c;
 
 // exp(x) for 4 lanes: x = n ln2 + r with |r| <= ln2 / 2, exp(r) by its degree-6 Taylor polynomial
 // (relative error < 2e-7), 2^n built in the exponent bits. x is clamped to [-87, 88] (finite result).
@@ -59,39 +58,23 @@ void f32_conv1x1_softmax2_4p__wasmsimd(const float* x, size_t c, const float* pa
   const v128_t t01 = wasm_f32x4_add(wasm_i32x4_shuffle(a0, a1, 0, 4, 1, 5), wasm_i32x4_shuffle(a0, a1, 2, 6, 3, 7));
   const v128_t t23 = wasm_f32x4_add(wasm_i32x4_shuffle(a2, a3, 0, 4, 1, 5), wasm_i32x4_shuffle(a2, a3, 2, 6, 3, 7));
   v128_t z = wasm_f32x4_add(wasm_i64x2_shuffle(t01, t23, 0, 2), wasm_i64x2_shuffle(t01, t23, 1, 3));
-  z = wasm_f32x4_add(z, wasm_v128_load32_splat(packed + padded_c(c)));
+  z = wasm_f32x4_add(z, wasm_v128_load32_splat(packed + softmax2_padded_c(c)));
   const v128_t one = wasm_f32x4_splat(1.0f);
   wasm_v128_store(out, wasm_f32x4_div(one, wasm_f32x4_add(one, f32x4_exp(z))));
 }
 
 }  // namespace
 
-size_t packed_conv1x1_softmax2_size(size_t c) { return padded_c(c) + 4; }
-
-void pack_conv1x1_softmax2(size_t c, const float* weight, const float* bias, float* packed) {
-  std::memset(packed, 0, packed_conv1x1_softmax2_size(c) * sizeof(float));
-  for (size_t k = 0; k < c; ++k) packed[k] = weight[k] - weight[c + k];
-  packed[padded_c(c)] = bias != nullptr ? bias[0] - bias[1] : 0.0f;
-}
-
-void conv1x1_softmax2_scalar(const float* in, size_t w, size_t c, const float* packed, float* out,
-                             size_t y0, size_t y1) {
-  for (size_t m = y0 * w; m < y1 * w; ++m) {
-    float z = packed[padded_c(c)];
-    for (size_t k = 0; k < c; ++k) z += in[m * c + k] * packed[k];
-    out[m] = 1.0f / (1.0f + std::exp(z));
-  }
-}
-
-void conv1x1_softmax2(const float* in, size_t w, size_t c, const float* packed, float* out, size_t y0,
-                      size_t y1) {
+void f32_conv1x1_softmax2__wasmsimd(const float* in, size_t w, size_t c, const float* packed, float* out,
+                                    size_t y0, size_t y1) {
+  const float bias = packed[softmax2_padded_c(c)];
   size_t m = y0 * w;
   const size_t m_end = y1 * w;
   for (; m + 4 <= m_end; m += 4) f32_conv1x1_softmax2_4p__wasmsimd(in + m * c, c, packed, out + m);
   for (; m < m_end; ++m) {
     const v128_t z = dot4(in + m * c, packed, c);
     const float zs = wasm_f32x4_extract_lane(z, 0) + wasm_f32x4_extract_lane(z, 1) +
-                     wasm_f32x4_extract_lane(z, 2) + wasm_f32x4_extract_lane(z, 3) + packed[padded_c(c)];
+                     wasm_f32x4_extract_lane(z, 2) + wasm_f32x4_extract_lane(z, 3) + bias;
     const v128_t e = f32x4_exp(wasm_f32x4_splat(zs));
     out[m] = 1.0f / (1.0f + wasm_f32x4_extract_lane(e, 0));
   }

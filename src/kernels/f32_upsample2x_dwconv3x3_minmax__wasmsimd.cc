@@ -1,6 +1,6 @@
 // Nearest 2x upsampling followed by the 3x3 depthwise convolution (stride 1, dilation 1, TF "same"
-// padding on the upsampled image), computed from the half-resolution input without materialising the
-// upsampled tensor: the decoder stages without a skip connection.
+// padding on the upsampled image), wasm SIMD128, computed from the half-resolution input without
+// materialising the upsampled tensor: the decoder stages without a skip connection.
 //
 // Output pixel (oy, ox) reads upsampled rows oy-1..oy+1, i.e. input rows (oy-1)/2 .. (oy+1)/2 (floor):
 //   oy = 2i:     rows i-1 (tap row 0) and i (tap rows 1 + 2)
@@ -11,49 +11,29 @@
 // The optimised kernel therefore rounds (w0 + w1) x where the reference rounds w0 x + w1 x.
 #include <algorithm>
 
+#include "kernels/f32_layout.h"
 #include "kernels/kernels.h"
 #include "base/simd128.h"
 
 namespace hm {
 namespace {
 
-constexpr size_t kGroup = 4;
-constexpr size_t kGroupFloats = kGroup * 10;  // pack_dwconv3x3: 4 biases then taps [ky*3+kx][4]
+using kernels_internal::upsampled_dw_pixel;
+constexpr size_t kGroup = kernels_internal::kDwGroup;
+constexpr size_t kGroupFloats = kernels_internal::kDwGroupFloats;  // pack_dwconv3x3's groups
 
 inline v128_t clamp4(v128_t v, v128_t vmin, v128_t vmax) {
   return wasm_f32x4_pmin(vmax, wasm_f32x4_pmax(vmin, v));
-}
-
-// The reference formula for channels [c_begin, c) of output pixel (oy, ox): the 9 taps on the upsampled
-// image, skipping those outside it.
-void upsampled_dw_pixel(const float* in, size_t h, size_t w, size_t c, const float* packed, size_t oy,
-                        size_t ox, size_t c_begin, float* out, Clamp clamp) {
-  for (size_t ch = c_begin; ch < c; ++ch) {
-    const float* g = packed + ch / kGroup * kGroupFloats;
-    const size_t lane = ch % kGroup;
-    float acc = g[lane];
-    for (size_t ky = 0; ky < 3; ++ky) {
-      const ptrdiff_t uy = static_cast<ptrdiff_t>(oy + ky) - 1;
-      if (uy < 0 || uy >= static_cast<ptrdiff_t>(2 * h)) continue;
-      for (size_t kx = 0; kx < 3; ++kx) {
-        const ptrdiff_t ux = static_cast<ptrdiff_t>(ox + kx) - 1;
-        if (ux < 0 || ux >= static_cast<ptrdiff_t>(2 * w)) continue;
-        acc += in[(static_cast<size_t>(uy / 2) * w + static_cast<size_t>(ux / 2)) * c + ch] *
-               g[kGroup + (ky * 3 + kx) * kGroup + lane];
-      }
-    }
-    out[ch] = std::min(std::max(acc, clamp.min), clamp.max);
-  }
 }
 
 // Columns [j0, j1) of one output row for one group of 4 channels: for each input column j, outputs 2j
 // and 2j+1 from input rows a (vertical tap weights t0..t2 already summed for this row's parity) and b
 // (u0..u2). a, b point at the group's channels of column 0; columns are c floats apart, outputs too.
 // Column -1 and column w are outside: the first/last output of the row drop those taps.
-void f32_upsample2x_dwconv3x3_4c_row__wasmsimd(size_t w, size_t j0, size_t j1, const float* a,
-                                               const float* b, size_t c, v128_t bias, v128_t t0,
-                                               v128_t t1, v128_t t2, v128_t u0, v128_t u1, v128_t u2,
-                                               float* out, v128_t vmin, v128_t vmax) {
+void f32_upsample2x_dwconv3x3_minmax_4c_row__wasmsimd(size_t w, size_t j0, size_t j1, const float* a,
+                                                      const float* b, size_t c, v128_t bias, v128_t t0,
+                                                      v128_t t1, v128_t t2, v128_t u0, v128_t u1, v128_t u2,
+                                                      float* out, v128_t vmin, v128_t vmax) {
   // Horizontal sums: even outputs take (k0 | k1 + k2) on columns (j-1 | j), odd ones (k0 + k1 | k2) on
   // columns (j | j+1).
   const v128_t t12 = wasm_f32x4_add(t1, t2), t01 = wasm_f32x4_add(t0, t1);
@@ -108,16 +88,9 @@ void f32_upsample2x_dwconv3x3_4c_row__wasmsimd(size_t w, size_t j0, size_t j1, c
 
 }  // namespace
 
-void upsample2x_dwconv3x3_scalar(const float* in, size_t h, size_t w, size_t c, const float* packed,
-                                 float* out, Clamp clamp, size_t y0, size_t y1) {
-  const size_t out_w = 2 * w;
-  for (size_t oy = y0; oy < y1; ++oy)
-    for (size_t ox = 0; ox < out_w; ++ox)
-      upsampled_dw_pixel(in, h, w, c, packed, oy, ox, 0, out + ((oy - y0) * out_w + ox) * c, clamp);
-}
-
-void upsample2x_dwconv3x3(const float* in, size_t h, size_t w, size_t c, const float* packed, float* out,
-                          Clamp clamp, size_t y0, size_t y1) {
+void f32_upsample2x_dwconv3x3_minmax__wasmsimd(const float* in, size_t h, size_t w, size_t c,
+                                               const float* packed, float* out, Clamp clamp, size_t y0,
+                                               size_t y1) {
   const size_t out_w = 2 * w;
   const size_t full_groups = c / kGroup;
   const v128_t vmin = wasm_f32x4_splat(clamp.min), vmax = wasm_f32x4_splat(clamp.max);
@@ -151,9 +124,9 @@ void upsample2x_dwconv3x3(const float* in, size_t h, size_t w, size_t c, const f
         v128_t u2 = odd ? k[8] : wasm_f32x4_add(k[5], k[8]);
         if (!has_a) t0 = t1 = t2 = zero;
         if (!has_b) u0 = u1 = u2 = zero;
-        f32_upsample2x_dwconv3x3_4c_row__wasmsimd(w, j0, j1, row_a + gi * kGroup, row_b + gi * kGroup, c,
-                                                  wasm_v128_load(g), t0, t1, t2, u0, u1, u2,
-                                                  orow + gi * kGroup, vmin, vmax);
+        f32_upsample2x_dwconv3x3_minmax_4c_row__wasmsimd(w, j0, j1, row_a + gi * kGroup, row_b + gi * kGroup,
+                                                         c, wasm_v128_load(g), t0, t1, t2, u0, u1, u2,
+                                                         orow + gi * kGroup, vmin, vmax);
       }
       if (full_groups * kGroup == c) continue;
       for (size_t ox = 2 * j0; ox < 2 * j1; ++ox)  // the last c % 4 channels, scalar

@@ -1,6 +1,7 @@
-// The recolour formula four pixels at a time with wasm SIMD128 (recolor_formula.h has the scalar form
-// this follows line by line; tests hold the two within one 8-bit step). Table lookups (sRGB decode and
-// encode) are per-lane scalar loads; everything between them is vector arithmetic.
+// The recolour formula four pixels at a time with wasm SIMD128 (recolor_formula.h has the formula and
+// rgba8_recolor_row__scalar.cc the scalar row this follows line by line; tests hold the two within one
+// 8-bit step). Table lookups (sRGB decode and encode) are per-lane scalar loads; everything between them
+// is vector arithmetic.
 #include <cstring>
 
 #include "color/recolor_formula.h"
@@ -54,8 +55,8 @@ inline void encode_x4(const float* table, v128_t v, float out[4]) {
 
 }  // namespace
 
-void recolor_row_simd128(const uint8_t* src, const uint8_t* matte, int width, const RowConstants& rc,
-                         const Uniforms& u, uint8_t* dst) {
+void rgba8_recolor_row__wasmsimd(const uint8_t* src, const uint8_t* matte, int width, const RowConstants& rc,
+                                 const Uniforms& u, uint8_t* dst) {
   const float* decode = srgb8_to_linear_table();
   const float* encode = linear_to_srgb_table();
   constexpr float kInv255 = 1.0f / 255.0f;
@@ -121,7 +122,7 @@ void recolor_row_simd128(const uint8_t* src, const uint8_t* matte, int width, co
     const v128_t untouched = wasm_i32x4_eq(mattes, wasm_i32x4_splat(0));
     wasm_v128_store(q, wasm_v128_bitselect(px, packed, untouched));
   }
-  recolor_row_scalar(src + 4 * x, matte + x, width - x, rc, u, dst + 4 * x);  // the last 0-3 pixels
+  rgba8_recolor_row__scalar(src + 4 * x, matte + x, width - x, rc, u, dst + 4 * x);  // the last 0-3 pixels
 }
 
 }  // namespace recolor_detail

@@ -1,24 +1,10 @@
-// Nearest 2x upsampling fused with the decoder's skip addition:
+// Nearest 2x upsampling fused with the decoder's skip addition, wasm SIMD128:
 //   out[y][x][ch] = in[y / 2][x / 2][ch] + skip[y][x][ch]   (skip may be null: no addition).
 // Rows [y0, y1) are output rows; each input pixel is loaded once per output row and written twice.
 #include "kernels/kernels.h"
 #include "base/simd128.h"
 
 namespace hm {
-
-void upsample2x_add_scalar(const float* in, size_t h, size_t w, size_t c, const float* skip, float* out,
-                           size_t y0, size_t y1) {
-  (void)h;
-  const size_t out_w = 2 * w;
-  for (size_t y = y0; y < y1; ++y) {
-    for (size_t x = 0; x < out_w; ++x) {
-      const float* src = in + ((y / 2) * w + x / 2) * c;
-      const size_t o = (y * out_w + x) * c;
-      for (size_t ch = 0; ch < c; ++ch) out[o + ch] = src[ch] + (skip != nullptr ? skip[o + ch] : 0.0f);
-    }
-  }
-}
-
 namespace {
 
 // One input pixel to two adjacent output pixels, o0 and o1 = o0 + c (and s0, s1 likewise).
@@ -50,8 +36,8 @@ void f32_upsample2x_pixel__wasmsimd(const float* src, size_t c, float* o0) {
 
 }  // namespace
 
-void upsample2x_add(const float* in, size_t h, size_t w, size_t c, const float* skip, float* out,
-                    size_t y0, size_t y1) {
+void f32_upsample2x_add__wasmsimd(const float* in, size_t h, size_t w, size_t c, const float* skip, float* out,
+                                  size_t y0, size_t y1) {
   (void)h;
   const size_t out_w = 2 * w;
   for (size_t y = y0; y < y1; ++y) {

@@ -13,8 +13,8 @@ namespace hm {
 
 size_t im2col3x3_row_floats(size_t prefix_c, size_t c) { return (prefix_c + 9 * c + 9 + 3) / 4 * 4; }
 
-void im2col3x3(const float* prefix, size_t prefix_c, const float* in, size_t h, size_t w, size_t c, float* out,
-               size_t y0, size_t y1) {
+void f32_im2col3x3__scalar(const float* prefix, size_t prefix_c, const float* in, size_t h, size_t w, size_t c,
+                           float* out, size_t y0, size_t y1) {
   const size_t row = im2col3x3_row_floats(prefix_c, c);
   const size_t flags = prefix_c + 9 * c;
   for (size_t y = y0; y < y1; ++y) {

@@ -1,9 +1,9 @@
-// 1x1 convolution as a GEMM: C[M x N] = A[M x K] * B[K x N] + bias, clamped, with M = pixels (NHWC rows
-// are contiguous A rows, so A needs no packing), K = in_c, N = out_c.
+// 1x1 convolution as a GEMM, wasm SIMD128: C[M x N] = A[M x K] * B[K x N] + bias, clamped, with
+// M = pixels (NHWC rows are contiguous A rows, so A needs no packing), K = in_c, N = out_c.
 //
-// Packed weights (pack_conv1x1): ceil(N / 16) panels of 16 output channels, each panel = 16 bias values
-// followed by K rows of 16 weights ([k][16]); channels past N are zero. The micro-kernel streams one
-// panel linearly and keeps a 2x16 tile of C in 8 f32x4 accumulators.
+// Packed weights (pack_conv1x1, f32_layout.h): ceil(N / 16) panels of 16 output channels, each panel =
+// 16 bias values followed by K rows of 16 weights ([k][16]); channels past N are zero. The micro-kernel
+// streams one panel linearly and keeps a 2x16 tile of C in 8 f32x4 accumulators.
 //
 // Why 2x16 and one k per iteration (measured in Node 20 / V8 TurboFan on this machine, see
 // benchmarks/wasm): per k it issues 4 B loads + 2 broadcast loads (v128.load32_splat is a pure load,
@@ -11,9 +11,11 @@
 // f32x4 mul+add peak, against ~77% for 4x8 with broadcast loads (4 A pointers: V8 spends an integer op
 // per pointer bump and zero-extension) and ~60% for 4x8 with shuffle splats or any 2x-unrolled k loop
 // (clang hoists the second step's loads and V8 spills).
+// The micro-kernel is defined here, beside its main caller, so that the compiler may inline it into the
+// loop below (there is no link-time optimisation); the first convolution's variant calls it too.
 #include <algorithm>
-#include <cstring>
 
+#include "kernels/f32_layout.h"
 #include "kernels/gemm_microkernel.h"
 #include "kernels/kernels.h"
 #include "base/simd128.h"
@@ -22,10 +24,9 @@ namespace hm {
 namespace {
 
 using kernels_internal::f32_gemm_minmax_2x16__wasmsimd_loadsplat;
+using kernels_internal::gemm_panel_floats;
 constexpr size_t kNr = kernels_internal::kGemmNr;  // output channels per panel
-constexpr size_t kMr = 2;   // pixels per micro-kernel tile
-
-size_t panel_floats(size_t in_c) { return kNr * (in_c + 1); }
+constexpr size_t kMr = 2;   // pixels per micro-kernel tile (conv1x1_block_pixels is a multiple of it)
 
 inline v128_t clamp4(v128_t v, v128_t vmin, v128_t vmax) {
   // pmax/pmin are single x86 instructions in V8 (max/min need NaN fix-ups); clamp is min <= max.
@@ -121,47 +122,10 @@ void f32_gemm_minmax_2x16__wasmsimd_loadsplat(size_t mr, size_t nc, size_t kc, c
 
 }  // namespace kernels_internal
 
-size_t packed_conv1x1_size(size_t in_c, size_t out_c) {
-  return (out_c + kNr - 1) / kNr * panel_floats(in_c);
-}
-
-void pack_conv1x1(size_t in_c, size_t out_c, const float* weight, const float* bias, float* packed) {
-  const size_t panels = (out_c + kNr - 1) / kNr;
-  std::memset(packed, 0, panels * panel_floats(in_c) * sizeof(float));
-  for (size_t p = 0; p < panels; ++p) {
-    float* panel = packed + p * panel_floats(in_c);
-    for (size_t j = 0; j < kNr && p * kNr + j < out_c; ++j) {
-      const size_t n = p * kNr + j;
-      panel[j] = bias != nullptr ? bias[n] : 0.0f;
-      for (size_t k = 0; k < in_c; ++k) panel[kNr + k * kNr + j] = weight[n * in_c + k];
-    }
-  }
-}
-
-void conv1x1_scalar(const float* in, size_t w, size_t in_c, const float* packed, size_t out_c,
-                    float* out, Clamp clamp, size_t y0, size_t y1) {
-  for (size_t m = y0 * w; m < y1 * w; ++m) {
-    const float* a = in + m * in_c;
-    for (size_t n = 0; n < out_c; ++n) {
-      const float* panel = packed + n / kNr * panel_floats(in_c);
-      const size_t j = n % kNr;
-      float acc = panel[j];
-      for (size_t k = 0; k < in_c; ++k) acc += a[k] * panel[kNr + k * kNr + j];
-      out[m * out_c + n] = std::min(std::max(acc, clamp.min), clamp.max);
-    }
-  }
-}
-
-// Block rows so that a block of A (reused across every panel) stays in L2 (with the panel being
-// streamed, 64 KiB at K = 1024) while the block's tiles run over one panel.
-size_t conv1x1_block_pixels(size_t in_c) {
-  return std::max<size_t>(kMr, (64 * 1024 / sizeof(float)) / std::max<size_t>(in_c, 1) / kMr * kMr);
-}
-
-void conv1x1(const float* in, size_t w, size_t in_c, const float* packed, size_t out_c, float* out,
-             Clamp clamp, size_t y0, size_t y1) {
+void f32_conv1x1_minmax__wasmsimd(const float* in, size_t w, size_t in_c, const float* packed, size_t out_c,
+                                  float* out, Clamp clamp, size_t y0, size_t y1) {
   const size_t m_begin = y0 * w, m_end = y1 * w;
-  const size_t panel_size = panel_floats(in_c);
+  const size_t panel_size = gemm_panel_floats(in_c);
   const size_t block_rows = conv1x1_block_pixels(in_c);
   for (size_t mb = m_begin; mb < m_end; mb += block_rows) {
     const size_t mb_end = std::min(m_end, mb + block_rows);
@@ -171,7 +135,7 @@ void conv1x1(const float* in, size_t w, size_t in_c, const float* packed, size_t
       for (size_t m = mb; m < mb_end; m += kMr) {
         const size_t mr = std::min(kMr, mb_end - m);
         f32_gemm_minmax_2x16__wasmsimd_loadsplat(mr, nc, in_c, in + m * in_c, in_c, panel,
-                                            out + m * out_c + n, out_c, clamp);
+                                                 out + m * out_c + n, out_c, clamp);
       }
     }
   }
