@@ -14,8 +14,12 @@
 #include "network/int8_layout.h"
 #include "network/model_file.h"
 #include "network/model_file_writer.h"
+#include "model_file_test_util.h"
 
 namespace {
+
+using hm_test::fix_crc;
+using hm_test::load_error;
 
 hm::ModelFileContents small_int8(hm::Arch arch = hm::Arch::kHairMatteNet) {
   hm::ModelFileContents c = hm::random_int8_model_contents(hm::ArchSpec{arch, 16, 250, 64}, 5);
@@ -25,13 +29,6 @@ hm::ModelFileContents small_int8(hm::Arch arch = hm::Arch::kHairMatteNet) {
 
 std::vector<uint8_t> bytes_of(const hm::ModelFileContents& c) { return hm::write_model_file(c, hm::TensorDType::kInt8); }
 
-std::string load_error(const std::vector<uint8_t>& bytes) {
-  hm::Status st;
-  auto model = hm::Model::load(bytes.data(), bytes.size(), &st);
-  EXPECT_FALSE(model);
-  EXPECT_FALSE(st.ok);
-  return st.message;
-}
 
 hm::NamedTensor& tensor(hm::ModelFileContents& c, const std::string& name) {
   for (hm::NamedTensor& t : c.tensors)
@@ -40,13 +37,7 @@ hm::NamedTensor& tensor(hm::ModelFileContents& c, const std::string& name) {
   return c.tensors[0];
 }
 
-void fix_crc(std::vector<uint8_t>* bytes) {
-  const uint32_t crc = hm::crc32_ieee(bytes->data(), bytes->size() - 4);
-  for (int i = 0; i < 4; ++i) (*bytes)[bytes->size() - 4 + i] = static_cast<uint8_t>(crc >> (8 * i));
-}
 
-#define EXPECT_MESSAGE_HAS(message, part) \
-  EXPECT_NE((message).find(part), std::string::npos) << "message: " << (message)
 
 TEST(Int8ModelFile, RoundTripsThroughTheWriter) {
   const hm::ModelFileContents original = small_int8();

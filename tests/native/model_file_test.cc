@@ -13,8 +13,12 @@
 #include "network/half_float.h"
 #include "network/model_file.h"
 #include "network/model_file_writer.h"
+#include "model_file_test_util.h"
 
 namespace {
+
+using hm_test::fix_crc;
+using hm_test::load_error;
 
 // A small valid model: HairMatteNet at alpha 0.25, depth 16 (~0.2 M parameters).
 hm::ModelFileContents small_contents() {
@@ -23,20 +27,8 @@ hm::ModelFileContents small_contents() {
   return c;
 }
 
-std::string load_error(const std::vector<uint8_t>& bytes) {
-  hm::Status st;
-  auto model = hm::Model::load(bytes.data(), bytes.size(), &st);
-  EXPECT_FALSE(model);
-  EXPECT_FALSE(st.ok);
-  return st.message;
-}
-
 void put_u32(std::vector<uint8_t>* bytes, size_t offset, uint32_t v) {
   for (int i = 0; i < 4; ++i) (*bytes)[offset + i] = uint8_t(v >> (8 * i));
-}
-// Rewrites the trailing CRC so that a deliberately edited file reaches the semantic checks.
-void fix_crc(std::vector<uint8_t>* bytes) {
-  put_u32(bytes, bytes->size() - 4, hm::crc32_ieee(bytes->data(), bytes->size() - 4));
 }
 // Offset of the byte right after tensor `name`'s name in the file (its dtype byte).
 size_t dtype_offset(const std::vector<uint8_t>& bytes, const std::string& name) {
@@ -47,8 +39,6 @@ size_t dtype_offset(const std::vector<uint8_t>& bytes, const std::string& name) 
   ADD_FAILURE() << "no record named " << name;
   return 0;
 }
-#define EXPECT_MESSAGE_HAS(message, part) \
-  EXPECT_NE((message).find(part), std::string::npos) << "message: " << (message)
 
 TEST(ModelFileCrc32, MatchesTheStandardCheckValue) {
   const char* check = "123456789";  // the CRC-32/ISO-HDLC check value from the CRC catalogue
