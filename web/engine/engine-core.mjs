@@ -9,7 +9,7 @@
 //   {type:'segment', frame: ImageBitmap | {data,width,height}, reset?} -> {rgba, matte, hairStats, segmentMs}
 //   {type:'reset'} -> {}      {type:'dispose'} -> {}
 
-import { computeHairStats } from '../renderer/hair-stats.mjs';
+import { computeHairStats } from '../color/hair-stats.mjs';
 
 export function createEngineCore() {
   let hm = null;
