@@ -5,26 +5,17 @@
 // read took the WebGL2 path, and its matte and hair statistics equal those of HairMatte.segment() and
 // computeHairStats() on the main thread, with the same options, on the same pixels as ImageData and as
 // an ImageBitmap read by HairMatte itself.
-import { test, before, after } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { browserSkipReason, launchChromium, recordConsole } from './helpers/browser.mjs';
 import { startProjectServer } from './helpers/project-server.mjs';
 import { engineSkipReason } from './helpers/engine.mjs';
 
 const skip = (await browserSkipReason()) || engineSkipReason();
-let server, browser;
-
-before(async () => {
-  if (skip) return;
-  server = await startProjectServer({ isolated: true });  // scripts/serve.mjs, as `npm start`
-  browser = await launchChromium();
-});
-after(async () => {
-  if (browser) await browser.close();
-  if (server) await server.close();
-});
 
 test("demo: the worker reads frames with the library's WebGL2 reader and mattes them as the library does", { skip }, async () => {
+  const server = await startProjectServer({ isolated: true });  // scripts/serve.mjs, as `npm start`
+  const browser = await launchChromium();
   const page = await browser.context.newPage();
   const lines = recordConsole(page);
   try {
@@ -102,6 +93,7 @@ test("demo: the worker reads frames with the library's WebGL2 reader and mattes 
     console.log(lines.join('\n'));
     throw e;
   } finally {
-    await page.close();
+    await browser.close();
+    await server.close();
   }
 });
