@@ -156,15 +156,6 @@ class SegmenterBinding {
   CropRect region_;
 };
 
-// Which build this is, for HairMatte.info: compile-time facts, not guesses.
-bool builtWithThreads() {
-#ifdef HM_THREADS
-  return true;
-#else
-  return false;
-#endif
-}
-
 }  // namespace
 }  // namespace hm
 
@@ -192,5 +183,4 @@ EMSCRIPTEN_BINDINGS(hairmatte) {
       .function("matteLevelLow", &SegmenterBinding::matteLevelLow)
       .function("metadata", &SegmenterBinding::metadata)
       .function("precision", &SegmenterBinding::precision);
-  emscripten::function("builtWithThreads", &hm::builtWithThreads);
 }

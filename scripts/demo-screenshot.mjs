@@ -9,13 +9,16 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { HairMatte } from '../bindings/js/index.mjs';
 import { DEFAULT_LOOK_COLOR } from '../bindings/js/constants.mjs';
 import { resizeBilinear } from '../bin/eval-samples.mjs';
 import { astronautFile, shrinkPng } from '../evaluation/figures.mjs';
-import { launchChromium, REPO_ROOT } from '../tests/browser/helpers/browser.mjs';
-import { startProjectServer } from '../tests/browser/helpers/project-server.mjs';
-import { writeY4m } from '../tests/browser/helpers/y4m.mjs';
+import { launchChromium } from './chromium.mjs';
+import { startRealServer } from './serve-child.mjs';
+import { writeY4m } from './y4m.mjs';
+
+const REPO_ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 
 const outIndex = process.argv.indexOf('--out');
 const OUT = path.resolve(outIndex > 0 ? process.argv[outIndex + 1] : path.join(REPO_ROOT, 'docs', 'figures', 'demo.png'));
@@ -31,7 +34,7 @@ const frame = scaled.subarray(0, WIDTH * HEIGHT * 4);
 const clipDir = fs.mkdtempSync(path.join(os.tmpdir(), 'hm-demo-shot-'));
 const clip = writeY4m(path.join(clipDir, 'astronaut.y4m'), WIDTH, HEIGHT, Array(10).fill(frame));
 
-const server = await startProjectServer({ isolated: true });
+const server = await startRealServer(path.join(REPO_ROOT, 'scripts', 'serve.mjs'), { isolated: true });
 const browser = await launchChromium({ camera: { y4m: clip } });
 try {
   const page = await browser.context.newPage();

@@ -8,8 +8,12 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import zlib from 'node:zlib';
-import { launchChromium, REPO_ROOT, SHARED_DIR } from '../tests/browser/helpers/browser.mjs';
-import { startRealServer } from '../tests/browser/helpers/real-server.mjs';
+import { fileURLToPath } from 'node:url';
+import { launchChromium } from './chromium.mjs';
+import { startRealServer } from './serve-child.mjs';
+
+const REPO_ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
+const SHARED_DIR = path.resolve(REPO_ROOT, '..', 'shared');
 
 const threadsAt = process.argv.indexOf('--threads');
 const threads = threadsAt > 0 ? Number(process.argv[threadsAt + 1]) : 1;

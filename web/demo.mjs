@@ -3,13 +3,12 @@
 // ?worker=0 (run the engine on the main thread), ?camera=0 (do not start the camera on load), ?refine=none.
 // ?model=random:hairmattenet runs the architecture with random weights (no trained file needed).
 import { TryOnSession, defaultThreads, parseModelOption, DEFAULT_LOOK } from './tryon-session.mjs';
-import { renderSwatches, parseColorList } from './swatches.mjs';
+import { renderSwatches, parseColorList, PALETTE } from './widget/swatches.mjs';
 import { BUNDLED_MODELS, PAGE_MODEL_INDEX } from '../bindings/js/constants.mjs';
 
 const $ = (id) => document.getElementById(id);
 const params = new URLSearchParams(location.search);
-const SWATCHES = parseColorList('Espresso #3b1f14, Burgundy #8b2252, Honey blonde #c9a16b, ' +
-  'Copper #b4521f, Platinum #e4dccb, Midnight blue #1d2b5a, Rose #d46a8f');
+const SWATCHES = parseColorList(PALETTE);
 
 let session = null;
 let look = { ...DEFAULT_LOOK };

@@ -15,14 +15,13 @@
 // The camera is asked for only on a click. Threads are used only when the page is cross-origin isolated.
 import { TryOnSession, openCamera, parseModelOption, tryOnError, DEFAULT_LOOK } from './tryon-session.mjs';
 import { RECOLOR_MODES, BUNDLED_MODELS, PAGE_MODEL_INDEX } from '../bindings/js/constants.mjs';
-import { renderSwatches } from './swatches.mjs';
+import { renderSwatches, WIDGET_PALETTE } from './widget/swatches.mjs';
 import { TEMPLATE } from './widget/template.mjs';
 import { resolveMessages, format } from './widget/messages.mjs';
 import { shadesFromProducts, shadesFromChildren, shadesFromColors, shadeDetail } from './widget/products.mjs';
 import { CompareSplit } from './widget/compare-split.mjs';
 import { Notices } from './widget/notices.mjs';
 
-const DEFAULT_COLORS = 'Espresso #3b1f14, Burgundy #8b2252, Honey blonde #c9a16b';
 const DEFAULT_HINT_DELAY_MS = 4000;
 
 export class HairTryOnElement extends HTMLElement {
@@ -192,7 +191,7 @@ export class HairTryOnElement extends HTMLElement {
     else list = shadesFromChildren(this, problems);
     if (!list && this.hasAttribute('colors')) { kind = 'attribute'; list = shadesFromColors(this.getAttribute('colors'), problems); }
     for (const problem of problems) this.fail(tryOnError(kind, problem));
-    if (!list || !list.length) list = shadesFromColors(DEFAULT_COLORS, []);
+    if (!list || !list.length) list = shadesFromColors(WIDGET_PALETTE, []);
     const previous = this.shades[this.selectedIndex];
     this.shades = list;
     let index = previous ? list.findIndex((s) => s.shade === previous.shade) : -1;

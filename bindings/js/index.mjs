@@ -298,7 +298,7 @@ export class HairMatte {
     if (bytes.length > 0x7fffffff) fail('decodeImage(): the image file is larger than 2 GiB');
     const codec = this.#module.codec;
     if (!codec) {
-      fail('decodeImage(): this build has no image codec (only Node\'s simd and simd-threads builds do); ' +
+      fail('decodeImage(): there is no image codec outside Node (in Node every build has one); ' +
         'in browsers decode with createImageBitmap() or an <img>');
     }
     const { error, width, height, data } = codec.decode(bytes);
@@ -323,7 +323,7 @@ export class HairMatte {
     }
     const codec = this.#module.codec;
     if (!codec) {
-      fail('encodePng(): this build has no image codec (only Node\'s simd and simd-threads builds do); ' +
+      fail('encodePng(): there is no image codec outside Node (in Node every build has one); ' +
         'in browsers use a canvas (toBlob)');
     }
     const { error, bytes } = codec.encodePng(data, width, height, channels);

@@ -3,7 +3,7 @@
 // the extent is the first and one-past-last row with matte >= 128.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { computeHairStats, oklabLightness, NO_HAIR } from '../../web/renderer/hair-stats.mjs';
+import { computeHairStats, oklabLightness, NO_HAIR } from '../../web/color/hair-stats.mjs';
 
 test('hair stats: OKLab lightness anchors', () => {
   assert.ok(Math.abs(oklabLightness(255, 255, 255) - 1) < 1e-6);

@@ -10,7 +10,7 @@ import assert from 'node:assert/strict';
 import path from 'node:path';
 import { browserSkipReason, launchChromium, recordConsole, artifactPath, ARTIFACTS_DIR } from './helpers/browser.mjs';
 import { makeCameraClip } from './helpers/camera-clip.mjs';
-import { writeY4m } from './helpers/y4m.mjs';
+import { writeY4m } from '../../scripts/y4m.mjs';
 import { encodePng } from './helpers/png.mjs';
 import { engineSkipReason, trainedModelSkipReason } from './helpers/engine.mjs';
 import { startStaticServer } from './helpers/static-server.mjs';

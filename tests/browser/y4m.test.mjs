@@ -5,7 +5,7 @@ import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { rgbaToI420, writeY4m, readY4m } from './helpers/y4m.mjs';
+import { rgbaToI420, writeY4m, readY4m } from '../../scripts/y4m.mjs';
 
 function solid(width, height, [r, g, b]) {
   const data = new Uint8Array(width * height * 4);

@@ -1,6 +1,6 @@
 // The include/import rules of docs/ARCHITECTURE.md, checked over every C++ and JS source (layer-rules.mjs
-// reads the rules from that document's table). Known exceptions are listed below, file by file; a new
-// violation fails, and so does an exception that no longer occurs (remove it from the list).
+// reads the rules from that document's table). Known exceptions would be listed below, file by file (there
+// are none); a new violation fails, and so does an exception that no longer occurs.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
@@ -12,21 +12,9 @@ const REPO = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '.
 const layers = parseLayerTable(fs.readFileSync(path.join(REPO, 'docs', 'ARCHITECTURE.md'), 'utf8'));
 const sources = readSources(REPO);
 
-// Known violations, to be removed by the later phases of issue #18 (architecture: one layer per folder).
-// This list only shrinks: do not add to it, move the code to the layer it belongs in instead.
-const KNOWN_VIOLATIONS = [
-  // #18 point 6: the worker's engine core computes the hair statistics with the renderer's module.
-  'web/engine/engine-core.mjs -> web/renderer/hair-stats.mjs',
-  // #18 point 5: the widget's products read the default swatches of the page layer above it (the default
-  // look is written in four places; one JS constants module will hold it).
-  'web/widget/products.mjs -> web/swatches.mjs',
-  // #18 point 6: measurement scripts reuse the browser tests' servers, y4m writer and paths.
-  'scripts/demo-screenshot.mjs -> tests/browser/helpers/browser.mjs',
-  'scripts/demo-screenshot.mjs -> tests/browser/helpers/project-server.mjs',
-  'scripts/demo-screenshot.mjs -> tests/browser/helpers/y4m.mjs',
-  'scripts/measure-payload.mjs -> tests/browser/helpers/browser.mjs',
-  'scripts/measure-payload.mjs -> tests/browser/helpers/real-server.mjs',
-];
+// Known violations, file by file ('from -> to'). Issue #18 emptied it: keep it empty, and move code to the
+// layer it belongs in instead of adding to it (the test below also fails on an entry that no longer occurs).
+const KNOWN_VIOLATIONS = [];
 
 test('architecture: every #include and import keeps to the layers of docs/ARCHITECTURE.md', () => {
   assert.ok(Object.keys(sources).length > 150, `only ${Object.keys(sources).length} sources found: the scan is broken`);

@@ -13,16 +13,11 @@ when torch is absent.
 import os
 import sys
 
-try:
-    import numpy as np
-    import torch
-    import torch.nn.functional as F
-except ImportError as e:  # the test skips on this exit code
-    print(f"torch/numpy unavailable: {e}", file=sys.stderr)
-    sys.exit(3)
+from torch_env import REPO  # exits 3 (the test skips) without torch/numpy; puts training/ on the path
+import numpy as np  # noqa: E402
+import torch  # noqa: E402
+import torch.nn.functional as F  # noqa: E402
 
-REPO = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
-sys.path.insert(0, os.path.join(REPO, "training"))
 sys.path.insert(0, os.path.join(REPO, "training", "tests"))
 from hairmatte_train import quantize as Q  # noqa: E402
 from hairmatte_train.int8_file import quantized_model_from_tensors, write_int8_model  # noqa: E402

@@ -63,9 +63,9 @@ test('the package holds nothing else: no tests, training, sources, runs or share
     /^dist\/node\/hairmatte-(simd-threads\.mjs|simd-threads\.worker\.js|codec\.mjs|codec\.wasm)$/,
     /^dist\/node\/package\.json$/,
     /^dist\/models\/[\w-]+\.(hmm|md)$/,
-    /^web\/(widget|tryon-session|swatches)\.mjs$/,
+    /^web\/(widget|tryon-session)\.mjs$/,
     /^web\/widget\.d\.ts$/,
-    /^web\/(engine|renderer|widget)\/[\w-]+\.mjs$/,
+    /^web\/(color|engine|renderer|widget)\/[\w-]+\.mjs$/,
     /^web\/README\.md$/,
   ];
   assert.deepEqual(files.filter((f) => !allowed.some((re) => re.test(f))), []);

@@ -9,18 +9,11 @@ WIDTH * HEIGHT little-endian float32, softmax(z)[1] of the network described by 
 of the test, and many times faster than float64 on the CPU), on the image normalised as the engine does
 (x / 127.5 - 1). Exit 3 when torch is absent.
 """
-import os
 import sys
 
-try:
-    import numpy as np
-    import torch
-except ImportError as e:  # the test skips on this exit code
-    print(f"torch/numpy unavailable: {e}", file=sys.stderr)
-    sys.exit(3)
-
-REPO = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
-sys.path.insert(0, os.path.join(REPO, "training"))
+import torch_env  # noqa: F401  exits 3 (the test skips) without torch/numpy; puts training/ on the path
+import numpy as np  # noqa: E402
+import torch  # noqa: E402
 from hairmatte_train.model_file import model_from_tensors, read_model  # noqa: E402
 from hairmatte_train.models import hair_probability  # noqa: E402
 

@@ -6,29 +6,34 @@
 //   {type:'init', apiUrl, options:{model, threads, refine, temporal}} -> {info}
 //     (apiUrl undefined: the package's own bindings/js/index.mjs, imported so that bundlers follow it;
 //     onProgress({loaded, total}) on the request, a function, reports the download; see engine-worker.mjs)
-//   {type:'segment', frame: ImageBitmap | {data,width,height}, reset?} -> {rgba, matte, hairStats, segmentMs}
+//   {type:'segment', frame: ImageBitmap | {data,width,height}, reset?} -> {rgba, matte, hairStats, segmentMs,
+//     readPath}
 //   {type:'reset'} -> {}      {type:'dispose'} -> {}
 
-import { computeHairStats } from '../renderer/hair-stats.mjs';
+import { computeHairStats } from '../color/hair-stats.mjs';
+import { describeFrame, SourceReader } from '../../bindings/js/frame.mjs';
 
 export function createEngineCore() {
   let hm = null;
-  let pixelCanvas = null;  // OffscreenCanvas used to read an ImageBitmap's pixels
-  let pixelContext = null;
+  let reader = null;  // the library's SourceReader (made on the first ImageBitmap)
 
-  // ImageBitmap -> {data: Uint8ClampedArray RGBA, width, height}. The engine then sees plain pixels,
-  // which works the same in a Worker and on the main thread.
+  // ImageBitmap -> {data: Uint8Array RGBA, width, height}, read by the library's own reader
+  // (bindings/js/frame.mjs, what HairMatte.segment uses for browser sources): WebGL2 uploads the bitmap and
+  // readPixels writes it straight into `data`, the buffer that goes back to the page with the matte (no
+  // ImageData per frame); a 2D canvas only where WebGL2 fails. `data` is a plain ArrayBuffer, not the wasm
+  // heap: it is transferred to the page, and readPixels may refuse a view of the threaded build's shared
+  // memory. The engine then sees plain pixels, the same in a Worker and on the main thread.
   function readPixels(frame) {
     if (ArrayBuffer.isView(frame.data)) return frame;
-    const { width, height } = frame;
-    if (!pixelCanvas || pixelCanvas.width !== width || pixelCanvas.height !== height) {
-      pixelCanvas = new OffscreenCanvas(width, height);
-      pixelContext = pixelCanvas.getContext('2d', { willReadFrequently: true });
+    try {
+      const { width, height, source } = describeFrame(frame);  // a clear Error for a closed bitmap
+      const data = new Uint8Array(width * height * 4);
+      if (!reader) reader = new SourceReader();
+      reader.read(source, width, height, data);
+      return { data, width, height };
+    } finally {
+      if (typeof frame.close === 'function') frame.close();
     }
-    pixelContext.drawImage(frame, 0, 0);
-    if (typeof frame.close === 'function') frame.close();
-    const image = pixelContext.getImageData(0, 0, width, height);
-    return { data: image.data, width, height };
   }
 
   function requireEngine() {
@@ -62,7 +67,9 @@ export function createEngineCore() {
       const hairStats = computeHairStats(pixels.data, matte.data, pixels.width, pixels.height);
       const rgba = { data: new Uint8Array(pixels.data.buffer, pixels.data.byteOffset, pixels.data.byteLength),
         width: pixels.width, height: pixels.height };
-      return { reply: { rgba, matte, hairStats, segmentMs }, transfer: [rgba.data.buffer, matte.data.buffer] };
+      // readPath: how a bitmap was read ('webgl2' | '2d'), null for raw pixels (diagnostics and tests).
+      const readPath = pixels === frame ? null : reader.lastPath;
+      return { reply: { rgba, matte, hairStats, segmentMs, readPath }, transfer: [rgba.data.buffer, matte.data.buffer] };
     },
     reset() { requireEngine().reset(); return {}; },
     dispose() { if (hm) { hm.dispose(); hm = null; } return {}; },

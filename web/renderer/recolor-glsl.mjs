@@ -3,7 +3,7 @@
 // scripts/gen-constants.mjs), and the uniforms it declares. tests/browser/recolor-shader-vs-cpp.test.mjs holds
 // the rendered pixels to the C++ within 2/255.
 import { RECOLOR_GLSL } from './recolor-shader-source.mjs';
-import { oklabLightness, srgbToLinear, dot3 } from './hair-stats.mjs';
+import { oklabLightness, srgbToLinear, dot3 } from '../color/hair-stats.mjs';
 import { LINEAR_TO_LMS, LMS_TO_OKLAB, RECOLOR_MODES } from '../../bindings/js/constants.mjs';
 
 export { RECOLOR_GLSL };

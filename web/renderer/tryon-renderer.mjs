@@ -5,7 +5,7 @@
 // exactly the bytes the C++ recolour sees.
 import { compileProgram, createTexture, uploadRgba, uploadMatte } from './gl-program.mjs';
 import { RECOLOR_GLSL, recolorUniforms } from './recolor-glsl.mjs';
-import { computeHairStats } from './hair-stats.mjs';
+import { computeHairStats } from '../color/hair-stats.mjs';
 
 const VERTEX_SHADER = `#version 300 es
 // One triangle that covers the viewport; no vertex buffers needed.

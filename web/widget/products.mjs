@@ -7,7 +7,7 @@
 // Each source becomes a flat list of shades {name, color, shade, product}: `shade` and `product` are what the
 // `shadechange` and `select` events carry (the page's own object for the property, the element's
 // attributes as an object for child elements, null product for the `colors` attribute).
-import { parseColorList } from '../swatches.mjs';
+import { parseColorList } from './swatches.mjs';
 
 const HEX = /^#[0-9a-f]{6}$/i;
 

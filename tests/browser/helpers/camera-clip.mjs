@@ -6,7 +6,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { SHARED_DIR, REPO_ROOT, launchChromium } from './browser.mjs';
 import { drawSyntheticHead } from './synthetic-head.mjs';
-import { writeY4m } from './y4m.mjs';
+import { writeY4m } from '../../../scripts/y4m.mjs';
 
 export function portraitFiles() {
   const dir = path.join(SHARED_DIR, 'portraits');

@@ -9,7 +9,7 @@ import { startStaticServer } from './static-server.mjs';
 export async function startProjectServer({ isolated }) {
   const serveScript = path.join(REPO_ROOT, 'scripts', 'serve.mjs');
   if (fs.existsSync(serveScript)) {
-    const { startRealServer } = await import('./real-server.mjs');
+    const { startRealServer } = await import('../../../scripts/serve-child.mjs');
     return startRealServer(serveScript, { isolated });
   }
   const server = await startStaticServer({ isolated });

@@ -1,5 +1,7 @@
 // Starts the project's server (scripts/serve.mjs, what `npm start` runs) as a child process on a free
-// port, with or without cross-origin isolation (--no-isolation), and waits until it listens.
+// port, with or without cross-origin isolation (--no-isolation), and waits until it listens. Used by the
+// scripts here (demo-screenshot, measure-payload) and by the browser tests (tests/ may import scripts/;
+// scripts/ never imports tests/).
 import { spawn } from 'node:child_process';
 import net from 'node:net';
 

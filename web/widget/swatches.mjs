@@ -1,6 +1,6 @@
 // An accessible radio group of colour swatches (WAI-ARIA radiogroup pattern): one Tab stop, arrow keys
 // move and select, Space/Enter select, each swatch labelled with its name (or its hex code).
-// Used by the demo page and by <hair-tryon>.
+// Used by the demo page and by <hair-tryon>, with the palette they both offer (below).
 
 // "Espresso #3b1f14, #8b2252" -> [{name: 'Espresso', hex: '#3b1f14'}, {name: '#8b2252', hex: '#8b2252'}]
 export function parseColorList(text) {
@@ -16,6 +16,12 @@ export function parseColorList(text) {
   }
   return list;
 }
+
+// The palette, in the `colors` attribute's format: the demo page offers all of it, <hair-tryon> without
+// shades of its own the first three. One list, so that the page and the widget cannot drift apart.
+export const PALETTE = 'Espresso #3b1f14, Burgundy #8b2252, Honey blonde #c9a16b, Copper #b4521f, ' +
+  'Platinum #e4dccb, Midnight blue #1d2b5a, Rose #d46a8f';
+export const WIDGET_PALETTE = PALETTE.split(',').slice(0, 3).join(',');
 
 // label({name, hex}) words each swatch's accessible name (the widget passes its translated wording);
 // onSelect(hex, index) is called when the user picks one.

@@ -1,6 +1,7 @@
 // A minimal YUV4MPEG2 writer, enough for Chromium's --use-file-for-fake-video-capture:
 // 4:2:0 planar (C420jpeg), progressive, square pixels. Frames are RGBA; conversion is full-range
 // BT.601 (JFIF), which is what the `420jpeg` tag means. Chroma is the mean of each 2x2 block.
+// Used by scripts/demo-screenshot.mjs and by the browser tests' fake camera clips.
 import fs from 'node:fs';
 
 const clampByte = (v) => (v < 0 ? 0 : v > 255 ? 255 : Math.round(v));
