@@ -218,3 +218,36 @@ TEST(PackedWeightsErrors, ALevelOutsideTheUsedOnesIsStillChecked) {
 }
 
 }  // namespace
+
+namespace {
+
+// Every byte of a packed record's header and codebook, set to values at the edges of its field: the
+// parser must either accept the file or return an error, never read outside it (ASan) or abort.
+TEST(PackedWeightsErrors, EditedRecordBytesNeverCrashTheReader) {
+  const std::vector<uint8_t> good = bytes_of(packed(plain_model()));
+  const size_t data = data_offset(good, "dec2.dw.weight");
+  const std::string key = std::string("\x0e\x00", 2) + "dec2.dw.weight";  // u16 name length 14, the name
+  const size_t record = std::search(good.begin(), good.end(), key.begin(), key.end()) - good.begin();
+  ASSERT_LT(record, data);
+  size_t accepted = 0, rejected = 0;
+  for (size_t at = record; at < data + 24 + 8; ++at) {
+    for (uint8_t value : {0x00, 0x01, 0x05, 0x0F, 0x10, 0x7F, 0x80, 0xFF}) {
+      std::vector<uint8_t> bytes = good;
+      if (bytes[at] == value) continue;
+      bytes[at] = value;
+      fix_crc(&bytes);
+      hm::ModelFileContents out;
+      const hm::Status st = hm::parse_model_file(bytes.data(), bytes.size(), &out);
+      if (st.ok) {
+        ++accepted;
+      } else {
+        ++rejected;
+        EXPECT_FALSE(st.message.empty());
+      }
+    }
+  }
+  EXPECT_GT(rejected, 0u);
+  EXPECT_GT(accepted, 0u);  // a level or index byte changed within the rules is a valid, different file
+}
+
+}  // namespace
