@@ -97,13 +97,13 @@ function runChild(config) {
 }
 
 // The int8 models to time: --int8-model, else the bundled models/hairmattenet-int8.hmm when HairMatteNet is
-// benchmarked. Each must be a version-2 (int8) file of a benchmarked architecture.
+// benchmarked. Each must be an int8 (version 2 or 3) file of a benchmarked architecture.
 const DEFAULT_INT8 = path.resolve(path.dirname(SELF), '..', '..', 'models', 'hairmattenet-int8.hmm');
 function int8ModelFiles(opts) {
   const files = opts.int8Models ?? (opts.archs.includes('hairmattenet') && fs.existsSync(DEFAULT_INT8) ? [DEFAULT_INT8] : []);
   return files.map((file) => {
     const model = readModelFile(fs.readFileSync(file));
-    if (model.precision !== 'int8') usage(`--int8-model ${file} is not an int8 (version 2) model file`);
+    if (model.precision !== 'int8') usage(`--int8-model ${file} is not an int8 (version 2 or 3) model file`);
     const arch = ARCH_NAMES[model.arch];
     if (!opts.archs.includes(arch)) usage(`--int8-model ${file} is a ${arch}, which is not benchmarked (--arch)`);
     return { arch, file: path.resolve(file), weights: `int8 file ${path.basename(file)} (width ${model.widthPermille / 1000}, depth ${model.decoderDepth})` };

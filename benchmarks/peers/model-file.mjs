@@ -1,8 +1,9 @@
 // Reader and writer of the engine's `.hmm` model file (docs/model-format.md), so the peers run with exactly
 // the weights our engine loads. The reader checks what the benchmark relies on (magic, version, bounds,
 // CRC, dtypes, finite values); the engine's loader remains the full validator. It reads version 1 (float
-// weights) and version 2 (int8: `precision` 'int8', int8 / int32 tensors as Int8Array / Int32Array, which
-// only our engine runs); the writer writes version 1.
+// weights), version 2 (int8: `precision` 'int8', int8 / int32 tensors as Int8Array / Int32Array, which
+// only our engine runs) and version 3 (version 2 whose weights may be codebook-packed: unpacked here into
+// the Int8Array they encode); the writer writes version 1.
 
 const MAGIC = 'HAIRMATT';
 const VERSION = 1;
@@ -11,6 +12,34 @@ const DTYPE_F16 = 2;
 const VERSION_INT8 = 2;
 const DTYPE_I8 = 3;
 const DTYPE_I32 = 4;
+const VERSION_PACKED = 3;
+const DTYPE_I8_PACKED = 5;
+const PACKED_LEVELS = 16;
+
+// A codebook-packed record's data at `offset` (docs/model-format.md): u32 level count (16), the int8
+// levels, u32 index byte count (ceil(n / 2)), the 4-bit indices, element 2i in the low nibble of byte i.
+// Returns { data: Int8Array(n), bytes } or throws naming the tensor.
+function unpackCodebook(view, offset, n, name, need) {
+  need(offset, 4, `tensor ${name} codebook length`);
+  const levels = view.getUint32(offset, true);
+  if (levels !== PACKED_LEVELS) throw new Error(`tensor ${name}: packed int8 codebook length ${levels}, the format's is ${PACKED_LEVELS}`);
+  need(offset, 4 + PACKED_LEVELS + 4, `tensor ${name} codebook`);
+  const codebook = new Int8Array(PACKED_LEVELS);
+  for (let k = 0; k < PACKED_LEVELS; k++) {
+    codebook[k] = view.getInt8(offset + 4 + k);
+    if (codebook[k] === -128) throw new Error(`tensor ${name}: codebook level -128 at entry ${k}`);
+  }
+  const indexBytes = view.getUint32(offset + 4 + PACKED_LEVELS, true);
+  if (indexBytes !== Math.ceil(n / 2)) throw new Error(`tensor ${name}: packed int8 index data is ${indexBytes} bytes but its ${n} weights need ${Math.ceil(n / 2)}`);
+  const start = offset + 4 + PACKED_LEVELS + 4;
+  need(start, indexBytes, `tensor ${name} indices`);
+  const data = new Int8Array(n);
+  for (let j = 0; j < n; j++) {
+    const byte = view.getUint8(start + (j >> 1));
+    data[j] = codebook[j & 1 ? byte >> 4 : byte & 15];
+  }
+  return { data, bytes: start + indexBytes - offset };
+}
 
 let crcTable = null;
 // CRC-32 (IEEE 802.3, reflected polynomial 0xEDB88320), the one zlib's crc32 computes.
@@ -118,12 +147,14 @@ export function readModelFile(input) {
   if (new TextDecoder().decode(bytes.subarray(0, 8)) !== MAGIC) throw new Error('model file: wrong magic');
   const u32 = (o) => view.getUint32(o, true);
   const version = u32(8);
-  if (version !== VERSION && version !== VERSION_INT8) throw new Error(`model file: version ${version} is not 1 or 2`);
+  if (version !== VERSION && version !== VERSION_INT8 && version !== VERSION_PACKED) {
+    throw new Error(`model file: version ${version} is not 1, 2 or 3`);
+  }
   const stored = u32(bytes.length - 4);
   const actual = crc32(bytes.subarray(0, bytes.length - 4));
   if (stored !== actual) throw new Error(`model file corrupted: CRC ${actual.toString(16)} != stored ${stored.toString(16)}`);
   const model = { arch: u32(12), decoderDepth: u32(16), widthPermille: u32(20), inputSize: u32(24), tensors: [],
-    precision: version === VERSION_INT8 ? 'int8' : 'fp32' };
+    precision: version === VERSION ? 'fp32' : 'int8' };
   const count = u32(28);
   const metaLength = u32(32);
   need(36, metaLength, 'metadata');
@@ -138,7 +169,8 @@ export function readModelFile(input) {
     const dtype = view.getUint8(offset);
     const rank = view.getUint8(offset + 1);
     offset += 2;
-    const known = version === VERSION_INT8 ? [DTYPE_F32, DTYPE_I8, DTYPE_I32] : [DTYPE_F32, DTYPE_F16];
+    const known = { [VERSION]: [DTYPE_F32, DTYPE_F16], [VERSION_INT8]: [DTYPE_F32, DTYPE_I8, DTYPE_I32],
+      [VERSION_PACKED]: [DTYPE_F32, DTYPE_I8, DTYPE_I32, DTYPE_I8_PACKED] }[version];
     if (!known.includes(dtype)) throw new Error(`tensor ${name}: unknown dtype ${dtype} in a version ${version} file`);
     if (name === 'enc.conv0.weight' && dtype === DTYPE_F16) model.precision = 'fp16';
     if (rank < 1 || rank > 4) throw new Error(`tensor ${name}: rank ${rank} outside 1..4`);
@@ -147,6 +179,12 @@ export function readModelFile(input) {
     for (let r = 0; r < rank; r++) shape.push(u32(offset + 4 * r));
     offset = Math.ceil((offset + 4 * rank) / 4) * 4;
     const n = shape.reduce((a, b) => a * b, 1);
+    if (dtype === DTYPE_I8_PACKED) {
+      const { data, bytes: used } = unpackCodebook(view, offset, n, name, need);
+      offset += used;
+      model.tensors.push({ name, shape, data });
+      continue;
+    }
     const width = { [DTYPE_F32]: 4, [DTYPE_F16]: 2, [DTYPE_I8]: 1, [DTYPE_I32]: 4 }[dtype];
     need(offset, n * width, `tensor ${name} values`);
     if (dtype === DTYPE_I8 || dtype === DTYPE_I32) {

@@ -66,7 +66,7 @@ test('model file: round trip, CRC of a known string, corruption and truncation a
   assert.throws(() => readModelFile(corrupt), /CRC/);
   assert.throws(() => readModelFile(bytes.subarray(0, 30)), /truncated/);
   const wrongVersion = bytes.slice();
-  wrongVersion[8] = 3;
+  wrongVersion[8] = 4;  // 1, 2 and 3 exist
   assert.throws(() => readModelFile(wrongVersion), /version|CRC/);
 });
 
@@ -185,11 +185,10 @@ test('speed-ups are peer median / hairmatte median at the same arch and threads'
   assert.equal(rows[2].hairmatteSpeedup, undefined);
 });
 
-test('the model reader reads version-2 (int8) files: int8 / int32 tensors and precision', () => {
-  // A hand-made version-2 file (the reader checks structure, not the architecture's tensor list).
+// A hand-made .hmm file of `version` (the reader checks structure, not the architecture's tensor list):
+// records [name, dtype, shape, raw data bytes], padded as docs/model-format.md says. Returns { bytes, fixCrc }.
+function handMadeFile(version, records) {
   const enc = new TextEncoder();
-  const records = [['w', 3, [2, 3], Int8Array.from([-127, 0, 5, 127, -1, 2])], ['b', 4, [2], Int32Array.from([-70000, 9])],
-    ['s', 1, [2], Float32Array.from([0.5, 0.25])]];
   const parts = [];
   let size = 36;
   for (const [name, dtype, shape, data] of records) {
@@ -201,21 +200,50 @@ test('the model reader reads version-2 (int8) files: int8 / int32 tensors and pr
   const bytes = new Uint8Array(size + 4);
   const view = new DataView(bytes.buffer);
   bytes.set(enc.encode('HAIRMATT'));
-  [2, ARCH_HAIRMATTENET, 16, 250, 64, records.length, 0].forEach((v, i) => view.setUint32(8 + 4 * i, v, true));
+  [version, ARCH_HAIRMATTENET, 16, 250, 64, records.length, 0].forEach((v, i) => view.setUint32(8 + 4 * i, v, true));
   for (const p of parts) {
     view.setUint16(p.offset, p.name.length, true);
     bytes.set(enc.encode(p.name), p.offset + 2);
     view.setUint8(p.offset + 2 + p.name.length, p.dtype);
     view.setUint8(p.offset + 3 + p.name.length, p.shape.length);
     p.shape.forEach((d, i) => view.setUint32(p.offset + 4 + p.name.length + 4 * i, d, true));
-    bytes.set(new Uint8Array(p.data.buffer), p.dataOffset);
+    bytes.set(new Uint8Array(p.data.buffer, p.data.byteOffset, p.data.byteLength), p.dataOffset);
   }
-  view.setUint32(size, crc32(bytes.subarray(0, size)), true);
+  const fixCrc = (b) => { new DataView(b.buffer).setUint32(size, crc32(b.subarray(0, size)), true); return b; };
+  return { bytes: fixCrc(bytes), fixCrc, parts };
+}
+
+test('the model reader reads version-2 (int8) files: int8 / int32 tensors and precision', () => {
+  const records = [['w', 3, [2, 3], Int8Array.from([-127, 0, 5, 127, -1, 2])], ['b', 4, [2], Int32Array.from([-70000, 9])],
+    ['s', 1, [2], Float32Array.from([0.5, 0.25])]];
+  const { bytes, fixCrc } = handMadeFile(2, records);
   const model = readModelFile(bytes);
   assert.equal(model.precision, 'int8');
   assert.deepEqual(model.tensors.map((t) => [t.name, t.data.constructor.name, [...t.data]]), records.map(([n, , , d]) => [n, d.constructor.name, [...d]]));
   const v1 = bytes.slice();
   v1[8] = 1;
-  new DataView(v1.buffer).setUint32(size, crc32(v1.subarray(0, size)), true);
-  assert.throws(() => readModelFile(v1), /unknown dtype 3 in a version 1 file/);
+  assert.throws(() => readModelFile(fixCrc(v1)), /unknown dtype 3 in a version 1 file/);
+});
+
+test('the model reader reads version-3 files: codebook-packed weights as the Int8Array they encode', () => {
+  // 5 weights [-127, 9, 9, 0, 127]: levels -127, 0, 9, 127 (+ 12 unused zeros), indices 0 2 2 1 3, low nibble first.
+  const packed = new Uint8Array(4 + 16 + 4 + 3);
+  const view = new DataView(packed.buffer);
+  view.setUint32(0, 16, true);
+  Int8Array.from([-127, 0, 9, 127]).forEach((v, k) => view.setInt8(4 + k, v));
+  view.setUint32(20, 3, true);
+  packed.set([0x20, 0x12, 0x03], 24);
+  const { bytes, fixCrc, parts } = handMadeFile(3, [['w', 5, [5, 1, 1, 1], packed], ['b', 4, [1], Int32Array.from([7])]]);
+  const model = readModelFile(bytes);
+  assert.equal(model.precision, 'int8');
+  assert.deepEqual([...model.tensors[0].data], [-127, 9, 9, 0, 127]);
+  assert.equal(model.tensors[0].data.constructor.name, 'Int8Array');
+  assert.deepEqual([...model.tensors[1].data], [7]);
+  const edited = (at, value) => { const b = bytes.slice(); b[parts[0].dataOffset + at] = value; return fixCrc(b); };
+  assert.throws(() => readModelFile(edited(0, 8)), /tensor w: packed int8 codebook length 8, the format's is 16/);
+  assert.throws(() => readModelFile(edited(4 + 5, 0x80)), /tensor w: codebook level -128 at entry 5/);
+  assert.throws(() => readModelFile(edited(20, 4)), /tensor w: packed int8 index data is 4 bytes but its 5 weights need 3/);
+  const v2 = bytes.slice();
+  v2[8] = 2;
+  assert.throws(() => readModelFile(fixCrc(v2)), /unknown dtype 5 in a version 2 file/);
 });

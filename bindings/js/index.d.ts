@@ -29,8 +29,8 @@ export type Architecture = 'hairmattenet' | 'hairsegnet';
 
 /**
  * The bundled models, by name (dist/models/NAME.hmm, also exported as 'hairmatte/models/NAME.hmm').
- * 'hairmattenet-int8' is HairMatteNet quantised to int8 (docs/model-format.md, version 2): run by the
- * engine's int8 network, with `info.precision` 'int8'.
+ * 'hairmattenet-int8' is HairMatteNet quantised to int8 (docs/model-format.md, version 2, or 3 when
+ * some weights are codebook-packed): run by the engine's int8 network, with `info.precision` 'int8'.
  */
 export type BundledModel = Architecture | 'hairmattenet-int8';
 

@@ -1,6 +1,8 @@
 #include "network/int8_quantization.h"
 
 #include <cmath>
+#include <cstdint>
+#include <cstdlib>
 
 namespace hm {
 namespace {
@@ -70,6 +72,20 @@ Status derive_int8_params(const ModelFileContents& contents, std::vector<QNodePa
       if (p.weight->ints[k] == -128) {
         return Status::error("tensor '" + p.weight->name + "' holds -128 at element " + std::to_string(k) +
                              ": int8 weights must lie in [-127, 127] (symmetric quantisation)");
+      }
+    }
+    // The kernels fold the input zero point into the bias (b - zp * sum(w)) and accumulate sum(w * q) in
+    // int32: with |zp|, |q| <= 128 that stays in range when |b| + 256 * sum|w| <= 2^31 - 1. Trained models
+    // are far inside (sum|w| <= 127 * K); a file outside would overflow, so it is refused.
+    const size_t per_channel = p.weight->ints.size() / n.out_c;
+    for (uint32_t c = 0; c < n.out_c; ++c) {
+      int64_t magnitude = 0;
+      for (size_t k = 0; k < per_channel; ++k) magnitude += std::abs(p.weight->ints[c * per_channel + k]);
+      const int64_t bias = p.bias->ints[c];
+      if ((bias < 0 ? -bias : bias) + 256 * magnitude > INT32_MAX) {
+        return Status::error("tensor '" + p.bias->name + "' holds " + std::to_string(bias) + " at element " +
+                             std::to_string(c) + ": with its weights (sum |w| = " + std::to_string(magnitude) +
+                             ") the int32 accumulator could overflow (|bias| + 256 * sum |w| must be <= 2^31 - 1)");
       }
     }
     p.requant.resize(n.out_c);

@@ -61,13 +61,39 @@ size_t dtype_bytes(TensorDType dtype) {
     case TensorDType::kFloat16: return 2;
     case TensorDType::kInt8: return 1;
     case TensorDType::kInt32: return 4;
+    case TensorDType::kInt8Packed: return 0;  // not per element: see packed_data_bytes
   }
   return 4;
 }
 
+size_t packed_index_bytes(size_t elements) { return (elements + 1) / 2; }
+
+// The data of a codebook-packed record: u32 level count, the levels, u32 index byte count, the indices.
+// Both counts are checked here, naming the tensor, so that a wrong one is not mistaken for a cut file.
+Status packed_data_bytes(const uint8_t* bytes, size_t offset, size_t end, size_t index, const RecordView& r,
+                         size_t* data_bytes, OutOfBounds* oob) {
+  if (end - offset < 4) return truncated(index, r.name, "codebook length", offset + 4, end, oob);
+  const uint32_t levels = read_u32(bytes + offset);
+  if (levels != kPackedLevels) {
+    return Status::error(record_label(index, r.name) + ": packed int8 codebook length " + std::to_string(levels) +
+                         ", the format's is " + std::to_string(kPackedLevels) + " (4-bit indices)");
+  }
+  const size_t head = 4 + kPackedLevels + 4;
+  if (end - offset < head) return truncated(index, r.name, "codebook", offset + head, end, oob);
+  const uint32_t stored = read_u32(bytes + offset + 4 + kPackedLevels);
+  const size_t needed = packed_index_bytes(r.element_count);
+  if (stored != needed) {
+    return Status::error(record_label(index, r.name) + ": packed int8 index data is " + std::to_string(stored) +
+                         " bytes but its " + std::to_string(r.element_count) + " weights " +
+                         shape_to_string(r.shape) + " need " + std::to_string(needed) + " (two 4-bit indices a byte)");
+  }
+  *data_bytes = head + needed;
+  return Status{};
+}
+
 // Walks `count` records from `offset` up to `end` (the checksum's offset), checking bounds and the
 // structural fields needed to find the next record: name length, dtype, rank, padding. Version 1 files
-// hold float tensors only; version 2 (quantised) adds int8 and int32.
+// hold float tensors only; version 2 (quantised) adds int8 and int32; version 3 codebook-packed int8.
 Status walk_records(const uint8_t* bytes, size_t offset, size_t end, uint32_t count, uint32_t version,
                     std::vector<RecordView>* records, OutOfBounds* oob) {
   for (uint32_t i = 0; i < count; ++i) {
@@ -93,11 +119,16 @@ Status walk_records(const uint8_t* bytes, size_t offset, size_t end, uint32_t co
     const uint8_t dtype = bytes[offset];
     const uint8_t rank = bytes[offset + 1];
     offset += 2;
-    const uint8_t max_dtype = version >= kModelFileVersionInt8 ? 4 : 2;
+    const uint8_t max_dtype = version >= kModelFileVersionPacked ? 5 : version >= kModelFileVersionInt8 ? 4 : 2;
+    if (dtype == static_cast<uint8_t>(TensorDType::kInt8Packed) && version == kModelFileVersionInt8) {
+      return Status::error(record_label(i, r.name) + ": dtype 5 (codebook-packed int8) needs a version 3 file, "
+                           "this is version 2");
+    }
     if (dtype < 1 || dtype > max_dtype) {
       return Status::error(record_label(i, r.name) + ": unknown dtype " + std::to_string(dtype) +
-                           (max_dtype == 4 ? " (1 = float32, 2 = float16, 3 = int8, 4 = int32)"
-                                           : " (version 1: 1 = float32, 2 = float16)"));
+                           (max_dtype == 5   ? " (1 = float32, 2 = float16, 3 = int8, 4 = int32, 5 = packed int8)"
+                            : max_dtype == 4 ? " (1 = float32, 2 = float16, 3 = int8, 4 = int32)"
+                                             : " (version 1: 1 = float32, 2 = float16)"));
     }
     r.dtype = static_cast<TensorDType>(dtype);
     if (rank < 1 || rank > 4) {
@@ -123,11 +154,14 @@ Status walk_records(const uint8_t* bytes, size_t offset, size_t end, uint32_t co
       }
     }
     offset += padding;
-    const size_t element_bytes = dtype_bytes(r.dtype);
-    const size_t data_bytes = static_cast<size_t>(elements) * element_bytes;
+    r.element_count = static_cast<size_t>(elements);
+    size_t data_bytes = r.element_count * dtype_bytes(r.dtype);
+    if (r.dtype == TensorDType::kInt8Packed) {
+      Status packed = packed_data_bytes(bytes, offset, end, i, r, &data_bytes, oob);
+      if (!packed.ok) return packed;
+    }
     if (end - offset < data_bytes) return truncated(i, r.name, "data", offset + data_bytes, end, oob);
     r.data_offset = offset;
-    r.element_count = static_cast<size_t>(elements);
     offset += data_bytes;
     records->push_back(std::move(r));
   }
@@ -138,8 +172,33 @@ Status walk_records(const uint8_t* bytes, size_t offset, size_t end, uint32_t co
   return Status{};
 }
 
+// A codebook-packed record unpacked into the int8 tensor it stores (walk_records checked its counts).
+Status unpack_codebook(const uint8_t* data, const RecordView& r, NamedTensor* t) {
+  int8_t levels[kPackedLevels];
+  for (uint32_t k = 0; k < kPackedLevels; ++k) {
+    levels[k] = static_cast<int8_t>(data[4 + k]);
+    if (levels[k] == -128) {  // unused entries too: every level must be a valid int8 weight
+      return Status::error("tensor '" + r.name + "' has the codebook level -128 at entry " + std::to_string(k) +
+                           ": int8 weights lie in -127..127");
+    }
+  }
+  const uint8_t* indices = data + 4 + kPackedLevels + 4;
+  if (r.element_count % 2 == 1 && (indices[r.element_count / 2] >> 4) != 0) {
+    return Status::error("tensor '" + r.name + "' has an odd weight count " + std::to_string(r.element_count) +
+                         " and a non-zero unused high nibble in its last index byte");
+  }
+  t->dtype = TensorDType::kInt8;  // what the int8 network reads: the packing is storage only
+  t->ints.resize(r.element_count);
+  for (size_t i = 0; i < r.element_count; ++i) {
+    const uint8_t byte = indices[i / 2];
+    t->ints[i] = levels[i % 2 == 0 ? byte & 0x0F : byte >> 4];
+  }
+  return Status{};
+}
+
 Status decode_values(const uint8_t* bytes, const RecordView& r, NamedTensor* t) {
   const uint8_t* data = bytes + r.data_offset;
+  if (r.dtype == TensorDType::kInt8Packed) return unpack_codebook(data, r, t);
   t->dtype = r.dtype;
   if (r.dtype == TensorDType::kInt8 || r.dtype == TensorDType::kInt32) {
     t->ints.resize(r.element_count);
@@ -199,11 +258,11 @@ Status parse_model_file(const uint8_t* bytes, size_t size, ModelFileContents* ou
                          std::to_string(minimum) + "-byte header and checksum");
   }
   const uint32_t version = read_u32(bytes + 8);
-  if (version != kModelFileVersion && version != kModelFileVersionInt8) {
+  if (version != kModelFileVersion && version != kModelFileVersionInt8 && version != kModelFileVersionPacked) {
     return Status::error("unsupported model file version " + std::to_string(version) +
-                         " (this engine reads 1 = float and 2 = int8)");
+                         " (this engine reads 1 = float, 2 = int8 and 3 = int8 with packed weights)");
   }
-  const bool quantized = version == kModelFileVersionInt8;
+  const bool quantized = version == kModelFileVersionInt8 || version == kModelFileVersionPacked;
   ArchSpec spec;
   const uint32_t arch = read_u32(bytes + 12);
   spec.arch = static_cast<Arch>(arch);
@@ -276,7 +335,12 @@ Status parse_model_file(const uint8_t* bytes, size_t size, ModelFileContents* ou
                            arch_label + " needs " + shape_to_string(expected));
     }
     const TensorDType want = required[it->second].dtype;
-    const bool dtype_ok = quantized ? r.dtype == want
+    if (r.dtype == TensorDType::kInt8Packed && want != TensorDType::kInt8) {
+      return Status::error("tensor '" + r.name + "' is stored codebook-packed (dtype 5), which only convolution "
+                           "weights (int8) may be; " + arch_label + " stores it as dtype " +
+                           std::to_string(static_cast<int>(want)));
+    }
+    const bool dtype_ok = quantized ? r.dtype == want || r.dtype == TensorDType::kInt8Packed
                                     : (r.dtype == TensorDType::kFloat32 || r.dtype == TensorDType::kFloat16);
     if (!dtype_ok) {
       return Status::error("tensor '" + r.name + "' has dtype " + std::to_string(static_cast<int>(r.dtype)) +

@@ -15,10 +15,17 @@ namespace hm {
 constexpr char kModelFileMagic[8] = {'H', 'A', 'I', 'R', 'M', 'A', 'T', 'T'};
 constexpr uint32_t kModelFileVersion = 1;       // float models (fp32 / fp16) are still written as 1
 constexpr uint32_t kModelFileVersionInt8 = 2;   // version 2 adds int8 / int32 tensors: quantised models
+constexpr uint32_t kModelFileVersionPacked = 3; // version 3 = version 2 + codebook-packed int8 weights
+// A codebook-packed int8 tensor (dtype 5, version 3): u32 level count (kPackedLevels), the int8 levels,
+// u32 index byte count (ceil(n / 2)), then one 4-bit level index per weight, element 2i in the low nibble
+// of byte i and 2i+1 in its high nibble. Read back as the int8 tensor it encodes.
+constexpr uint32_t kPackedLevels = 16;
 constexpr size_t kModelFileHeaderBytes = 36;  // magic .. metadata length
 constexpr size_t kModelFileChecksumBytes = 4;
 
-enum class TensorDType : uint8_t { kFloat32 = 1, kFloat16 = 2, kInt8 = 3, kInt32 = 4 };
+// kInt8Packed is a storage form only: the reader returns such a tensor as kInt8 (values in `ints`); the
+// writer packs a kInt8 tensor given as kInt8Packed.
+enum class TensorDType : uint8_t { kFloat32 = 1, kFloat16 = 2, kInt8 = 3, kInt32 = 4, kInt8Packed = 5 };
 
 // What a model's weights are stored as: every convolution in float32, in float16, or quantised to int8
 // (then the engine runs the int8 network).

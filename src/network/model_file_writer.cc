@@ -1,5 +1,6 @@
 #include "network/model_file_writer.h"
 
+#include <algorithm>
 #include <cmath>
 #include <cstring>
 
@@ -41,12 +42,34 @@ class SplitMix64 {
   uint64_t state_;
 };
 
+// A codebook-packed record's data (model_file.h): the tensor's distinct values ascending, padded with
+// zeros to kPackedLevels levels, then the 4-bit indices. Values past the 16th distinct one cannot be
+// stored: they are written as index 0 (callers pack only tensors of at most 16 values).
+void put_packed(std::vector<uint8_t>* out, const std::vector<int32_t>& ints) {
+  std::vector<int32_t> levels(ints);
+  std::sort(levels.begin(), levels.end());
+  levels.erase(std::unique(levels.begin(), levels.end()), levels.end());
+  levels.resize(kPackedLevels, 0);
+  put_u32(out, kPackedLevels);
+  for (int32_t v : levels) out->push_back(static_cast<uint8_t>(static_cast<int8_t>(v)));
+  put_u32(out, static_cast<uint32_t>((ints.size() + 1) / 2));
+  const size_t first = out->size();
+  out->resize(first + (ints.size() + 1) / 2, 0);
+  for (size_t i = 0; i < ints.size(); ++i) {
+    const auto it = std::find(levels.begin(), levels.end(), ints[i]);
+    const uint8_t index = it == levels.end() ? 0 : static_cast<uint8_t>(it - levels.begin());
+    (*out)[first + i / 2] |= static_cast<uint8_t>(i % 2 == 0 ? index : index << 4);
+  }
+}
+
 }  // namespace
 
 std::vector<uint8_t> write_model_file(const ModelFileContents& contents, TensorDType dtype) {
   std::vector<uint8_t> out(kModelFileMagic, kModelFileMagic + 8);
   const bool quantized = dtype == TensorDType::kInt8;
-  put_u32(&out, quantized ? kModelFileVersionInt8 : kModelFileVersion);
+  bool packed = false;
+  for (const NamedTensor& t : contents.tensors) packed |= t.dtype == TensorDType::kInt8Packed;
+  put_u32(&out, !quantized ? kModelFileVersion : packed ? kModelFileVersionPacked : kModelFileVersionInt8);
   put_u32(&out, static_cast<uint32_t>(contents.spec.arch));
   put_u32(&out, contents.spec.decoder_depth);
   put_u32(&out, contents.spec.width_permille);
@@ -62,6 +85,10 @@ std::vector<uint8_t> write_model_file(const ModelFileContents& contents, TensorD
     out.push_back(static_cast<uint8_t>(t.shape.size()));
     for (uint32_t d : t.shape) put_u32(&out, d);
     while (out.size() % 4 != 0) out.push_back(0);
+    if (record_dtype == TensorDType::kInt8Packed) {
+      put_packed(&out, t.ints);
+      continue;
+    }
     if (record_dtype == TensorDType::kInt8) {
       for (int32_t v : t.ints) out.push_back(static_cast<uint8_t>(static_cast<int8_t>(v)));
       continue;

@@ -11,7 +11,9 @@ namespace hm {
 // Serialises `contents` exactly as given: header from contents.spec, the metadata, the tensors in the
 // given order (no validation, so tests can write files the loader must reject), then the CRC-32.
 // float16 rounds to nearest even. dtype kInt8 writes a quantised file (version 2): each tensor in its
-// own dtype (NamedTensor::dtype: int8 / int32 from `ints`, float32 from `values`).
+// own dtype (NamedTensor::dtype: int8 / int32 from `ints`, float32 from `values`); a tensor given as
+// kInt8Packed is written codebook-packed from `ints` (at most 16 distinct values), and the file is then
+// version 3.
 std::vector<uint8_t> write_model_file(const ModelFileContents& contents, TensorDType dtype);
 
 // The tensors of `spec` with He-initialised weights (normal, std sqrt(2 / fan_in)) and small random

@@ -117,6 +117,9 @@ TEST(Int8ModelFileErrors, InconsistentScalesAndZeroPointsAreNamed) {
        "tensor 'enc.dw4.output_zero_point' is 200, outside the int8 range -128..127"},
       {"weight -128", [](hm::ModelFileContents& c) { tensor(c, "dec3.pw.weight").ints[7] = -128; },
        "tensor 'dec3.pw.weight' holds -128 at element 7"},
+      {"bias that could overflow the accumulator", [](hm::ModelFileContents& c) {
+         tensor(c, "enc.dw3.bias").ints[2] = 2147483000;
+       }, "tensor 'enc.dw3.bias' holds 2147483000 at element 2: with its weights (sum |w| = "},
       {"count mismatch", [](hm::ModelFileContents& c) {
          hm::NamedTensor& t = tensor(c, "enc.pw5.weight_scale");
          t.values.pop_back();

@@ -212,7 +212,7 @@ TEST(ModelFileErrors, HeaderFieldsAreChecked) {
     uint32_t value;
     const char* expected;
   };
-  for (const Edit& e : {Edit{8, 3, "version 3"}, Edit{12, 7, "architecture 7"}, Edit{16, 0, "decoder depth 0"},
+  for (const Edit& e : {Edit{8, 4, "version 4"}, Edit{12, 7, "architecture 7"}, Edit{16, 0, "decoder depth 0"},
                         Edit{16, 2000, "decoder depth 2000"}, Edit{20, 600, "width 600"},
                         Edit{24, 100, "input size 100"}, Edit{24, 0, "input size 0"},
                         Edit{28, 200, "tensor count"}}) {

@@ -110,7 +110,7 @@ test('create(): corrupt, truncated and wrong-architecture model files are reject
   const wrongMagic = bytes.slice();
   wrongMagic[0] = 0x58;
   const wrongVersion = bytes.slice();
-  wrongVersion[8] = 3;  // 1 (float) and 2 (int8) exist
+  wrongVersion[8] = 4;  // 1 (float), 2 (int8) and 3 (int8, packed weights) exist
   const cases = [
     ['truncated to half', bytes.slice(0, bytes.length >> 1), /invalid model file: .*(truncat|short|CRC)/i],
     ['truncated to 10 bytes', bytes.slice(0, 10), /invalid model file/],

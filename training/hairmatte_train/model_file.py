@@ -1,6 +1,6 @@
 """Writer and reader of the engine's `.hmm` model file (docs/model-format.md, version 1; the quantised
-version 2 is written by int8_file.py and read here, its tensors returned raw with header["precision"]
-"int8").
+versions 2 and 3 are written by int8_file.py and read here, their tensors returned raw with
+header["precision"] "int8", codebook-packed weights unpacked and named in header["packed"]).
 
 The writer folds every encoder BatchNorm into its convolution (w' = w * g / sqrt(v + eps),
 b' = beta - mean * g / sqrt(v + eps)), checks every tensor against architecture.expected_tensors,
@@ -100,11 +100,12 @@ def decode_model(blob: bytes) -> Tuple[Dict, Dict[str, np.ndarray]]:
     if blob[:8] != MAGIC:
         raise ValueError(f"bad magic {blob[:8]!r}")
     version, arch_id, depth, width, size, count, meta_len = struct.unpack_from("<7I", blob, 8)
-    if version not in (VERSION, 2):
+    if version not in (VERSION, 2, 3):
         raise ValueError(f"unsupported version {version}")
     dtypes = dict(DTYPES)
-    if version == 2:
+    if version >= 2:
         dtypes.update({3: np.dtype("i1"), 4: np.dtype("<i4")})
+    packed = []
     if arch_id not in A.ARCH_NAMES:
         raise ValueError(f"unknown architecture {arch_id}")
     if not A.F.MIN_DECODER_DEPTH <= depth <= A.F.MAX_DECODER_DEPTH:
@@ -126,31 +127,40 @@ def decode_model(blob: bytes) -> Tuple[Dict, Dict[str, np.ndarray]]:
         (n,) = struct.unpack_from("<H", blob, pos)
         name = blob[pos + 2: pos + 2 + n].decode("ascii")
         dtype, rank = struct.unpack_from("<BB", blob, pos + 2 + n)
-        if dtype not in dtypes:
+        if dtype == 5 and version == 2:
+            raise ValueError(f"tensor {name}: dtype 5 (codebook-packed int8) needs a version 3 file, this is version 2")
+        if dtype not in dtypes and not (dtype == 5 and version == 3):
             raise ValueError(f"tensor {name}: unknown dtype {dtype}")
         if not 1 <= rank <= 4:
             raise ValueError(f"tensor {name}: rank {rank} outside 1..4")
         dims = struct.unpack_from(f"<{rank}I", blob, pos + 4 + n)
         pos += 4 + n + 4 * rank
         pos += -pos % 4
+        if name in tensors:
+            raise ValueError(f"tensor {name}: duplicated")
+        if dtype == 5:
+            from .int8_file import unpack_codebook
+            tensors[name], nbytes = unpack_codebook(blob, pos, len(blob) - 4, name, tuple(dims))
+            packed.append(name)
+            pos += nbytes
+            continue
         nbytes = int(np.prod(dims)) * dtypes[dtype].itemsize
         if pos + nbytes > len(blob) - 4:
             raise ValueError(f"tensor {name}: truncated")
-        if name in tensors:
-            raise ValueError(f"tensor {name}: duplicated")
         if name == "enc.conv0.weight":
             conv0_dtype = dtype
         raw = np.frombuffer(blob, dtypes[dtype], int(np.prod(dims)), pos).reshape(dims)
-        tensors[name] = raw.copy() if version == 2 else raw.astype(np.float32)
+        tensors[name] = raw.copy() if version >= 2 else raw.astype(np.float32)
         pos += nbytes
     if pos != len(blob) - 4:
         raise ValueError(f"{len(blob) - 4 - pos} unexpected bytes after the last tensor")
     arch = A.ARCH_NAMES[arch_id]
     header = {"arch": arch, "depth": depth, "width_milli": width, "input_size": size, "metadata": metadata}
-    if version == 2:
+    if version >= 2:
         from .int8_file import check_int8_tensors
-        check_int8_tensors(arch, width, depth, tensors)
+        check_int8_tensors(arch, width, depth, tensors, tuple(packed))
         header["precision"] = "int8"
+        header["packed"] = packed
         return header, tensors
     check_tensors(arch, width, depth, tensors)
     header["precision"] = "fp16" if conv0_dtype == 2 else "fp32"

@@ -2,7 +2,8 @@
 # Builds the model-reader libFuzzer target with Debian's clang-14 (-fsanitize=fuzzer,address,undefined;
 # the fuzzer runtime is in libclang-rt-14-dev) and runs it for a fixed number of iterations with a fixed
 # seed, from seed files (small HairSegNet/HairMatteNet models, float32 and float16) written by the
-# benchmarks' JS model writer. Exit 0 when no input crashed it. Usage:
+# benchmarks' JS model writer, and int8 ones (plain and codebook-packed) by tests/fuzz/native/int8_seeds.py.
+# Exit 0 when no input crashed it. Usage:
 #   bash tests/fuzz/native/run.sh [RUNS]   (default 5000, ~90 s on 2 busy cores; HM_FUZZ_RUNS overrides)
 set -euo pipefail
 cd "$(dirname "$0")/../../.."
@@ -50,6 +51,10 @@ node --input-type=module -e "
       fs.writeFileSync('$out/seeds/' + name, Buffer.concat([Buffer.from([1]), Buffer.from(file)]));
     }
   }"
+# Quantised seeds (version 2, and version 3 with codebook-packed weights) from the training package's writer.
+int8_status=0
+/usr/bin/python3 tests/fuzz/native/int8_seeds.py "$out/seeds" || int8_status=$?
+if [ "$int8_status" -eq 3 ]; then echo "[fuzz-native] no numpy/torch: float seeds only"; elif [ "$int8_status" -ne 0 ]; then exit 1; fi
 max_len=$(( $(stat -c %s "$out"/seeds/* | sort -n | tail -1) + 64 ))
 echo "[fuzz-native] $runs runs of model_reader_fuzzer (seed 1, inputs up to $max_len bytes)"
 start=$(date +%s)
