@@ -5,7 +5,22 @@ validation split: fp16 model vs the simulated int8 network, per source, and per-
 
   /usr/bin/python3 training/quantize.py --model models/hairmattenet.hmm --data ../shared/data/hair \
       --out models/hairmattenet-int8.hmm [--calib 64] [--rule percentile:99.99+bc] \
-      [--study 30] [--sensitivity 6] [--json runs/q/study.json]
+      [--study 30] [--sensitivity 6] [--json runs/q/study.json] \
+      [--size-budget 2200000 | --codebook-layers enc.pw13,...] [--codebook-method obq|kmeans|uniform] \
+      [--codebook-order L1,L2,...] [--compare-codebooks uniform,kmeans] [--obq-damp 0.01] [--calib-cache FILE]
+
+Weight codebooks (hairmatte_train/weight_codebook.py), for the size budget: --size-budget BYTES restricts
+the int8 weights of the largest 1x1 layers (or those of --codebook-order, in that order) to at most 16
+distinct int8 values per layer until the predicted size of the file with those layers packed (a 16-entry
+codebook + 4-bit indices: 16 + ceil(n / 2) bytes instead of n) is <= BYTES; --codebook-layers names them
+instead. Both sizes (as written, version 2; and packed) are printed. Methods: obq (default: the k-means
+codebook, weights rounded column by column with the error spread by the inverse of the input's
+E[x x^T] on the calibration images), kmeans (nearest level), uniform (4-bit per channel, levels -7..7:
+the baseline). Per-channel fp32 scales and the engine's arithmetic are those of plain int8; bias
+correction (+bc) runs on the final weights. The file written here stores the weights plain (version 2);
+the packed file form is the model writer's (hairmatte_train/int8_file.py).
+--calib-cache FILE keeps the calibration statistics (ranges, means, E[x x^T]) for reruns with the same
+model, images and layers.
 
 --out FILE.hmm writes the quantised model file (version 2, docs/model-format.md) that the engine runs
 in int8 (`HairMatte.create({ model: FILE })`); --out FILE.npz writes the quantised parameters as named
