@@ -105,7 +105,7 @@ def calibrate_cached(header, tensors, samples, size, log, gram_names, cache, mod
     return obs, grams
 
 
-def codebook_weights(header, tensors, grams, layers, method, damp, log):
+def codebook_weights(header, tensors, grams, layers, method, damp, act_order, log):
     """node name -> (int8 weights, fp32 scales) restricted to 16 levels per layer (weight_codebook.py)."""
     graph = {n.name: n for n in Q.build_graph(header["arch"], header["width_milli"], header["depth"])}
     out = {}
@@ -113,7 +113,7 @@ def codebook_weights(header, tensors, grams, layers, method, damp, log):
         t = time.time()
         gram = grams.gram(graph[name].inputs[0]) if method != "uniform" else None
         w = tensors[name + ".weight"]
-        out[name] = WC.codebook_weights(w, method, gram, damp)
+        out[name] = WC.codebook_weights(w, method, gram, damp, act_order)
         msg = f"codebook {method} {name}: {len(np.unique(out[name][0]))} levels"
         if gram is not None:
             plain = Q.quantize_weights(w, Q.weight_scales(w))
@@ -208,6 +208,8 @@ def main(argv):
                    "and the weights rounded (hairmatte_train/weight_codebook.py)")
     p.add_argument("--compare-codebooks", default="", help="comma-separated extra codebook methods for the study")
     p.add_argument("--obq-damp", type=float, default=0.01, help="obq: H's diagonal + this * its mean")
+    p.add_argument("--obq-order", default="act", choices=("act", "natural"), help="obq: input columns in "
+                   "decreasing E[x^2] (act, default) or in channel order")
     p.add_argument("--calib-cache", default=None, help="save the calibration statistics here, reuse them when "
                    "model, images and layers match")
     p.add_argument("--threads", type=int, default=1)
@@ -258,6 +260,7 @@ def main(argv):
         quant_meta["codebook"] = {"method": a.codebook_method, "levels": 16, "layers": layers}
         if a.codebook_method == "obq":
             quant_meta["codebook"]["obq_damp"] = a.obq_damp
+            quant_meta["codebook"]["obq_order"] = a.obq_order
     meta["quantization"] = quant_meta
     plain_size = WC.plain_file_size(*arch, meta)
     packed_size = WC.predicted_size(*arch, meta, layers)
@@ -271,7 +274,8 @@ def main(argv):
                                   gram_names, a.calib_cache, model_crc)
     rules = [a.rule] + [r for r in a.compare_rules.split(",") if r and r != a.rule]
     means = obs.channel_means()
-    cb = {m: codebook_weights(header, tensors, grams, layers, m, a.obq_damp, log) if layers else None
+    act_order = a.obq_order == "act"
+    cb = {m: codebook_weights(header, tensors, grams, layers, m, a.obq_damp, act_order, log) if layers else None
           for m in methods}
     models = {}
     for r in rules:

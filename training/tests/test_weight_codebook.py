@@ -101,12 +101,14 @@ class ObqTest(unittest.TestCase):
             w, x, gram = correlated_layer(rng)
             wk, sk = WC.codebook_weights(w, "kmeans", gram)
             wo, so = WC.codebook_weights(w, "obq", gram)
+            wn, sn = WC.codebook_weights(w, "obq", gram, act_order=False)
             self.assertTrue(set(np.unique(wo)) <= set(np.unique(wk)))  # the same codebook
             # output error measured directly on the inputs, not through the gram formula
             w2 = w.reshape(w.shape[0], -1).astype(np.float64)
             err = {name: float(np.mean(((w2 - q.reshape(w2.shape) * s.astype(np.float64)[:, None]) @ x.T) ** 2))
-                   for name, (q, s) in {"kmeans": (wk, sk), "obq": (wo, so)}.items()}
+                   for name, (q, s) in {"kmeans": (wk, sk), "obq": (wo, so), "natural": (wn, sn)}.items()}
             self.assertLess(err["obq"], 0.7 * err["kmeans"], (trial, err))
+            self.assertLess(err["natural"], 0.7 * err["kmeans"], (trial, err))
             self.assertAlmostEqual(WC.layer_output_error(w, wo, so, gram) / w.shape[0],
                                    err["obq"], delta=1e-9 * max(1.0, err["obq"]))
 
