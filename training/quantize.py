@@ -45,6 +45,7 @@ sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from hairmatte_train import quantize as Q  # noqa: E402
 from hairmatte_train import weight_codebook as WC  # noqa: E402
 from hairmatte_train.data import list_samples, load_pair, select  # noqa: E402
+from hairmatte_train.checkpoint import load_checkpoint  # noqa: E402
 from hairmatte_train.losses import gradient_consistency  # noqa: E402
 from hairmatte_train.metrics import image_metrics, mean_metrics  # noqa: E402
 from hairmatte_train.int8_file import write_int8_model  # noqa: E402
@@ -92,7 +93,7 @@ def calibrate_cached(header, tensors, samples, size, log, gram_names, cache, mod
     was made from the same model file (CRC-32 of its bytes), images and tensors."""
     key = {"model_crc": model_crc, "samples": [s.image_path for s in samples], "grams": sorted(gram_names)}
     if cache and os.path.exists(cache):
-        saved = torch.load(cache)
+        saved = load_checkpoint(cache)  # a file this command wrote (unpickling runs code: never a foreign one)
         if saved["key"] == key:
             log(f"calibration from {cache}")
             return saved["obs"], saved["grams"]
