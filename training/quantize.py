@@ -12,13 +12,13 @@ validation split: fp16 model vs the simulated int8 network, per source, and per-
 Weight codebooks (hairmatte_train/weight_codebook.py), for the size budget: --size-budget BYTES restricts
 the int8 weights of the largest 1x1 layers (or those of --codebook-order, in that order) to at most 16
 distinct int8 values per layer until the predicted size of the file with those layers packed (a 16-entry
-codebook + 4-bit indices: 16 + ceil(n / 2) bytes instead of n) is <= BYTES; --codebook-layers names them
+codebook + 4-bit indices: 24 + ceil(n / 2) bytes instead of n) is <= BYTES; --codebook-layers names them
 instead. Both sizes (as written, version 2; and packed) are printed. Methods: obq (default: the k-means
 codebook, weights rounded column by column with the error spread by the inverse of the input's
 E[x x^T] on the calibration images), kmeans (nearest level), uniform (4-bit per channel, levels -7..7:
 the baseline). Per-channel fp32 scales and the engine's arithmetic are those of plain int8; bias
-correction (+bc) runs on the final weights. The file written here stores the weights plain (version 2);
-the packed file form is the model writer's (hairmatte_train/int8_file.py).
+correction (+bc) runs on the final weights. Whether the file stores those layers packed (version 3) is
+the model writer's choice (hairmatte_train/int8_file.py); the plain version-2 file computes the same.
 --calib-cache FILE keeps the calibration statistics (ranges, means, E[x x^T]) for reruns with the same
 model, images and layers.
 
@@ -254,7 +254,7 @@ def main(argv):
         bound = dict(meta, quantization=dict(quant_meta, codebook={"method": a.codebook_method, "levels": 16,
                                                                    "layers": pointwise}))
         try:
-            layers = WC.choose_layers(graph, a.size_budget, WC.plain_file_size(*arch, bound), order)
+            layers = WC.choose_layers(*arch, bound, a.size_budget, order)
         except ValueError as e:
             p.error(str(e))
     if layers:
@@ -266,8 +266,8 @@ def main(argv):
     plain_size = WC.plain_file_size(*arch, meta)
     packed_size = WC.predicted_size(*arch, meta, layers)
     log(f"codebook layers ({len(layers)}): {','.join(layers) or '-'}")
-    log(f"predicted size: {plain_size} bytes as written (version 2, int8 weights), {packed_size} bytes with "
-        f"those layers packed as 16-entry codebooks + 4-bit indices")
+    log(f"predicted size: {packed_size} bytes with those layers packed as 16-entry codebooks + 4-bit indices "
+        f"(version 3), {plain_size} bytes with every weight plain int8 (version 2)")
     with open(a.model, "rb") as f:
         model_crc = zlib.crc32(f.read())
     gram_names = sorted({n.inputs[0] for n in graph if n.name in pointwise}) if layers else []

@@ -2,8 +2,8 @@
 
 A chosen convolution keeps the int8 format's semantics (weight = w_scale[n] * q, q an int8 value in
 [-127, 127], one fp32 scale per output channel), but its q take at most 16 distinct values over the whole
-LAYER, so the file can store it as a 16-entry int8 codebook + 4-bit indices (16 + ceil(n / 2) bytes instead
-of n). The engine's arithmetic does not change: a file whose weights are restricted this way computes
+LAYER, so the file can store it as a 16-entry int8 codebook + 4-bit indices (24 + ceil(n / 2) bytes instead
+of n: docs/model-format.md's version 3). The engine's arithmetic does not change: a file whose weights are restricted this way computes
 exactly what its packed twin computes.
 
 Methods (`method` below), each per layer:
@@ -171,44 +171,54 @@ def tensor_record_bytes(offset: int, name: str, ndim: int, data_bytes: int) -> i
     return head + (-head % 4) + data_bytes - offset
 
 
-def plain_file_size(arch: str, width_milli: int, depth: int, metadata: Dict) -> int:
-    """len(encode_int8_model(...)) of a version-2 file of this network and metadata, from the layout
-    alone (magic 8, seven u32 28, the metadata JSON, the tensor records, CRC 4)."""
+def packed_data_bytes(params: int) -> int:
+    """Data bytes of a codebook-packed weight record (docs/model-format.md, version 3, as wt-14f's writer
+    lays it out): u32 level count, 16 int8 levels, u32 index byte count, the indices two a byte."""
+    return 4 + LEVELS + 4 + (params + 1) // 2
+
+
+def file_size(arch: str, width_milli: int, depth: int, metadata: Dict, packed=()) -> int:
+    """Bytes of the int8 model file of this network and metadata from the layout alone (magic 8, seven
+    u32 28, the metadata JSON, the tensor records, CRC 4), with the weights of the nodes `packed` stored
+    codebook-packed (then the file is version 3; with none, it is int8_file.encode_int8_model's
+    version 2 file)."""
     import json
     from .int8_file import DTYPES, int8_tensor_specs
+    packed = {name + ".weight" for name in packed}
     offset = 8 + 28 + len(json.dumps(metadata, sort_keys=True).encode("utf-8"))
     for name, (shape, code) in int8_tensor_specs(arch, width_milli, depth).items():
-        offset += tensor_record_bytes(offset, name, len(shape), int(np.prod(shape)) * DTYPES[code].itemsize)
+        count = int(np.prod(shape))
+        data = packed_data_bytes(count) if name in packed else count * DTYPES[code].itemsize
+        offset += tensor_record_bytes(offset, name, len(shape), data)
     return offset + 4
 
 
-def packed_saving(params: int) -> int:
-    """Bytes a layer saves when stored as a 16-entry codebook + 4-bit indices: n - (16 + ceil(n / 2)).
-    (The packed record's header may differ from a plain one by a few bytes; wt-14f's format decides.)"""
-    return params - (LEVELS + (params + 1) // 2)
+def plain_file_size(arch: str, width_milli: int, depth: int, metadata: Dict) -> int:
+    """len(encode_int8_model(...)) of the version-2 file (every weight plain int8)."""
+    return file_size(arch, width_milli, depth, metadata)
 
 
 def predicted_size(arch: str, width_milli: int, depth: int, metadata: Dict, packed: List[str]) -> int:
-    """Predicted bytes of the file with the layers `packed` (node names) stored as codebook + indices."""
-    shapes = {n.name: n.spec.weight_shape for n in Q.build_graph(arch, width_milli, depth) if n.kind == "conv"}
-    return plain_file_size(arch, width_milli, depth, metadata) - sum(
-        packed_saving(int(np.prod(shapes[name]))) for name in packed)
+    """Bytes of the file with the layers `packed` (node names) stored as codebook + 4-bit indices."""
+    return file_size(arch, width_milli, depth, metadata, packed)
 
 
-def choose_layers(graph: List["Q.Node"], budget: int, plain_size: int, order: Optional[List[str]] = None) -> List[str]:
-    """1x1 layers to store as codebooks until the predicted size is <= budget: `order` (names) if given,
-    else most parameters first. ValueError if even every 1x1 layer is not enough."""
-    nodes = {n.name: n for n in pointwise_nodes(graph)}
+def choose_layers(arch: str, width_milli: int, depth: int, metadata: Dict, budget: int,
+                  order: Optional[List[str]] = None) -> List[str]:
+    """1x1 layers to store as codebooks until the predicted file size is <= budget: `order` (names) if
+    given, else most parameters first. ValueError if even every 1x1 layer is not enough."""
+    nodes = {n.name: n for n in pointwise_nodes(Q.build_graph(arch, width_milli, depth))}
     if order is None:
         order = sorted(nodes, key=lambda k: -int(np.prod(nodes[k].spec.weight_shape)))
-    size, chosen = plain_size, []
+    chosen: List[str] = []
+    size = file_size(arch, width_milli, depth, metadata)
     for name in order:
         if size <= budget:
             break
         if name not in nodes:
             raise ValueError(f"{name} is not a 1x1 convolution of this network")
         chosen.append(name)
-        size -= packed_saving(int(np.prod(nodes[name].spec.weight_shape)))
+        size = file_size(arch, width_milli, depth, metadata, chosen)
     if size > budget:
         raise ValueError(f"size budget {budget} not reachable: {size} bytes with every 1x1 layer as a codebook")
     return chosen
