@@ -13,7 +13,7 @@ Weight codebooks (hairmatte_train/weight_codebook.py), for the size budget: --si
 the int8 weights of the largest 1x1 layers (or those of --codebook-order, in that order) to at most 16
 distinct int8 values per layer until the predicted size of the file with those layers packed (a 16-entry
 codebook + 4-bit indices: 24 + ceil(n / 2) bytes instead of n) is <= BYTES; --codebook-layers names them
-instead. Both sizes (as written, version 2; and packed) are printed. Methods: obq (default: the k-means
+instead. Both sizes (packed: version 3; all plain: version 2) are printed. Methods: obq (default: the k-means
 codebook, weights rounded column by column with the error spread by the inverse of the input's
 E[x x^T] on the calibration images), kmeans (nearest level), uniform (4-bit per channel, levels -7..7:
 the baseline). Per-channel fp32 scales and the engine's arithmetic are those of plain int8; bias
