@@ -342,10 +342,13 @@ def bias_correction(w: np.ndarray, wq: np.ndarray, scales: np.ndarray, in_mean: 
 
 
 def quantize_model(header: Dict, tensors: Dict[str, np.ndarray], ranges: Dict[str, Tuple[float, float]],
-                   means: Optional[Dict[str, np.ndarray]] = None) -> QuantizedModel:
+                   means: Optional[Dict[str, np.ndarray]] = None,
+                   weights: Optional[Dict[str, Tuple[np.ndarray, np.ndarray]]] = None) -> QuantizedModel:
     """Int8 weights, int32 biases, requantisation scales, clamps and add parameters from the float tensors
     (BatchNorm folded, as read from a .hmm) and the calibrated activation ranges; with `means` (the
-    observer's channel_means) the biases get the bias correction."""
+    observer's channel_means) the biases get the bias correction. `weights` (node name -> (int8 weights,
+    fp32 per-channel scales)) replaces the plain rounding for those nodes (weight_codebook.py); their
+    biases are computed from those as for any node."""
     graph = build_graph(header["arch"], header["width_milli"], header["depth"])
     act = {"input": ActQuant(float(INPUT_SCALE), 0)}
     for node in graph:
@@ -359,8 +362,11 @@ def quantize_model(header: Dict, tensors: Dict[str, np.ndarray], ranges: Dict[st
             qm.add_out[node.name] = output_clamp(act[node.name], node.act)
             continue
         w = tensors[node.name + ".weight"]
-        ws = weight_scales(w)
-        wq = quantize_weights(w, ws)
+        if weights is not None and node.name in weights:
+            wq, ws = weights[node.name]
+        else:
+            ws = weight_scales(w)
+            wq = quantize_weights(w, ws)
         in_scale = act[node.inputs[0]].scale
         extra = None
         if node.inputs[0] == "input":  # (p - 127.5) / 127.5 = (q + 0.5) * scale with q = p - 128
