@@ -1,6 +1,6 @@
 // One benchmark process at one thread count (tfjs-backend-wasm and onnxruntime-web fix their thread
 // count per process): builds every engine on the same model files, checks that their outputs agree on
-// the same input, then times them interleaved round-robin so that all share the noise of the machine.
+// the same input, then times them interleaved, in a new seeded order every round, so that all share the noise of the machine.
 import fs from 'node:fs';
 import { buildGraph, countMultiplyAdds, ARCH_NAMES } from './architecture.mjs';
 import { readModelFile, weightsForGraph } from './model-file.mjs';
