@@ -8,7 +8,7 @@
 //   node benchmarks/peers/bench-peers.mjs --report RESULT.json   # re-print the table of a saved --json run
 //
 // Each thread count runs in its own child process (the peers fix their thread count per process); inside
-// it, every (architecture, engine) pair is timed round-robin, so all share the noise of the machine.
+// it, every (architecture, engine) pair is timed interleaved (a new seeded order every round), so all share the noise of the machine.
 // An int8 model (--int8-model, default models/hairmattenet-int8.hmm when present and HairMatteNet is
 // benchmarked) adds rows 'hairmatte-int8': our engine's int8 network. The peers have no int8 rows:
 // tfjs-backend-wasm has no int8 path for this network, and onnxruntime-web is given the fp32 graph.

@@ -1,6 +1,6 @@
 // One benchmark process at one thread count (tfjs-backend-wasm and onnxruntime-web fix their thread
 // count per process): builds every engine on the same model files, checks that their outputs agree on
-// the same input, then times them interleaved round-robin so that all share the noise of the machine.
+// the same input, then times them interleaved, in a new seeded order every round, so that all share the noise of the machine.
 import fs from 'node:fs';
 import { buildGraph, countMultiplyAdds, ARCH_NAMES } from './architecture.mjs';
 import { readModelFile, weightsForGraph } from './model-file.mjs';
@@ -143,11 +143,18 @@ export async function runSession(config, log = (m) => process.stderr.write(`${m}
   const rows = [];
   if (ok) {
     const times = new Map(subjects.map((s) => [s, []]));
+    // A new seeded order every round, so that no engine always follows the same one. (A rotation of one
+    // order did not do that: each engine kept its predecessor, and with 2 threads the int8 rows always ran
+    // right after onnxruntime-web, whose worker threads keep spinning after a run and took the second core:
+    // int8 on 2 threads measured 58.8 ms there, 39.8 ms without onnxruntime-web in the run.)
+    const nextUniform = uniformStream(2026);
     for (let r = -warmup; r < runs; r++) {
-      // Round-robin, starting one further each round, so no engine always follows the same one.
-      const start = ((r % subjects.length) + subjects.length) % subjects.length;
-      for (let k = 0; k < subjects.length; k++) {
-        const s = subjects[(start + k) % subjects.length];
+      const order = subjects.slice();
+      for (let k = order.length - 1; k > 0; k--) {
+        const j = Math.floor(nextUniform() * (k + 1));
+        [order[k], order[j]] = [order[j], order[k]];
+      }
+      for (const s of order) {
         const t0 = performance.now();
         await s.runner.run();
         const ms = performance.now() - t0;

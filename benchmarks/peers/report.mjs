@@ -59,7 +59,7 @@ export function formatReport(report, { minRuns }) {
   if (report.rows.length === 0) return `${lines.join('\n')}\n`;
   lines.push('');
   if (report.runs < minRuns) lines.push(`NOTE: ${report.runs} runs per engine (< ${minRuns}): a smoke run, not a benchmark`);
-  lines.push(`Median of ${report.runs} runs after ${report.warmup} warm-up rounds, engines interleaved round-robin:`);
+  lines.push(`Median of ${report.runs} runs after ${report.warmup} warm-up rounds, engines interleaved (a new seeded order every round):`);
   const header = [pad('arch', 13), padLeft('threads', 7), '  ', pad('engine', 22), padLeft('ms/frame', 9),
     padLeft('p10-p90', 15), padLeft('GFLOP/s', 8), '  hairmatte speed-up'].join('');
   lines.push(header);

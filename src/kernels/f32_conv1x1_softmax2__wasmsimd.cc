@@ -6,6 +6,7 @@
 //
 // Packed (pack_conv1x1_softmax2, f32_layout.h): round_up(c, 4) weight differences (zero past c), then the
 // bias difference in 4 floats (lane 0; the others 0).
+#include "kernels/f32_exp_poly.h"
 #include "kernels/f32_layout.h"
 #include "kernels/kernels.h"
 #include "base/simd128.h"
@@ -13,30 +14,8 @@
 namespace hm {
 namespace {
 
+using kernels_internal::f32x4_exp;
 using kernels_internal::softmax2_padded_c;
-
-// exp(x) for 4 lanes: x = n ln2 + r with |r| <= ln2 / 2, exp(r) by its degree-6 Taylor polynomial
-// (relative error < 2e-7), 2^n built in the exponent bits. x is clamped to [-87, 88] (finite result).
-v128_t f32x4_exp(v128_t x) {
-  x = wasm_f32x4_pmin(wasm_f32x4_splat(88.0f), wasm_f32x4_pmax(wasm_f32x4_splat(-87.0f), x));
-  const v128_t magic = wasm_f32x4_splat(12582912.0f);  // 1.5 * 2^23: adding it rounds to an integer
-  const v128_t n_biased = wasm_f32x4_add(wasm_f32x4_mul(x, wasm_f32x4_splat(1.44269504f)), magic);
-  const v128_t n = wasm_f32x4_sub(n_biased, magic);
-  // r = x - n ln2, with ln2 split in a high part exact in float and a low correction.
-  v128_t r = wasm_f32x4_sub(x, wasm_f32x4_mul(n, wasm_f32x4_splat(0.693145752f)));
-  r = wasm_f32x4_sub(r, wasm_f32x4_mul(n, wasm_f32x4_splat(1.42860677e-6f)));
-  v128_t p = wasm_f32x4_splat(1.0f / 720.0f);
-  p = wasm_f32x4_add(wasm_f32x4_mul(p, r), wasm_f32x4_splat(1.0f / 120.0f));
-  p = wasm_f32x4_add(wasm_f32x4_mul(p, r), wasm_f32x4_splat(1.0f / 24.0f));
-  p = wasm_f32x4_add(wasm_f32x4_mul(p, r), wasm_f32x4_splat(1.0f / 6.0f));
-  p = wasm_f32x4_add(wasm_f32x4_mul(p, r), wasm_f32x4_splat(0.5f));
-  p = wasm_f32x4_add(wasm_f32x4_mul(p, r), wasm_f32x4_splat(1.0f));
-  p = wasm_f32x4_add(wasm_f32x4_mul(p, r), wasm_f32x4_splat(1.0f));
-  // 2^n: n + 127 in the exponent field (n in [-126, 127] after the clamp).
-  const v128_t n_int = wasm_i32x4_trunc_sat_f32x4(n);
-  const v128_t scale = wasm_i32x4_shl(wasm_i32x4_add(n_int, wasm_i32x4_splat(127)), 23);
-  return wasm_f32x4_mul(p, scale);
-}
 
 // Dot product of one pixel with the packed differences, 4 partial sums in one vector.
 inline v128_t dot4(const float* x, const float* d, size_t c) {

@@ -9,6 +9,10 @@ namespace {
 
 std::vector<int8_t> as_int8(const std::vector<int32_t>& ints) { return std::vector<int8_t>(ints.begin(), ints.end()); }
 
+// Bytes per band buffer of a fused decoder stage: its depthwise rows and its 1x1 rows stay in L2 together
+// (and a band's worth of input rows with them).
+constexpr size_t kBandBytes = 64 * 1024;
+
 // Rows per chunk: about 8 chunks per thread (as the fp32 plan's row_grain).
 size_t row_grain(size_t rows, uint32_t threads) {
   return threads <= 1 ? rows : std::max<size_t>(1, rows / (size_t{8} * threads));
@@ -70,13 +74,18 @@ uint64_t Int8Weights::bytes() const {
   return total;
 }
 
-Int8Plan::Int8Plan(const Int8Weights& weights, uint32_t input_size, uint32_t threads)
+Int8Plan::Int8Plan(const Int8Weights& weights, uint32_t input_size, uint32_t threads, bool fuse_bands)
     : weights_(&weights), input_size_(input_size) {
   const std::vector<Int8PackedNode>& nodes = weights.nodes;
+  band_of_.assign(nodes.size(), -1);
+  if (fuse_bands) find_bands();
   activations_.resize(nodes.size());
   for (size_t i = 0; i < nodes.size(); ++i) {
     const QNode& n = nodes[i].node;
     const int step = static_cast<int>(i);
+    const int band = band_of_[i];
+    // A band runs all its nodes at its first node's step.
+    const int first_step = band >= 0 ? static_cast<int>(bands_[band].first) : step;
     Int8Activation a;
     if (n.kind == QNodeKind::kConv0) {
       a.h = a.w = (input_size + 1) / 2;
@@ -85,7 +94,7 @@ Int8Plan::Int8Plan(const Int8Weights& weights, uint32_t input_size, uint32_t thr
       const uint32_t up = n.upsampled ? 2 : 1;
       a.h = (in.h * up + n.stride - 1) / n.stride;
       a.w = (in.w * up + n.stride - 1) / n.stride;
-      planner_.use(in.buffer, step);
+      if (in.buffer != kNoBuffer) planner_.use(in.buffer, step);
       if (n.kind == QNodeKind::kAdd) planner_.use(activations_[n.skip].buffer, step);
     }
     a.c = n.out_c;
@@ -97,28 +106,76 @@ Int8Plan::Int8Plan(const Int8Weights& weights, uint32_t input_size, uint32_t thr
       case QNodeKind::kHead: multiply_adds_ += pixels * n.in_c * 2; break;
       case QNodeKind::kAdd: break;
     }
-    if (n.kind != QNodeKind::kHead) a.buffer = planner_.add(uint64_t{a.h} * a.w * a.c, step, step);
+    // No whole tensor for the head (it writes the caller's map) nor for what only lives in a band.
+    const bool in_band_only = band >= 0 && (i == bands_[band].first || (bands_[band].head && i == bands_[band].first + 1));
+    if (n.kind != QNodeKind::kHead && !in_band_only) a.buffer = planner_.add(uint64_t{a.h} * a.w * a.c, first_step, step);
     activations_[i] = a;
     if (n.kind == QNodeKind::kConv0) {
       for (uint32_t t = 0; t < threads; ++t) {
         scratch_.push_back(planner_.add(qs8_conv3x3s2_rgba_scratch_bytes(input_size), step, step));
       }
     }
+    if (band >= 0 && i == bands_[band].first) {
+      // Per thread: the band's depthwise rows, and with a head the 1x1's rows, both in L2 together.
+      Band& b = bands_[band];
+      const uint32_t pw_c = nodes[i + 1].node.out_c;
+      const size_t row_bytes = size_t{a.w} * std::max(a.c, pw_c);
+      b.rows = static_cast<uint32_t>(std::min<size_t>(a.h, std::max<size_t>(1, kBandBytes / row_bytes)));
+      b.scratch = scratch_.size();
+      for (uint32_t t = 0; t < threads; ++t) {
+        scratch_.push_back(planner_.add(uint64_t{b.rows} * a.w * a.c, step, step));
+        if (b.head) scratch_.push_back(planner_.add(uint64_t{b.rows} * a.w * pw_c, step, step));
+      }
+    }
   }
   arena_bytes_ = planner_.plan();
+}
+
+void Int8Plan::find_bands() {
+  const std::vector<Int8PackedNode>& nodes = weights_->nodes;
+  std::vector<int> readers(nodes.size(), 0);
+  for (const Int8PackedNode& p : nodes) {
+    if (p.node.input >= 0) ++readers[p.node.input];
+    if (p.node.skip >= 0) ++readers[p.node.skip];
+  }
+  for (size_t i = 0; i + 1 < nodes.size(); ++i) {
+    const QNode& dw = nodes[i].node;
+    const QNode& pw = nodes[i + 1].node;
+    if (dw.kind != QNodeKind::kDepthwise || !dw.upsampled || readers[i] != 1 || pw.kind != QNodeKind::kPointwise ||
+        pw.input != static_cast<int>(i)) {
+      continue;
+    }
+    Band b;
+    b.first = i;
+    b.head = i + 2 < nodes.size() && nodes[i + 2].node.kind == QNodeKind::kHead &&
+             nodes[i + 2].node.input == static_cast<int>(i + 1) && readers[i + 1] == 1;
+    const int id = static_cast<int>(bands_.size());
+    band_of_[i] = band_of_[i + 1] = id;
+    if (b.head) band_of_[i + 2] = id;
+    bands_.push_back(b);
+    i += b.head ? 2 : 1;
+  }
 }
 
 void Int8Plan::bind(Arena* arena) {
   data_.clear();
   scratch_data_.clear();
   for (size_t i = 0; i < activations_.size(); ++i) {
-    const bool head = weights_->nodes[i].node.kind == QNodeKind::kHead;
-    data_.push_back(head ? nullptr : reinterpret_cast<int8_t*>(arena->floats(planner_.offset(activations_[i].buffer))));
+    const size_t buffer = activations_[i].buffer;
+    data_.push_back(buffer == kNoBuffer ? nullptr : reinterpret_cast<int8_t*>(arena->floats(planner_.offset(buffer))));
   }
   for (size_t id : scratch_) scratch_data_.push_back(reinterpret_cast<int8_t*>(arena->floats(planner_.offset(id))));
 }
 
 std::string Int8Plan::op_label(size_t i) const {
+  const int band = band_of_.at(i);
+  if (band >= 0 && bands_[band].first != i) return "  (in the band above) " + node_label(i);
+  if (band >= 0) return node_label(i) + (bands_[band].head ? " + pw + head" : " + pw") + ", bands of " +
+                        std::to_string(bands_[band].rows) + " rows";
+  return node_label(i);
+}
+
+std::string Int8Plan::node_label(size_t i) const {
   const QNode& n = weights_->nodes.at(i).node;
   const Int8Activation& out = activations_[i];
   const std::string in = n.input >= 0 ? shape(activations_[n.input]) : "input";
@@ -134,7 +191,38 @@ std::string Int8Plan::op_label(size_t i) const {
   return "?";
 }
 
+void Int8Plan::run_band(const Band& b, ThreadPool& pool, float* probability) {
+  const std::vector<Int8PackedNode>& nodes = weights_->nodes;
+  const Int8PackedNode& dw = nodes[b.first];
+  const Int8PackedNode& pw = nodes[b.first + 1];
+  const Int8PackedNode* head = b.head ? &nodes[b.first + 2] : nullptr;
+  const Int8Activation& in = activations_[dw.node.input];
+  const Int8Activation& mid = activations_[b.first];
+  const Int8Activation& out = activations_[b.first + 1];
+  const int8_t* in_data = data_[dw.node.input];
+  int8_t* out_data = data_[b.first + 1];  // null with a head
+  const size_t per_thread = b.head ? 2 : 1;
+  const size_t count = (mid.h + b.rows - 1) / b.rows;
+  pool.parallel_for_dynamic_indexed(count, 1, [&](uint32_t t, size_t k0, size_t k1) {
+    int8_t* dw_rows = scratch_data_[b.scratch + t * per_thread];
+    int8_t* pw_rows = b.head ? scratch_data_[b.scratch + t * per_thread + 1] : nullptr;
+    for (size_t k = k0; k < k1; ++k) {
+      const size_t y0 = k * b.rows, y1 = std::min<size_t>(mid.h, y0 + b.rows);
+      kQS8Kernels.upsample2x_dwconv3x3(in_data, in.h, in.w, in.c, dw.packed.data(), dw.input_zero_point, dw_rows,
+                                       dw.output, y0, y1);
+      int8_t* rows = head ? pw_rows : out_data + y0 * out.w * out.c;
+      kQS8Kernels.conv1x1(dw_rows, mid.w, mid.c, pw.packed.data(), out.c, rows, pw.output, 0, y1 - y0);
+      if (head) kQS8Kernels.conv1x1_softmax2(rows, out.w, out.c, head->packed.data(), probability + y0 * out.w, 0, y1 - y0);
+    }
+  });
+}
+
 void Int8Plan::run_op(size_t i, ThreadPool& pool, const uint8_t* rgba, size_t row_stride, float* probability) {
+  if (band_of_[i] >= 0) {  // the band runs at its first node; the others are done by then
+    const Band& band = bands_[band_of_[i]];
+    if (band.first == i) run_band(band, pool, probability);
+    return;
+  }
   const Int8PackedNode& node = weights_->nodes[i];
   const QNode& n = node.node;
   const Int8Activation& out = activations_[i];

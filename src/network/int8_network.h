@@ -4,6 +4,12 @@
 // (network_plan.h) nothing is folded or fused across a quantisation point: the nearest 2x upsampling is
 // fused into the depthwise convolution or the skip add that reads it, which is exact in int8 (upsampling
 // copies values), and the head writes the caller's probability map.
+//
+// Cache locality (like the fp32 plan's decoder bands, decoder_stage_bands.h): an upsampling depthwise node
+// whose only reader is the next 1x1 node (and that 1x1's only reader the head, in the last stage) runs
+// fused with them a band of output rows at a time, through per-thread band buffers that stay in L2: at
+// 224 x 224 the last stage's two 3.2 MB intermediates are never written whole. Every output value is
+// computed by the same kernel arithmetic as node by node, so the result is bit-identical.
 #pragma once
 #include <cstddef>
 #include <cstdint>
@@ -34,19 +40,24 @@ class Int8Weights {
   std::vector<Int8PackedNode> nodes;  // int8_graph order
 };
 
-// One activation of the int8 plan: h x w x c int8 in arena buffer `buffer`.
+// One activation of the int8 plan: h x w x c int8 in arena buffer `buffer` (kNoBuffer: the head's output,
+// or a tensor that only ever exists a band at a time).
+constexpr size_t kNoBuffer = static_cast<size_t>(-1);
 struct Int8Activation {
   uint32_t h = 0, w = 0, c = 0;
-  size_t buffer = 0;
+  size_t buffer = kNoBuffer;
 };
 
 class Int8Plan {
  public:
-  // Plans `weights` for input_size x input_size inputs and `threads` threads (measures only).
-  Int8Plan(const Int8Weights& weights, uint32_t input_size, uint32_t threads);
+  // Plans `weights` for input_size x input_size inputs and `threads` threads (measures only). fuse_bands:
+  // run the decoder stages that allow it in bands (the engine always does; false is the node-by-node
+  // schedule the tests compare the bands with).
+  Int8Plan(const Int8Weights& weights, uint32_t input_size, uint32_t threads, bool fuse_bands = true);
   uint64_t arena_bytes() const { return arena_bytes_; }
   double multiply_adds() const { return multiply_adds_; }
   size_t op_count() const { return weights_->nodes.size(); }
+  // Nodes run inside the band of an earlier node do nothing in run_op and are labelled so.
   std::string op_label(size_t i) const;
   // Resolves buffers in `arena` (allocated with arena_bytes()).
   void bind(Arena* arena);
@@ -55,8 +66,21 @@ class Int8Plan {
  private:
   const Int8Weights* weights_;
   uint32_t input_size_;
+  // A band fusion starting at an upsampling depthwise node: the nodes it covers and their band buffers.
+  struct Band {
+    size_t first = 0;      // the up+dw node; first + 1 is the 1x1, first + 2 the head when `head`
+    bool head = false;
+    uint32_t rows = 0;     // output rows per band
+    size_t scratch = 0;    // index into scratch_ of thread 0's dw rows; then 1x1 rows (head) per thread
+  };
+  void find_bands();
+  std::string node_label(size_t i) const;
+  void run_band(const Band& band, ThreadPool& pool, float* probability);
+
   std::vector<Int8Activation> activations_;  // one per node (the head's unused)
-  std::vector<size_t> scratch_;              // conv0's per-thread im2col rows
+  std::vector<int> band_of_;                 // per node: the Band it belongs to, or -1
+  std::vector<Band> bands_;
+  std::vector<size_t> scratch_;              // conv0's per-thread im2col rows, then the bands' buffers
   std::vector<int8_t*> data_;
   std::vector<int8_t*> scratch_data_;
   ArenaPlanner planner_;

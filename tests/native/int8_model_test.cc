@@ -12,8 +12,11 @@
 #include "network/crc32.h"
 #include "network/engine.h"
 #include "network/int8_layout.h"
+#include "network/int8_network.h"
 #include "network/model_file.h"
 #include "network/model_file_writer.h"
+#include "runtime/arena.h"
+#include "runtime/thread_pool.h"
 #include "model_file_test_util.h"
 
 namespace {
@@ -95,6 +98,49 @@ TEST(Int8Network, RunsBothArchitecturesDeterministicallyOnAnyThreadCount) {
       ASSERT_LE(p, 1.0f);
     }
     EXPECT_EQ(run(model, 1, rgba), one);  // a second run: no state left behind
+  }
+}
+
+// The decoder bands (network/int8_network.h) against the node-by-node schedule of the same weights, bit for
+// bit: at 224 (several bands) and 96 (a partial last band), on 1 and 3 threads.
+TEST(Int8Network, DecoderBandsEqualTheNodeByNodeSchedule) {
+  for (hm::Arch arch : {hm::Arch::kHairMatteNet, hm::Arch::kHairSegNet}) {
+    const std::vector<uint8_t> bytes = bytes_of(small_int8(arch));
+    hm::Status st;
+    auto model = hm::Model::load(bytes.data(), bytes.size(), &st);
+    ASSERT_TRUE(model) << st.message;
+    const hm::Int8Weights& weights = *model->int8_weights();
+    for (uint32_t size : {224u, 96u}) {
+      const std::string what = std::string(hm::arch_name(arch)) + " at " + std::to_string(size);
+      std::vector<uint8_t> rgba(size_t{size} * size * 4);
+      for (size_t i = 0; i < rgba.size(); ++i) rgba[i] = static_cast<uint8_t>((i * 37 + i / 512 * 11) & 0xff);
+      hm::ThreadPool one(1);
+      hm::Int8Plan node_by_node(weights, size, 1, /*fuse_bands=*/false);
+      hm::Arena arena(node_by_node.arena_bytes());
+      node_by_node.bind(&arena);
+      std::vector<float> want(size_t{size} * size, -1.0f);
+      for (size_t i = 0; i < node_by_node.op_count(); ++i) node_by_node.run_op(i, one, rgba.data(), size * 4, want.data());
+      // Not vacuous: the engine's plan has bands, more than one of them at 224.
+      const hm::Int8Plan banded(weights, size, 1);
+      size_t fewest_rows = size;
+      bool any_band = false;
+      for (size_t i = 0; i < banded.op_count(); ++i) {
+        const std::string label = banded.op_label(i);
+        const size_t at = label.find("bands of ");
+        if (at == std::string::npos) continue;
+        any_band = true;
+        fewest_rows = std::min<size_t>(fewest_rows, std::stoul(label.substr(at + 9)));
+      }
+      if (arch == hm::Arch::kHairMatteNet && size == 224) EXPECT_LT(fewest_rows, 112u) << what << ": not in several bands";
+      if (any_band) EXPECT_LT(banded.arena_bytes(), node_by_node.arena_bytes()) << what;
+      for (uint32_t threads : {1u, 3u}) {
+        auto net = hm::Network::create(model, size, threads, &st);
+        ASSERT_TRUE(net) << st.message;
+        std::vector<float> got(want.size(), -1.0f);
+        net->run(rgba.data(), size * 4, got.data());
+        EXPECT_EQ(got, want) << what << ", " << threads << " thread(s)";
+      }
+    }
   }
 }
 
