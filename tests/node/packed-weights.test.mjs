@@ -1,6 +1,7 @@
 // Codebook-packed int8 weights (model file version 3, docs/model-format.md) through the real wasm engine:
 // fixtures made from models/hairmattenet-int8.hmm (its four largest convolutions, or all 42, snapped to 16
-// levels, training/tests/packed_fixture.py) written packed and plain must give bit-identical probabilities, on a
+// levels, training/tests/packed_fixture.py; the layers the shipped model already restricts to a 16-level
+// codebook are packed too) written packed and plain must give bit-identical probabilities, on a
 // real portrait (../shared/portraits, when present) and a synthetic frame; corrupted packed records are
 // rejected with an Error naming the tensor, and the engine keeps working. The bench:peers model reader
 // must read the packed file as the plain one.
@@ -8,6 +9,7 @@ import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
+import zlib from 'node:zlib';
 import os from 'node:os';
 import path from 'node:path';
 import { HairMatte } from '../../bindings/js/index.mjs';
@@ -142,5 +144,24 @@ test('the bench:peers model reader reads the packed file as its plain twin', (t)
     assert.equal(packed.tensors[i].data.constructor, plain.tensors[i].data.constructor, plain.tensors[i].name);
     assert.deepEqual(packed.tensors[i].shape, plain.tensors[i].shape);
     assert.ok(Buffer.from(packed.tensors[i].data.buffer).equals(Buffer.from(plain.tensors[i].data.buffer)), plain.tensors[i].name);
+  }
+});
+
+// What a shop page downloads: the bundled int8 model within issue 14's budget (2.2 MB on disk, 2.0 MB
+// gzipped, decimal), stored with its codebook layers packed, and it loads as an int8 network.
+test('the bundled int8 model fits 2,200,000 bytes on disk and 2,000,000 gzipped, and loads', async () => {
+  const bytes = fs.readFileSync(SOURCE);
+  const gz = zlib.gzipSync(bytes, { level: 9 }).length;
+  console.log(`models/hairmattenet-int8.hmm: ${bytes.length} B, gzip -9 ${gz} B, version ${bytes[8]}`);
+  assert.ok(bytes.length <= 2200000, `${bytes.length} B on disk`);
+  assert.ok(gz <= 2000000, `${gz} B gzipped`);
+  assert.equal(bytes[8], 3, 'the codebook layers are stored packed (version 3)');
+  const hm = await HairMatte.create({ model: 'hairmattenet-int8', threads: 1 });
+  try {
+    assert.equal(hm.info.precision, 'int8');
+    const matte = hm.segment(randomFrame(96, 128, 3));
+    assert.equal(matte.width, 96);
+  } finally {
+    hm.dispose();
   }
 });

@@ -5,8 +5,10 @@ snapping the weights of its largest convolutions to 16 levels per layer (docs/mo
   /usr/bin/python3 training/tests/packed_fixture.py SRC.hmm OUTDIR [LAYERS]
 
 Writes OUTDIR/plain.hmm and OUTDIR/packed.hmm (the same int8 network: only the storage differs) and prints
-JSON {"plain": bytes, "packed": bytes, "packed_layers": [...], "weights_packed": n}. LAYERS: how many of the
-largest convolution weights to snap (default 4; "all" snaps every one). The snapped network computes
+JSON {"plain": bytes, "packed": bytes, "snapped_layers": [...], "packed_layers": [...], "weights_packed": n}.
+LAYERS: how many of the largest convolution weights to snap (default 4; "all" snaps every one). The packed
+layers are the snapped ones plus any that SRC already restricts to 16 values (the shipped model's codebook
+layers). The snapped network computes
 something else than SRC (the levels are uniform, not trained): it is a format fixture, not a model.
 Used by training/tests/test_packed_weights.py and tests/node/packed-weights.test.mjs.
 """
@@ -18,7 +20,7 @@ import numpy as np
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), ".."))
 from hairmatte_train.int8_file import encode_int8_model, quantized_model_from_tensors  # noqa: E402
-from hairmatte_train.model_file import read_model  # noqa: E402
+from hairmatte_train.model_file import decode_model, read_model  # noqa: E402
 
 
 def snap_to_levels(weight: np.ndarray, levels: int = 16) -> np.ndarray:
@@ -31,7 +33,7 @@ def snap_to_levels(weight: np.ndarray, levels: int = 16) -> np.ndarray:
 
 
 def make_fixture(src: str, layers="4"):
-    """(plain bytes, packed bytes, names of the snapped weights)."""
+    """(plain bytes, packed bytes, names of the snapped weights, names of the packed weights in file order)."""
     header, tensors = read_model(src)
     qm = quantized_model_from_tensors(header, tensors)
     convs = sorted(qm.convs, key=lambda n: -qm.convs[n].weight.size)
@@ -39,20 +41,20 @@ def make_fixture(src: str, layers="4"):
     for name in chosen:
         qm.convs[name].weight = snap_to_levels(qm.convs[name].weight)
     size, meta = header["input_size"], dict(header["metadata"], fixture="packed_fixture.py")
-    return (encode_int8_model(qm, size, meta, pack="never"), encode_int8_model(qm, size, meta, pack="auto"),
-            [n + ".weight" for n in chosen])
+    plain, packed = encode_int8_model(qm, size, meta, pack="never"), encode_int8_model(qm, size, meta, pack="auto")
+    return plain, packed, [n + ".weight" for n in chosen], decode_model(packed)[0]["packed"]
 
 
 def main(argv):
     src, out = argv[0], argv[1]
-    plain, packed, names = make_fixture(src, argv[2] if len(argv) > 2 else "4")
+    plain, packed, snapped, names = make_fixture(src, argv[2] if len(argv) > 2 else "4")
     os.makedirs(out, exist_ok=True)
     with open(os.path.join(out, "plain.hmm"), "wb") as f:
         f.write(plain)
     with open(os.path.join(out, "packed.hmm"), "wb") as f:
         f.write(packed)
     _, back = read_model(os.path.join(out, "packed.hmm"))
-    print(json.dumps({"plain": len(plain), "packed": len(packed), "packed_layers": names,
+    print(json.dumps({"plain": len(plain), "packed": len(packed), "snapped_layers": snapped, "packed_layers": names,
                       "weights_packed": int(sum(back[n].size for n in names))}))
     return 0
 

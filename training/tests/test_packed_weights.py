@@ -91,16 +91,22 @@ class PackedWeightsTest(unittest.TestCase):
         with open(REAL_INT8, "rb") as f:
             blob = f.read()
         header, tensors = decode_model(blob)
-        self.assertEqual(header["packed"], [])
+        # Packed: exactly the layers the quantiser restricted to a 16-level codebook (none for a plain model).
+        codebook = header["metadata"].get("quantization", {}).get("codebook", {}).get("layers", [])
+        self.assertEqual(sorted(header["packed"]), sorted(n + ".weight" for n in codebook))
+        for name in header["packed"]:
+            self.assertLessEqual(len(np.unique(tensors[name])), 16, name)
         qm = quantized_model_from_tensors(header, tensors)
         self.assertEqual(encode_int8_model(qm, header["input_size"], header["metadata"]), blob)
 
     @unittest.skipUnless(os.path.exists(REAL_INT8), f"{REAL_INT8} is absent")
     def test_the_real_model_fixture_packs_to_the_size_formula(self):
-        plain, packed, names = make_fixture(REAL_INT8, "2")
+        plain, packed, snapped, names = make_fixture(REAL_INT8, "2")
         _, a = decode_model(plain)
         h, b = decode_model(packed)
-        self.assertEqual(h["packed"], sorted(names, key=list(a).index))
+        self.assertEqual(h["packed"], names)
+        self.assertTrue(set(snapped) <= set(names), (snapped, names))
+        self.assertEqual(names, [n for n in a if n.endswith(".weight") and 24 + (a[n].size + 1) // 2 < a[n].size and len(np.unique(a[n])) <= 16])
         for name in a:
             np.testing.assert_array_equal(a[name], b[name], err_msg=name)
         self.assertLessEqual(max(len(np.unique(a[n])) for n in names), 16)
