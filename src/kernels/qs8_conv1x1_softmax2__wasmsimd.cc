@@ -1,46 +1,25 @@
 // The int8 network's head (qs8_io_kernels.h): two int32 dot products per pixel (int8 inputs widened to
 // int16, i32x4.dot_i16x8_s with the int16 weights), dequantised with the two fp32 scales, then the
 // 2-way softmax P(hair) = 1 / (1 + exp(z0 - z1)). The two logits have different scales, so unlike the
-// fp32 head (conv1x1_softmax2.cc) the weights cannot be differenced before the dot products. The SIMD
-// kernel does 4 pixels at a time and their exp in one f32x4_exp; the scalar reference uses its scalar
+// fp32 head (f32_conv1x1_softmax2__wasmsimd.cc) the weights cannot be differenced before the dot products. The SIMD
+// kernel does 4 pixels at a time and their exp in one f32x4_exp; the __scalar variant uses its scalar
 // twin (kernels/f32_exp_poly.h), so both give the same bits.
 #include <cstring>
 
 #include "base/simd128.h"
 #include "kernels/f32_exp_poly.h"
 #include "kernels/qs8_io_kernels.h"
+#include "kernels/qs8_layout.h"
 
 namespace hm {
 namespace {
 
-constexpr size_t kHeader = 2 * sizeof(int32_t) + 2 * sizeof(float);
-size_t padded_c(size_t c) { return (c + 7) / 8 * 8; }
+using kernels_internal::Qs8HeadParams;
 
-struct HeadParams {
-  int32_t bias[2];
-  float scale[2];
-  const int16_t* weight[2];
-};
+// kernels_internal::qs8_head_probability on 4 lanes, the same operations, so that equal accumulators give
+// equal probabilities.
 
-HeadParams unpack(const void* packed, size_t c) {
-  HeadParams p;
-  const auto* bytes = static_cast<const uint8_t*>(packed);
-  std::memcpy(p.bias, bytes, sizeof p.bias);
-  std::memcpy(p.scale, bytes + sizeof p.bias, sizeof p.scale);
-  p.weight[0] = reinterpret_cast<const int16_t*>(bytes + kHeader);
-  p.weight[1] = p.weight[0] + padded_c(c);
-  return p;
-}
-
-// The same operations in both versions (probability4 on 4 lanes), so that equal accumulators give equal
-// probabilities.
-inline float probability(int32_t acc0, int32_t acc1, const HeadParams& p) {
-  const float z0 = static_cast<float>(acc0) * p.scale[0];
-  const float z1 = static_cast<float>(acc1) * p.scale[1];
-  return 1.0f / (1.0f + kernels_internal::f32_exp_poly(z0 - z1));
-}
-
-inline v128_t probability4(v128_t acc0, v128_t acc1, const HeadParams& p) {
+inline v128_t probability4(v128_t acc0, v128_t acc1, const Qs8HeadParams& p) {
   const v128_t z0 = wasm_f32x4_mul(wasm_f32x4_convert_i32x4(acc0), wasm_f32x4_splat(p.scale[0]));
   const v128_t z1 = wasm_f32x4_mul(wasm_f32x4_convert_i32x4(acc1), wasm_f32x4_splat(p.scale[1]));
   const v128_t one = wasm_f32x4_splat(1.0f);
@@ -54,7 +33,7 @@ inline int32_t horizontal_sum(v128_t v) {
 }
 
 // The two logits' partial sums of one pixel (4 lanes each, summed later).
-inline void dot_pixel(const int8_t* x, size_t c, const HeadParams& p, v128_t* acc0, v128_t* acc1) {
+inline void dot_pixel(const int8_t* x, size_t c, const Qs8HeadParams& p, v128_t* acc0, v128_t* acc1) {
   const size_t full = c / 8 * 8;
   v128_t a0 = wasm_i32x4_splat(0), a1 = wasm_i32x4_splat(0);
   for (size_t k = 0; k < full; k += 8) {
@@ -82,42 +61,9 @@ inline v128_t sum4(const v128_t* v) {
 
 }  // namespace
 
-size_t packed_qs8_conv1x1_softmax2_size(size_t c) { return kHeader + 2 * padded_c(c) * sizeof(int16_t); }
-
-void pack_qs8_conv1x1_softmax2(size_t c, const int8_t* weight, const int32_t* bias, const float* scale,
-                               int8_t in_zero_point, void* packed) {
-  auto* bytes = static_cast<uint8_t*>(packed);
-  std::memset(bytes, 0, packed_qs8_conv1x1_softmax2_size(c));
-  int32_t folded[2];
-  for (int j = 0; j < 2; ++j) {
-    int32_t sum = 0;
-    auto* w16 = reinterpret_cast<int16_t*>(bytes + kHeader) + j * padded_c(c);
-    for (size_t k = 0; k < c; ++k) {
-      w16[k] = weight[j * c + k];
-      sum += weight[j * c + k];
-    }
-    folded[j] = (bias != nullptr ? bias[j] : 0) - int32_t{in_zero_point} * sum;  // sum (q - zp) w
-  }
-  std::memcpy(bytes, folded, sizeof folded);
-  std::memcpy(bytes + sizeof folded, scale, 2 * sizeof(float));
-}
-
-void qs8_conv1x1_softmax2_scalar(const int8_t* in, size_t w, size_t c, const void* packed, float* out,
-                                 size_t y0, size_t y1) {
-  const HeadParams p = unpack(packed, c);
-  for (size_t m = y0 * w; m < y1 * w; ++m) {
-    int32_t acc[2] = {p.bias[0], p.bias[1]};
-    for (size_t k = 0; k < c; ++k) {
-      acc[0] += int32_t{in[m * c + k]} * p.weight[0][k];
-      acc[1] += int32_t{in[m * c + k]} * p.weight[1][k];
-    }
-    out[m] = probability(acc[0], acc[1], p);
-  }
-}
-
-void qs8_conv1x1_softmax2(const int8_t* in, size_t w, size_t c, const void* packed, float* out, size_t y0,
-                          size_t y1) {
-  const HeadParams p = unpack(packed, c);
+void qs8_conv1x1_softmax2__wasmsimd(const int8_t* in, size_t w, size_t c, const void* packed, float* out, size_t y0,
+                                    size_t y1) {
+  const Qs8HeadParams p = kernels_internal::qs8_head_unpack(packed, c);
   size_t m = y0 * w;
   const size_t m_end = y1 * w;
   for (; m + 4 <= m_end; m += 4) {
@@ -129,7 +75,8 @@ void qs8_conv1x1_softmax2(const int8_t* in, size_t w, size_t c, const void* pack
   for (; m < m_end; ++m) {
     v128_t acc0, acc1;
     dot_pixel(in + m * c, c, p, &acc0, &acc1);
-    out[m] = probability(p.bias[0] + horizontal_sum(acc0), p.bias[1] + horizontal_sum(acc1), p);
+    out[m] =
+        kernels_internal::qs8_head_probability(p.bias[0] + horizontal_sum(acc0), p.bias[1] + horizontal_sum(acc1), p);
   }
 }
 

@@ -1,17 +1,15 @@
 // The int8 network's first layer (qs8_io_kernels.h): 3x3 stride 2 on RGBA bytes as an int8 im2col of the
-// 27 taps of each output pixel followed by qs8_conv1x1's GEMM (K = 27, one output row at a time). The
-// layer is ~2% of HairMatteNet's multiply-adds; gathering 27 bytes per pixel costs far less than the
-// 27 x out_c multiply-adds that follow.
-#include <cstring>
-
+// 27 taps of each output pixel followed by the 1x1 convolution's SIMD GEMM (K = 27, one
+// output row at a time). The layer is ~2% of HairMatteNet's multiply-adds; gathering 27 bytes per pixel
+// costs far less than the 27 x out_c multiply-adds that follow.
 #include "kernels/qs8_io_kernels.h"
 
 namespace hm {
 namespace {
 
 // The 27 taps of output row oy into rows[ox * 27 + k], k = c * 9 + ky * 3 + kx (PyTorch's order).
-void gather_row(const uint8_t* rgba, size_t h, size_t w, size_t row_stride, size_t oy, size_t out_w,
-                int8_t* rows) {
+void gather_row(const uint8_t* rgba, size_t h, size_t w, size_t row_stride, size_t oy,
+                size_t out_w, int8_t* rows) {
   for (size_t ox = 0; ox < out_w; ++ox) {
     int8_t* taps = rows + ox * kQs8Conv0Taps;
     for (size_t ky = 0; ky < 3; ++ky) {
@@ -28,37 +26,17 @@ void gather_row(const uint8_t* rgba, size_t h, size_t w, size_t row_stride, size
   }
 }
 
-template <typename Gemm>
-void conv3x3s2_rgba(const uint8_t* rgba, size_t h, size_t w, size_t row_stride, const void* packed,
-                    size_t out_c, int8_t* out, QS8Output params, int8_t* scratch, size_t y0, size_t y1,
-                    Gemm gemm) {
+}  // namespace
+
+void qs8_conv3x3s2_rgba_minmax_fp32__wasmsimd(const uint8_t* rgba, size_t h, size_t w, size_t row_stride,
+                                              const void* packed, size_t out_c, int8_t* out, QS8Output params,
+                                              int8_t* scratch, size_t y0, size_t y1) {
   const size_t out_w = (w + 1) / 2;
   for (size_t oy = y0; oy < y1; ++oy) {
     gather_row(rgba, h, w, row_stride, oy, out_w, scratch);
-    gemm(scratch, out_w, kQs8Conv0Taps, packed, out_c, out + oy * out_w * out_c, params, 0, 1);
+    qs8_conv1x1_minmax_fp32__wasmsimd(scratch, out_w, kQs8Conv0Taps, packed, out_c, out + oy * out_w * out_c,
+                                      params, 0, 1);
   }
-}
-
-}  // namespace
-
-size_t packed_qs8_conv3x3s2_rgba_size(size_t out_c) { return packed_qs8_conv1x1_size(kQs8Conv0Taps, out_c); }
-
-void pack_qs8_conv3x3s2_rgba(size_t out_c, const int8_t* weight, const int32_t* bias, const float* requant_scale,
-                             void* packed) {
-  pack_qs8_conv1x1(kQs8Conv0Taps, out_c, weight, bias, requant_scale, 0, packed);
-}
-
-size_t qs8_conv3x3s2_rgba_scratch_bytes(size_t w) { return (w + 1) / 2 * kQs8Conv0Taps; }
-
-void qs8_conv3x3s2_rgba(const uint8_t* rgba, size_t h, size_t w, size_t row_stride, const void* packed,
-                        size_t out_c, int8_t* out, QS8Output params, int8_t* scratch, size_t y0, size_t y1) {
-  conv3x3s2_rgba(rgba, h, w, row_stride, packed, out_c, out, params, scratch, y0, y1, qs8_conv1x1);
-}
-
-void qs8_conv3x3s2_rgba_scalar(const uint8_t* rgba, size_t h, size_t w, size_t row_stride, const void* packed,
-                               size_t out_c, int8_t* out, QS8Output params, int8_t* scratch, size_t y0,
-                               size_t y1) {
-  conv3x3s2_rgba(rgba, h, w, row_stride, packed, out_c, out, params, scratch, y0, y1, qs8_conv1x1_scalar);
 }
 
 }  // namespace hm
