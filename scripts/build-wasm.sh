@@ -21,7 +21,8 @@ mkdir -p "$stub_dir"
 rm -f "$stub_dir/mmintrin.h"  # (an Eigen stub of older builds)
 # stb (libstb-dev) is header-only C on top of libc: expose only /usr/include/stb, never all of /usr/include.
 ln -sfn /usr/include/stb "$stub_dir/stb"
-# SIMDe, for the plain build only: there the kernels' SIMD sources compile (unused) through its portable code.
+# SIMDe, for the plain build only: there the one-variant per-pixel passes (src/image, src/matting) compile
+# through its portable code (the kernels' __wasmsimd files are not compiled: CMakeLists.txt).
 ln -sfn /usr/include/simde "$stub_dir/simde"
 cxx_flags="-isystem $PWD/$stub_dir"
 

@@ -76,18 +76,20 @@ class Qs8Runner {
     const size_t oh = (l_.h + l_.stride - 1) / l_.stride;
     switch (l_.op) {
       case hm_bench::Op::kConv1x1:
-        hm::qs8_conv1x1(in_.data(), l_.w, l_.in_c, packed_.data(), l_.out_c, out_.data(), out, 0, l_.h);
+        hm::qs8_conv1x1_minmax_fp32__wasmsimd(in_.data(), l_.w, l_.in_c, packed_.data(), l_.out_c, out_.data(), out, 0,
+                                              l_.h);
         break;
       case hm_bench::Op::kDwconv:
-        hm::qs8_dwconv3x3(in_.data(), l_.h, l_.w, l_.in_c, l_.stride, l_.dilation, packed_.data(), -5, out_.data(),
-                          out, 0, oh);
+        hm::qs8_dwconv3x3_minmax_fp32__wasmsimd(in_.data(), l_.h, l_.w, l_.in_c, l_.stride, l_.dilation, packed_.data(),
+                                                -5, out_.data(), out, 0, oh);
         break;
       case hm_bench::Op::kUpsampleDwconv:
-        hm::qs8_upsample2x_dwconv3x3(in_.data(), l_.h, l_.w, l_.in_c, packed_.data(), -5, out_.data(), out, 0,
-                                     2 * l_.h);
+        hm::qs8_upsample2x_dwconv3x3_minmax_fp32__wasmsimd(in_.data(), l_.h, l_.w, l_.in_c, packed_.data(), -5,
+                                                           out_.data(), out, 0, 2 * l_.h);
         break;
       case hm_bench::Op::kUpsampleAdd:
-        hm::qs8_upsample2x_add(in_.data(), l_.h, l_.w, l_.in_c, skip_.data(), out_.data(), add_, 0, 2 * l_.h);
+        hm::qs8_upsample2x_add_minmax__wasmsimd(in_.data(), l_.h, l_.w, l_.in_c, skip_.data(), out_.data(), add_, 0,
+                                                2 * l_.h);
         break;
       default:
         break;

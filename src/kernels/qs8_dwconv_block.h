@@ -1,39 +1,18 @@
-// The 9-tap int8 depthwise block shared by qs8_dwconv3x3 and qs8_upsample2x_dwconv3x3 (qs8_kernels.h):
-// the packed layout of pack_qs8_dwconv3x3 and the SIMD128 block of 8 channels. Internal to src/kernels.
+// The 9-tap int8 depthwise block shared by the __wasmsimd variants of qs8_dwconv3x3 and
+// qs8_upsample2x_dwconv3x3 (qs8_kernels.h): the SIMD128 block of 8 channels (layout: qs8_layout.h).
+// Internal to src/kernels.
 #pragma once
 #include <cstddef>
 #include <cstdint>
 #include <cstring>
 
 #include "kernels/qs8_kernels.h"
+#include "kernels/qs8_layout.h"
 #include "kernels/qs8_requantize.h"
 #include "base/simd128.h"
 
 namespace hm {
 namespace kernels_internal {
-
-// Packed: ceil(c / 8) blocks of 8 int32 biases, 9 taps x 8 int8 weights ([ky*3+kx][8]), 8 fp32 scales.
-constexpr size_t kQs8DwBlock = 8;
-constexpr size_t kQs8DwBlockBytes = kQs8DwBlock * sizeof(int32_t) + 9 * kQs8DwBlock + kQs8DwBlock * sizeof(float);
-constexpr size_t kQs8DwWeightsAt = kQs8DwBlock * sizeof(int32_t);
-constexpr size_t kQs8DwScalesAt = kQs8DwWeightsAt + 9 * kQs8DwBlock;
-
-// Channel ch of a packed block as the scalar references read it: its int32 bias (zero point folded in),
-// its fp32 requantisation scale, and tap t's weight at weights[t * kQs8DwBlock].
-struct Qs8DwChannel {
-  int32_t bias;
-  float scale;
-  const int8_t* weights;
-};
-inline Qs8DwChannel qs8_dw_channel(const uint8_t* packed, size_t ch) {
-  const uint8_t* block = packed + ch / kQs8DwBlock * kQs8DwBlockBytes;
-  const size_t lane = ch % kQs8DwBlock;
-  Qs8DwChannel k;
-  std::memcpy(&k.bias, block + lane * sizeof(int32_t), sizeof k.bias);
-  std::memcpy(&k.scale, block + kQs8DwScalesAt + lane * sizeof(float), sizeof k.scale);
-  k.weights = reinterpret_cast<const int8_t*>(block + kQs8DwWeightsAt + lane);
-  return k;
-}
 
 // Adds x0 * w0 + x1 * w1 (8 int8 lanes each, sign-extended) to the two i32x4 halves of a block.
 inline void qs8_dw_mac_pair(const int8_t* x0, const int8_t* w0, const int8_t* x1, const int8_t* w1, v128_t* lo,

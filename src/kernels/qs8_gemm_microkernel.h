@@ -1,4 +1,4 @@
-// The int8 GEMM micro-kernel behind qs8_conv1x1 (qs8_kernels.h). Internal to src/kernels.
+// The int8 GEMM micro-kernel behind qs8_conv1x1_minmax_fp32__wasmsimd (qs8_kernels.h). Internal to src/kernels.
 #pragma once
 #include <cstddef>
 #include <cstdint>

@@ -1,7 +1,10 @@
 // int8 (QS8) operator kernels of the hair networks, NHWC, batch 1, in XNNPACK's QS8 scheme (issue #14).
 //
 // Self-contained beside kernels.h (the fp32 operators); the engine's int8 network (src/network/int8_*) runs
-// on these and on qs8_io_kernels.h (the first convolution and the softmax head).
+// on these and on qs8_io_kernels.h (the first convolution and the softmax head), through the build's table
+// (qs8_kernel_table.h). Each operator has two variants in XNNPACK's naming, datatype_op_shape__isa, one
+// file each: __scalar (plain C++, the reference) and __wasmsimd (SIMD128); their weights are packed once by
+// qs8_packing.cc (layouts: qs8_layout.h). `minmax_fp32`: the output clamp and the fp32 requantisation below.
 //
 // Quantisation (the contract the quantiser in training/ will write):
 // - activations: int8 per tensor, real = scale * (q - zero_point), zero_point in [-128, 127];
@@ -35,8 +38,8 @@ struct QS8Output {
   int8_t max;  // quantised upper clamp, e.g. zero_point + round(6 / scale) (saturated) for ReLU6
 };
 
-// The requantisation of one accumulator, shared by every scalar reference (see above).
-int8_t qs8_requantize_fp32(int32_t acc, float scale, QS8Output out);
+// The requantisation of one accumulator, shared by every __scalar variant (see above).
+int8_t qs8_requantize_fp32__scalar(int32_t acc, float scale, QS8Output out);
 
 // ---- 1x1 convolution = int8 GEMM [pixels x in_c] * [in_c x out_c] + bias, requantised ----
 // Packed: ceil(out_c / 4) panels of 4 output channels: 4 int32 biases (zero point folded in), then
@@ -48,10 +51,10 @@ size_t packed_qs8_conv1x1_size(size_t in_c, size_t out_c);
 void pack_qs8_conv1x1(size_t in_c, size_t out_c, const int8_t* weight, const int32_t* bias,
                       const float* requant_scale, int8_t in_zero_point, void* packed);
 // in: h x w x in_c int8 (zero point as packed), out: h x w x out_c; rows [y0, y1) = pixels y0*w .. y1*w.
-void qs8_conv1x1(const int8_t* in, size_t w, size_t in_c, const void* packed, size_t out_c, int8_t* out,
-                 QS8Output params, size_t y0, size_t y1);
-void qs8_conv1x1_scalar(const int8_t* in, size_t w, size_t in_c, const void* packed, size_t out_c,
-                        int8_t* out, QS8Output params, size_t y0, size_t y1);
+void qs8_conv1x1_minmax_fp32__scalar(const int8_t* in, size_t w, size_t in_c, const void* packed, size_t out_c,
+                                     int8_t* out, QS8Output params, size_t y0, size_t y1);
+void qs8_conv1x1_minmax_fp32__wasmsimd(const int8_t* in, size_t w, size_t in_c, const void* packed,
+                                       size_t out_c, int8_t* out, QS8Output params, size_t y0, size_t y1);
 
 // ---- 3x3 depthwise convolution, stride 1 or 2, dilation 1, 2 or 4 (stride 2 only with dilation 1) ----
 // Padding as the fp32 dwconv3x3 (TF "same": stride 1 pads `dilation` each side, stride 2 pads 0 before
@@ -61,21 +64,23 @@ void qs8_conv1x1_scalar(const int8_t* in, size_t w, size_t in_c, const void* pac
 size_t packed_qs8_dwconv3x3_size(size_t c);
 void pack_qs8_dwconv3x3(size_t c, const int8_t* weight, const int32_t* bias, const float* requant_scale,
                         int8_t in_zero_point, void* packed);
-void qs8_dwconv3x3(const int8_t* in, size_t in_h, size_t in_w, size_t c, size_t stride, size_t dilation,
-                   const void* packed, int8_t in_zero_point, int8_t* out, QS8Output params, size_t y0,
-                   size_t y1);
-void qs8_dwconv3x3_scalar(const int8_t* in, size_t in_h, size_t in_w, size_t c, size_t stride,
-                          size_t dilation, const void* packed, int8_t in_zero_point, int8_t* out,
-                          QS8Output params, size_t y0, size_t y1);
+void qs8_dwconv3x3_minmax_fp32__scalar(const int8_t* in, size_t in_h, size_t in_w, size_t c, size_t stride,
+                                       size_t dilation, const void* packed, int8_t in_zero_point, int8_t* out,
+                                       QS8Output params, size_t y0, size_t y1);
+void qs8_dwconv3x3_minmax_fp32__wasmsimd(const int8_t* in, size_t in_h, size_t in_w, size_t c, size_t stride,
+                                         size_t dilation, const void* packed, int8_t in_zero_point, int8_t* out,
+                                         QS8Output params, size_t y0, size_t y1);
 
 // ---- nearest 2x upsampling followed by the 3x3 depthwise convolution (stride 1, dilation 1) ----
-// = qs8_dwconv3x3(up2x(in)) without the upsampled tensor; packed: pack_qs8_dwconv3x3's. in: h x w x c.
+// = dwconv3x3(up2x(in)) without the upsampled tensor; packed: pack_qs8_dwconv3x3's. in: h x w x c.
 // Like the fp32 upsample2x_dwconv3x3, writes rows [y0, y1) of the 2h x 2w x c result consecutively from
 // `out` (row y0 at out[0]: a band buffer).
-void qs8_upsample2x_dwconv3x3(const int8_t* in, size_t h, size_t w, size_t c, const void* packed,
-                              int8_t in_zero_point, int8_t* out, QS8Output params, size_t y0, size_t y1);
-void qs8_upsample2x_dwconv3x3_scalar(const int8_t* in, size_t h, size_t w, size_t c, const void* packed,
-                                     int8_t in_zero_point, int8_t* out, QS8Output params, size_t y0, size_t y1);
+void qs8_upsample2x_dwconv3x3_minmax_fp32__scalar(const int8_t* in, size_t h, size_t w, size_t c,
+                                                  const void* packed, int8_t in_zero_point, int8_t* out,
+                                                  QS8Output params, size_t y0, size_t y1);
+void qs8_upsample2x_dwconv3x3_minmax_fp32__wasmsimd(const int8_t* in, size_t h, size_t w, size_t c,
+                                                    const void* packed, int8_t in_zero_point, int8_t* out,
+                                                    QS8Output params, size_t y0, size_t y1);
 
 // ---- nearest 2x upsampling + skip addition, requantised (the decoder's skip connections) ----
 // real out = a_scale * (up(a) - a_zp) + b_scale * (skip - b_zp) in out_scale / out.zero_point. XNNPACK's
@@ -94,9 +99,9 @@ struct QS8AddParams {
 // lie in [2^-10, 2^8) and every scale be positive: returns false otherwise.
 bool qs8_add_params(float a_scale, int8_t a_zp, float b_scale, int8_t b_zp, float out_scale, QS8Output out,
                     QS8AddParams* params);
-void qs8_upsample2x_add(const int8_t* in, size_t h, size_t w, size_t c, const int8_t* skip, int8_t* out,
-                        const QS8AddParams& params, size_t y0, size_t y1);
-void qs8_upsample2x_add_scalar(const int8_t* in, size_t h, size_t w, size_t c, const int8_t* skip,
-                               int8_t* out, const QS8AddParams& params, size_t y0, size_t y1);
+void qs8_upsample2x_add_minmax__scalar(const int8_t* in, size_t h, size_t w, size_t c, const int8_t* skip,
+                                       int8_t* out, const QS8AddParams& params, size_t y0, size_t y1);
+void qs8_upsample2x_add_minmax__wasmsimd(const int8_t* in, size_t h, size_t w, size_t c, const int8_t* skip,
+                                         int8_t* out, const QS8AddParams& params, size_t y0, size_t y1);
 
 }  // namespace hm

@@ -44,9 +44,10 @@ TEST(KernelQs8Conv3x3s2Rgba, ScalarAndOptimisedMatchTheLiteralConvolution) {
     std::vector<int8_t> scratch(hm::qs8_conv3x3s2_rgba_scratch_bytes(w));
     const size_t y0 = hm_test::random_size(rng, 0, out_h - 1), y1 = hm_test::random_size(rng, y0 + 1, out_h);
     std::vector<int8_t> scalar(out_h * out_w * out_c, kSentinel), simd = scalar;
-    hm::qs8_conv3x3s2_rgba_scalar(rgba.data(), h, w, stride, packed.data(), out_c, scalar.data(), out, scratch.data(),
-                                  y0, y1);
-    hm::qs8_conv3x3s2_rgba(rgba.data(), h, w, stride, packed.data(), out_c, simd.data(), out, scratch.data(), y0, y1);
+    hm::qs8_conv3x3s2_rgba_minmax_fp32__scalar(rgba.data(), h, w, stride, packed.data(), out_c, scalar.data(), out,
+                                               scratch.data(), y0, y1);
+    hm::qs8_conv3x3s2_rgba_minmax_fp32__wasmsimd(rgba.data(), h, w, stride, packed.data(), out_c, simd.data(), out,
+                                                 scratch.data(), y0, y1);
     const std::string what = "h" + std::to_string(h) + " w" + std::to_string(w) + " out_c " + std::to_string(out_c) +
                              " rows [" + std::to_string(y0) + "," + std::to_string(y1) + ")";
     for (size_t i = 0; i < scalar.size(); ++i) {
@@ -73,8 +74,8 @@ TEST(KernelQs8Conv1x1Softmax2, ScalarAndOptimisedMatchAFloat64Softmax) {
     hm::pack_qs8_conv1x1_softmax2(c, weight.data(), bias.data(), scale.data(), zp, packed.data());
     const size_t y0 = hm_test::random_size(rng, 0, h - 1), y1 = hm_test::random_size(rng, y0 + 1, h);
     std::vector<float> scalar(h * w, -1.0f), simd = scalar;
-    hm::qs8_conv1x1_softmax2_scalar(in.data(), w, c, packed.data(), scalar.data(), y0, y1);
-    hm::qs8_conv1x1_softmax2(in.data(), w, c, packed.data(), simd.data(), y0, y1);
+    hm::qs8_conv1x1_softmax2__scalar(in.data(), w, c, packed.data(), scalar.data(), y0, y1);
+    hm::qs8_conv1x1_softmax2__wasmsimd(in.data(), w, c, packed.data(), simd.data(), y0, y1);
     for (size_t m = 0; m < h * w; ++m) {
       const bool inside = m >= y0 * w && m < y1 * w;
       if (!inside) {

@@ -14,6 +14,7 @@
 #include <string>
 #include <vector>
 
+#include "kernels/qs8_kernel_table.h"
 #include "qs8_reference.h"
 
 namespace {
@@ -71,8 +72,8 @@ void run_qs8_conv1x1_case(std::mt19937& rng, const Qs8GemmCase& k) {
   const auto naive = hm_test::qs8_conv2d_naive(in, k.h, k.w, k.in_c, k.in_zp, weight, bias, scale, k.out_c,
                                                1, 1, 1, 1, 1, 0, 0, k.h, k.w, k.out);
   std::vector<int8_t> scalar(k.h * k.w * k.out_c, kSentinel), simd = scalar;
-  hm::qs8_conv1x1_scalar(in.data(), k.w, k.in_c, packed.data(), k.out_c, scalar.data(), k.out, k.y0, k.y1);
-  hm::qs8_conv1x1(in.data(), k.w, k.in_c, packed.data(), k.out_c, simd.data(), k.out, k.y0, k.y1);
+  hm::qs8_conv1x1_minmax_fp32__scalar(in.data(), k.w, k.in_c, packed.data(), k.out_c, scalar.data(), k.out, k.y0, k.y1);
+  hm::qs8_conv1x1_minmax_fp32__wasmsimd(in.data(), k.w, k.in_c, packed.data(), k.out_c, simd.data(), k.out, k.y0, k.y1);
   expect_rows_equal(scalar, naive, k.w * k.out_c, k.y0, k.y1, what + " scalar vs naive");
   expect_rows_equal(simd, naive, k.w * k.out_c, k.y0, k.y1, what + " optimised vs naive");
 }
@@ -129,8 +130,8 @@ TEST(KernelQs8Conv1x1, RoundsTiesToEven) {
     std::vector<uint8_t> packed(hm::packed_qs8_conv1x1_size(k_in, n));
     hm::pack_qs8_conv1x1(k_in, n, weight.data(), bias.data(), scale.data(), 0, packed.data());
     std::vector<int8_t> scalar(m * n), simd(m * n);
-    hm::qs8_conv1x1_scalar(in.data(), 1, k_in, packed.data(), n, scalar.data(), out, 0, m);
-    hm::qs8_conv1x1(in.data(), 1, k_in, packed.data(), n, simd.data(), out, 0, m);
+    hm::qs8_conv1x1_minmax_fp32__scalar(in.data(), 1, k_in, packed.data(), n, scalar.data(), out, 0, m);
+    hm::qs8_conv1x1_minmax_fp32__wasmsimd(in.data(), 1, k_in, packed.data(), n, simd.data(), out, 0, m);
     int ties = 0;
     for (size_t p = 0; p < m; ++p)
       for (size_t j = 0; j < n; ++j) {
@@ -177,8 +178,8 @@ TEST(KernelQs8Conv1x1, ExtremeAccumulatorsSaturate) {
   std::vector<uint8_t> packed(hm::packed_qs8_conv1x1_size(k_in, n));
   hm::pack_qs8_conv1x1(k_in, n, weight.data(), nullptr, scale.data(), -128, packed.data());
   std::vector<int8_t> scalar(m * n), simd(m * n);
-  hm::qs8_conv1x1_scalar(in.data(), 1, k_in, packed.data(), n, scalar.data(), out, 0, m);
-  hm::qs8_conv1x1(in.data(), 1, k_in, packed.data(), n, simd.data(), out, 0, m);
+  hm::qs8_conv1x1_minmax_fp32__scalar(in.data(), 1, k_in, packed.data(), n, scalar.data(), out, 0, m);
+  hm::qs8_conv1x1_minmax_fp32__wasmsimd(in.data(), 1, k_in, packed.data(), n, simd.data(), out, 0, m);
   for (size_t i = 0; i < m * n; ++i) {
     EXPECT_TRUE(scalar[i] == -100 || scalar[i] == 90) << i << " " << int{scalar[i]};
     EXPECT_EQ(simd[i], scalar[i]) << i;
@@ -225,10 +226,10 @@ void run_qs8_dwconv_case(std::mt19937& rng, const Qs8DwCase& k) {
                                                k.stride, k.dilation, pad, pad, out_h, out_w, k.out);
   const size_t y1 = std::min(k.y1, out_h), y0 = std::min(k.y0, y1 - 1);
   std::vector<int8_t> scalar(out_h * out_w * k.c, kSentinel), simd = scalar;
-  hm::qs8_dwconv3x3_scalar(in.data(), k.h, k.w, k.c, k.stride, k.dilation, packed.data(), k.in_zp, scalar.data(),
-                           k.out, y0, y1);
-  hm::qs8_dwconv3x3(in.data(), k.h, k.w, k.c, k.stride, k.dilation, packed.data(), k.in_zp, simd.data(), k.out,
-                    y0, y1);
+  hm::qs8_dwconv3x3_minmax_fp32__scalar(in.data(), k.h, k.w, k.c, k.stride, k.dilation, packed.data(), k.in_zp,
+                                        scalar.data(), k.out, y0, y1);
+  hm::qs8_dwconv3x3_minmax_fp32__wasmsimd(in.data(), k.h, k.w, k.c, k.stride, k.dilation, packed.data(), k.in_zp,
+                                          simd.data(), k.out, y0, y1);
   expect_rows_equal(scalar, naive, out_w * k.c, y0, y1, what + " scalar vs naive");
   expect_rows_equal(simd, naive, out_w * k.c, y0, y1, what + " optimised vs naive");
 }
@@ -279,8 +280,10 @@ TEST(KernelQs8Dwconv3x3, ExtremeProductsDoNotOverflowTheInt16Pairs) {
   std::vector<uint8_t> packed(hm::packed_qs8_dwconv3x3_size(c));
   hm::pack_qs8_dwconv3x3(c, weight.data(), nullptr, scale.data(), 0, packed.data());
   std::vector<int8_t> scalar(h * w * c), simd(h * w * c);
-  hm::qs8_dwconv3x3_scalar(in.data(), h, w, c, 1, 1, packed.data(), 0, scalar.data(), {0, -128, 127}, 0, h);
-  hm::qs8_dwconv3x3(in.data(), h, w, c, 1, 1, packed.data(), 0, simd.data(), {0, -128, 127}, 0, h);
+  hm::qs8_dwconv3x3_minmax_fp32__scalar(in.data(), h, w, c, 1, 1, packed.data(), 0, scalar.data(), {0, -128, 127}, 0,
+                                        h);
+  hm::qs8_dwconv3x3_minmax_fp32__wasmsimd(in.data(), h, w, c, 1, 1, packed.data(), 0, simd.data(), {0, -128, 127}, 0,
+                                          h);
   EXPECT_EQ(scalar[(2 * w + 2) * c], 127);  // interior: 9 * 16256 / 1024 = 142.9, saturated
   EXPECT_EQ(scalar[0], 64);                 // corner, 4 taps: 65024 / 1024 = 63.5 -> 64 (nearest-even)
   EXPECT_EQ(simd, scalar);
@@ -306,8 +309,8 @@ void run_qs8_add_case(std::mt19937& rng, const Qs8AddCase& k) {
   const auto in = hm_test::random_int8(rng, k.h * k.w * k.c);
   const auto skip = hm_test::random_int8(rng, 4 * k.h * k.w * k.c);
   std::vector<int8_t> scalar(4 * k.h * k.w * k.c, kSentinel), simd = scalar;
-  hm::qs8_upsample2x_add_scalar(in.data(), k.h, k.w, k.c, skip.data(), scalar.data(), p, k.y0, k.y1);
-  hm::qs8_upsample2x_add(in.data(), k.h, k.w, k.c, skip.data(), simd.data(), p, k.y0, k.y1);
+  hm::qs8_upsample2x_add_minmax__scalar(in.data(), k.h, k.w, k.c, skip.data(), scalar.data(), p, k.y0, k.y1);
+  hm::qs8_upsample2x_add_minmax__wasmsimd(in.data(), k.h, k.w, k.c, skip.data(), simd.data(), p, k.y0, k.y1);
   const size_t per_row = 2 * k.w * k.c;
   expect_rows_equal(simd, scalar, per_row, k.y0, k.y1, what + " optimised vs scalar");
   // The scalar kernel against the real-valued definition (scatter of each input pixel to its 2x2 block),
@@ -404,8 +407,10 @@ void run_qs8_up_dw_case(std::mt19937& rng, size_t h, size_t w, size_t c, size_t 
   std::vector<int8_t> want((y1 - y0 + 1) * row, kSentinel);  // one sentinel row after the band
   std::copy(full.begin() + y0 * row, full.begin() + y1 * row, want.begin());
   std::vector<int8_t> scalar(want.size(), kSentinel), simd = scalar;
-  hm::qs8_upsample2x_dwconv3x3_scalar(in.data(), h, w, c, packed.data(), in_zp, scalar.data(), out, y0, y1);
-  hm::qs8_upsample2x_dwconv3x3(in.data(), h, w, c, packed.data(), in_zp, simd.data(), out, y0, y1);
+  hm::qs8_upsample2x_dwconv3x3_minmax_fp32__scalar(in.data(), h, w, c, packed.data(), in_zp, scalar.data(), out, y0,
+                                                   y1);
+  hm::qs8_upsample2x_dwconv3x3_minmax_fp32__wasmsimd(in.data(), h, w, c, packed.data(), in_zp, simd.data(), out, y0,
+                                                     y1);
   expect_rows_equal(scalar, want, row, 0, y1 - y0, what + " scalar vs naive");
   expect_rows_equal(simd, want, row, 0, y1 - y0, what + " optimised vs naive");
 }
@@ -425,6 +430,28 @@ TEST(KernelQs8Upsample2xDwconv3x3, RandomShapesBandsAndEveryChannelRemainder) {
 TEST(KernelQs8Upsample2xDwconv3x3, NetworkShape) {
   std::mt19937 rng(132);
   run_qs8_up_dw_case(rng, 14, 28, 64, 5, 23, -128, {-128, -128, 127});
+}
+
+// The build's int8 table (qs8_kernel_table.h): every entry is the variant of the build's isa (kernel_isa.h),
+// like the fp32 table's (kernels_test.cc).
+TEST(KernelTable, Qs8HoldsTheVariantsOfTheBuildsIsa) {
+  const hm::QS8KernelTable& table = hm::kQS8Kernels;
+  const bool wasmsimd = std::string(hm::kKernelIsa) == "wasmsimd";
+  EXPECT_STREQ(table.isa, hm::kKernelIsa);
+  auto expect_variant = [&](auto entry, auto scalar, auto simd, const char* op) {
+    EXPECT_EQ(entry, wasmsimd ? simd : scalar) << op << " is not the " << hm::kKernelIsa << " variant";
+  };
+  expect_variant(table.conv3x3s2_rgba, hm::qs8_conv3x3s2_rgba_minmax_fp32__scalar,
+                 hm::qs8_conv3x3s2_rgba_minmax_fp32__wasmsimd, "conv3x3s2_rgba");
+  expect_variant(table.dwconv3x3, hm::qs8_dwconv3x3_minmax_fp32__scalar, hm::qs8_dwconv3x3_minmax_fp32__wasmsimd,
+                 "dwconv3x3");
+  expect_variant(table.conv1x1, hm::qs8_conv1x1_minmax_fp32__scalar, hm::qs8_conv1x1_minmax_fp32__wasmsimd, "conv1x1");
+  expect_variant(table.upsample2x_dwconv3x3, hm::qs8_upsample2x_dwconv3x3_minmax_fp32__scalar,
+                 hm::qs8_upsample2x_dwconv3x3_minmax_fp32__wasmsimd, "upsample2x_dwconv3x3");
+  expect_variant(table.upsample2x_add, hm::qs8_upsample2x_add_minmax__scalar, hm::qs8_upsample2x_add_minmax__wasmsimd,
+                 "upsample2x_add");
+  expect_variant(table.conv1x1_softmax2, hm::qs8_conv1x1_softmax2__scalar, hm::qs8_conv1x1_softmax2__wasmsimd,
+                 "conv1x1_softmax2");
 }
 
 }  // namespace

@@ -14,6 +14,7 @@
 
 #include "kernels/kernel_table.h"
 #include "kernels/kernels.h"
+#include "kernels/qs8_kernel_table.h"
 
 #if !defined(__wasm_simd128__)
 #error "build with emcc -msimd128: without it the optimised kernels would not run SIMD128 instructions"
@@ -121,9 +122,11 @@ void check_rgb(size_t h, size_t w, size_t out_c, hm::Clamp clamp) {
   expect_close("conv3x3s2_rgb", a, b, 27);
 }
 
-// The build's table (kernel_table.h) under -msimd128 holds the wasmsimd variant of every operator.
+// The build's tables (kernel_table.h, qs8_kernel_table.h) under -msimd128 hold the wasmsimd variant of every
+// operator.
 void check_table() {
   const hm::F32KernelTable& t = hm::kF32Kernels;
+  const hm::QS8KernelTable& q = hm::kQS8Kernels;
   ++cases;
   const bool entries[] = {
       t.conv3x3s2_rgb == hm::f32_conv3x3s2_rgb_minmax__wasmsimd,
@@ -133,11 +136,14 @@ void check_table() {
       t.upsample2x_dwconv3x3 == hm::f32_upsample2x_dwconv3x3_minmax__wasmsimd,
       t.conv1x1_softmax2 == hm::f32_conv1x1_softmax2__wasmsimd,
       t.im2col3x3 == hm::f32_im2col3x3__scalar,  // data movement: one variant
+      // The int8 table's isa (below) says which of its two halves this build took; tests/native checks every
+      // entry of each half.
+      q.conv1x1 == hm::qs8_conv1x1_minmax_fp32__wasmsimd,
   };
-  bool ok = std::string(t.isa) == "wasmsimd";
+  bool ok = std::string(t.isa) == "wasmsimd" && std::string(q.isa) == "wasmsimd";
   for (bool e : entries) ok = ok && e;
   if (!ok) {
-    std::printf("FAIL kernel table: isa %s, or an entry is not the wasmsimd variant\n", t.isa);
+    std::printf("FAIL kernel tables: isa %s / %s, or an entry is not the wasmsimd variant\n", t.isa, q.isa);
     ++failures;
   }
 }

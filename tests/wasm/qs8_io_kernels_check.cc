@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "kernels/qs8_io_kernels.h"
+#include "qs8_check_random.h"
 
 #if !defined(__wasm_simd128__)
 #error "build with emcc -msimd128: without it the optimised kernels would not run SIMD128 instructions"
@@ -17,24 +18,12 @@
 
 namespace {
 
-std::mt19937 rng(1414);
+using qs8_check::int8s;
+using qs8_check::pick;
+using qs8_check::pick_int;
+using qs8_check::scales;
+
 int failures = 0, cases = 0;
-
-size_t pick(size_t lo, size_t hi) { return std::uniform_int_distribution<size_t>(lo, hi)(rng); }
-int pick_int(int lo, int hi) { return std::uniform_int_distribution<int>(lo, hi)(rng); }
-
-std::vector<int8_t> int8s(size_t n, int lo = -128, int hi = 127) {
-  std::vector<int8_t> v(n);
-  for (int8_t& x : v) x = static_cast<int8_t>(pick_int(lo, hi));
-  return v;
-}
-
-std::vector<float> scales(size_t n, size_t terms, float spread) {
-  std::uniform_real_distribution<float> d(-2.0f, 2.0f);
-  std::vector<float> v(n);
-  for (float& x : v) x = spread / (74.0f * 73.0f * std::sqrt(static_cast<float>(terms))) * std::exp2(d(rng));
-  return v;
-}
 
 void check_conv0(size_t h, size_t w, size_t out_c, int kind) {
   const size_t stride = w * 4 + pick(0, 7), out_h = (h + 1) / 2, out_w = (w + 1) / 2;
@@ -52,8 +41,10 @@ void check_conv0(size_t h, size_t w, size_t out_c, int kind) {
   std::vector<int8_t> scratch(hm::qs8_conv3x3s2_rgba_scratch_bytes(w));
   const size_t y0 = pick(0, out_h - 1), y1 = pick(y0 + 1, out_h);
   std::vector<int8_t> a(out_h * out_w * out_c, 0x5a), b = a;
-  hm::qs8_conv3x3s2_rgba_scalar(rgba.data(), h, w, stride, packed.data(), out_c, a.data(), out, scratch.data(), y0, y1);
-  hm::qs8_conv3x3s2_rgba(rgba.data(), h, w, stride, packed.data(), out_c, b.data(), out, scratch.data(), y0, y1);
+  hm::qs8_conv3x3s2_rgba_minmax_fp32__scalar(rgba.data(), h, w, stride, packed.data(), out_c, a.data(), out,
+                                             scratch.data(), y0, y1);
+  hm::qs8_conv3x3s2_rgba_minmax_fp32__wasmsimd(rgba.data(), h, w, stride, packed.data(), out_c, b.data(), out,
+                                               scratch.data(), y0, y1);
   ++cases;
   if (a != b) {
     ++failures;
@@ -71,8 +62,8 @@ void check_head(size_t h, size_t w, size_t c) {
   hm::pack_qs8_conv1x1_softmax2(c, weight.data(), bias, scale.data(), zp, packed.data());
   const size_t y0 = pick(0, h - 1), y1 = pick(y0 + 1, h);
   std::vector<float> a(h * w, -1.0f), b = a;
-  hm::qs8_conv1x1_softmax2_scalar(in.data(), w, c, packed.data(), a.data(), y0, y1);
-  hm::qs8_conv1x1_softmax2(in.data(), w, c, packed.data(), b.data(), y0, y1);
+  hm::qs8_conv1x1_softmax2__scalar(in.data(), w, c, packed.data(), a.data(), y0, y1);
+  hm::qs8_conv1x1_softmax2__wasmsimd(in.data(), w, c, packed.data(), b.data(), y0, y1);
   ++cases;
   if (a != b) {
     ++failures;
@@ -83,6 +74,7 @@ void check_head(size_t h, size_t w, size_t c) {
 }  // namespace
 
 int main() {
+  qs8_check::rng.seed(1414);
   for (int i = 0; i < 200; ++i) {
     check_conv0(pick(1, 40), pick(1, 40), pick(1, 40), i);
     check_head(pick(1, 8), pick(1, 16), pick(1, 80));

@@ -12,6 +12,7 @@
 #include <vector>
 
 #include "kernels/qs8_kernels.h"
+#include "qs8_check_random.h"
 
 #if !defined(__wasm_simd128__)
 #error "build with emcc -msimd128: without it the optimised kernels would not run SIMD128 instructions"
@@ -19,32 +20,15 @@
 
 namespace {
 
-std::mt19937 rng(2027);
+using qs8_check::int32s;
+using qs8_check::int8s;
+using qs8_check::pick;
+using qs8_check::pick_int;
+using qs8_check::rng;
+using qs8_check::scales;
+
 int failures = 0, cases = 0;
 constexpr int8_t kSentinel = 0x5a;
-
-size_t pick(size_t lo, size_t hi) { return std::uniform_int_distribution<size_t>(lo, hi)(rng); }
-int pick_int(int lo, int hi) { return std::uniform_int_distribution<int>(lo, hi)(rng); }
-
-std::vector<int8_t> int8s(size_t n, int lo = -128, int hi = 127) {
-  std::vector<int8_t> v(n);
-  for (int8_t& x : v) x = static_cast<int8_t>(pick_int(lo, hi));
-  return v;
-}
-
-std::vector<int32_t> int32s(size_t n, int lo, int hi) {
-  std::vector<int32_t> v(n);
-  for (int32_t& x : v) x = pick_int(lo, hi);
-  return v;
-}
-
-// Scales putting typical |acc| of `terms` int8 products around 40 output steps (x/÷ up to 4).
-std::vector<float> scales(size_t n, size_t terms) {
-  std::uniform_real_distribution<float> d(-2.0f, 2.0f);
-  std::vector<float> v(n);
-  for (float& x : v) x = 40.0f / (74.0f * 73.0f * std::sqrt(static_cast<float>(terms))) * std::exp2(d(rng));
-  return v;
-}
 
 hm::QS8Output output(int kind) {
   const int zp = pick_int(-100, 100);
@@ -74,8 +58,8 @@ void check_conv1x1(size_t h, size_t w, size_t k, size_t n, int kind) {
                        packed.data());
   const size_t y0 = pick(0, h - 1), y1 = pick(y0 + 1, h);
   std::vector<int8_t> a(h * w * n, kSentinel), b = a;
-  hm::qs8_conv1x1(in.data(), w, k, packed.data(), n, a.data(), out, y0, y1);
-  hm::qs8_conv1x1_scalar(in.data(), w, k, packed.data(), n, b.data(), out, y0, y1);
+  hm::qs8_conv1x1_minmax_fp32__wasmsimd(in.data(), w, k, packed.data(), n, a.data(), out, y0, y1);
+  hm::qs8_conv1x1_minmax_fp32__scalar(in.data(), w, k, packed.data(), n, b.data(), out, y0, y1);
   expect_equal("qs8_conv1x1", a, b);
 }
 
@@ -97,8 +81,10 @@ void check_dwconv(size_t h, size_t w, size_t c, size_t stride, size_t dilation, 
   const auto packed = random_packed_dwconv(c, in_zp);
   const size_t y0 = pick(0, oh - 1), y1 = pick(y0 + 1, oh);
   std::vector<int8_t> a(oh * ow * c, kSentinel), b = a;
-  hm::qs8_dwconv3x3(in.data(), h, w, c, stride, dilation, packed.data(), in_zp, a.data(), out, y0, y1);
-  hm::qs8_dwconv3x3_scalar(in.data(), h, w, c, stride, dilation, packed.data(), in_zp, b.data(), out, y0, y1);
+  hm::qs8_dwconv3x3_minmax_fp32__wasmsimd(in.data(), h, w, c, stride, dilation, packed.data(), in_zp, a.data(), out, y0,
+                                          y1);
+  hm::qs8_dwconv3x3_minmax_fp32__scalar(in.data(), h, w, c, stride, dilation, packed.data(), in_zp, b.data(), out, y0,
+                                        y1);
   expect_equal("qs8_dwconv3x3", a, b);
 }
 
@@ -115,8 +101,8 @@ void check_upsample_add(size_t h, size_t w, size_t c, int kind) {
   const auto in = int8s(h * w * c), skip = int8s(4 * h * w * c);
   const size_t y0 = pick(0, 2 * h - 1), y1 = pick(y0 + 1, 2 * h);
   std::vector<int8_t> a(4 * h * w * c, kSentinel), b = a;
-  hm::qs8_upsample2x_add(in.data(), h, w, c, skip.data(), a.data(), p, y0, y1);
-  hm::qs8_upsample2x_add_scalar(in.data(), h, w, c, skip.data(), b.data(), p, y0, y1);
+  hm::qs8_upsample2x_add_minmax__wasmsimd(in.data(), h, w, c, skip.data(), a.data(), p, y0, y1);
+  hm::qs8_upsample2x_add_minmax__scalar(in.data(), h, w, c, skip.data(), b.data(), p, y0, y1);
   expect_equal("qs8_upsample2x_add", a, b);
 }
 
@@ -127,14 +113,15 @@ void check_upsample_dwconv(size_t h, size_t w, size_t c, int kind) {
   const auto packed = random_packed_dwconv(c, in_zp);
   const size_t y0 = pick(0, 2 * h - 1), y1 = pick(y0 + 1, 2 * h);
   std::vector<int8_t> a((y1 - y0 + 1) * 2 * w * c, kSentinel), b = a;  // one sentinel row after the band
-  hm::qs8_upsample2x_dwconv3x3(in.data(), h, w, c, packed.data(), in_zp, a.data(), out, y0, y1);
-  hm::qs8_upsample2x_dwconv3x3_scalar(in.data(), h, w, c, packed.data(), in_zp, b.data(), out, y0, y1);
+  hm::qs8_upsample2x_dwconv3x3_minmax_fp32__wasmsimd(in.data(), h, w, c, packed.data(), in_zp, a.data(), out, y0, y1);
+  hm::qs8_upsample2x_dwconv3x3_minmax_fp32__scalar(in.data(), h, w, c, packed.data(), in_zp, b.data(), out, y0, y1);
   expect_equal("qs8_upsample2x_dwconv3x3", a, b);
 }
 
 }  // namespace
 
 int main() {
+  qs8_check::rng.seed(2027);
   const size_t geometries[][2] = {{1, 1}, {2, 1}, {1, 2}, {1, 4}};  // {stride, dilation}
   for (int i = 0; i < 300; ++i) {
     check_conv1x1(pick(1, 9), pick(1, 9), pick(1, 70), pick(1, 40), i);

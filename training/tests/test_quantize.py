@@ -324,8 +324,10 @@ class Int8FileTest(unittest.TestCase):
             decode_model(bytes(blob))
 
 
-KERNELS = ["qs8_conv1x1.cc", "qs8_gemm_4x4c2s4_minmax_fp32__wasmsimd_dot16x2_ld64.cc", "qs8_dwconv3x3.cc",
-           "qs8_upsample2x_add.cc", "qs8_upsample2x_dwconv3x3.cc", "qs8_requantize.cc"]
+# Both variants of each operator the driver runs (qs8_op__scalar.cc and __wasmsimd.cc), their packing and helpers.
+KERNELS = [f"qs8_{op}__{isa}.cc" for op in ("conv1x1_minmax_fp32", "dwconv3x3_minmax_fp32", "upsample2x_add_minmax",
+                                             "upsample2x_dwconv3x3_minmax_fp32") for isa in ("scalar", "wasmsimd")]
+KERNELS += ["qs8_gemm_4x4c2s4_minmax_fp32__wasmsimd_dot16x2_ld64.cc", "qs8_requantize_fp32__scalar.cc", "qs8_packing.cc"]
 
 
 class EngineKernelsTest(unittest.TestCase):

@@ -45,8 +45,8 @@ int main(int argc, char** argv) {
     std::vector<uint8_t> packed(hm::packed_qs8_conv1x1_size(ic, oc));
     hm::pack_qs8_conv1x1(ic, oc, wt.data(), b.data(), s.data(), in_zp, packed.data());
     std::vector<int8_t> o1(h * w * oc), o2(h * w * oc);
-    hm::qs8_conv1x1_scalar(in.data(), w, ic, packed.data(), oc, o1.data(), o, 0, h);
-    hm::qs8_conv1x1(in.data(), w, ic, packed.data(), oc, o2.data(), o, 0, h);
+    hm::qs8_conv1x1_minmax_fp32__scalar(in.data(), w, ic, packed.data(), oc, o1.data(), o, 0, h);
+    hm::qs8_conv1x1_minmax_fp32__wasmsimd(in.data(), w, ic, packed.data(), oc, o2.data(), o, 0, h);
     save(dir + "out_scalar.bin", o1);
     save(dir + "out_simd.bin", o2);
     return 0;
@@ -64,16 +64,18 @@ int main(int argc, char** argv) {
     hm::pack_qs8_dwconv3x3(c, wt.data(), b.data(), s.data(), in_zp, packed.data());
     if (mode == "updw") {
       std::vector<int8_t> o1(4 * h * w * c), o2(4 * h * w * c);
-      hm::qs8_upsample2x_dwconv3x3_scalar(in.data(), h, w, c, packed.data(), in_zp, o1.data(), o, 0, 2 * h);
-      hm::qs8_upsample2x_dwconv3x3(in.data(), h, w, c, packed.data(), in_zp, o2.data(), o, 0, 2 * h);
+      hm::qs8_upsample2x_dwconv3x3_minmax_fp32__scalar(in.data(), h, w, c, packed.data(), in_zp, o1.data(), o, 0,
+                                                       2 * h);
+      hm::qs8_upsample2x_dwconv3x3_minmax_fp32__wasmsimd(in.data(), h, w, c, packed.data(), in_zp, o2.data(), o, 0,
+                                                         2 * h);
       save(dir + "out_scalar.bin", o1);
       save(dir + "out_simd.bin", o2);
       return 0;
     }
     const size_t oh = h / st, ow = w / st;
     std::vector<int8_t> o1(oh * ow * c), o2(oh * ow * c);
-    hm::qs8_dwconv3x3_scalar(in.data(), h, w, c, st, d, packed.data(), in_zp, o1.data(), o, 0, oh);
-    hm::qs8_dwconv3x3(in.data(), h, w, c, st, d, packed.data(), in_zp, o2.data(), o, 0, oh);
+    hm::qs8_dwconv3x3_minmax_fp32__scalar(in.data(), h, w, c, st, d, packed.data(), in_zp, o1.data(), o, 0, oh);
+    hm::qs8_dwconv3x3_minmax_fp32__wasmsimd(in.data(), h, w, c, st, d, packed.data(), in_zp, o2.data(), o, 0, oh);
     save(dir + "out_scalar.bin", o1);
     save(dir + "out_simd.bin", o2);
     return 0;
@@ -87,8 +89,8 @@ int main(int argc, char** argv) {
     auto in = load<int8_t>(dir + "in.bin", h * w * c);
     auto skip = load<int8_t>(dir + "skip.bin", 4 * h * w * c);
     std::vector<int8_t> o1(4 * h * w * c), o2(4 * h * w * c);
-    hm::qs8_upsample2x_add_scalar(in.data(), h, w, c, skip.data(), o1.data(), p, 0, 2 * h);
-    hm::qs8_upsample2x_add(in.data(), h, w, c, skip.data(), o2.data(), p, 0, 2 * h);
+    hm::qs8_upsample2x_add_minmax__scalar(in.data(), h, w, c, skip.data(), o1.data(), p, 0, 2 * h);
+    hm::qs8_upsample2x_add_minmax__wasmsimd(in.data(), h, w, c, skip.data(), o2.data(), p, 0, 2 * h);
     save(dir + "out_scalar.bin", o1);
     save(dir + "out_simd.bin", o2);
     FILE* f = std::fopen((dir + "add.txt").c_str(), "w");

@@ -23,72 +23,19 @@
 namespace hm {
 namespace {
 
+using kernels_internal::qs8_dw_pad_before;
+using kernels_internal::qs8_dw_tap_coordinate;
 constexpr size_t kBlock = kernels_internal::kQs8DwBlock;
 constexpr size_t kBlockBytes = kernels_internal::kQs8DwBlockBytes;
 constexpr size_t kWeightsAt = kernels_internal::kQs8DwWeightsAt;
 constexpr size_t kScalesAt = kernels_internal::kQs8DwScalesAt;
-
-size_t pad_before(size_t stride, size_t dilation) { return stride == 1 ? dilation : 0; }
-
-// Input coordinate of output o, tap k, or -1 when it falls outside [0, n).
-ptrdiff_t tap_coordinate(size_t o, size_t k, size_t n, size_t stride, size_t dilation) {
-  const ptrdiff_t i = static_cast<ptrdiff_t>(o * stride + k * dilation) -
-                      static_cast<ptrdiff_t>(pad_before(stride, dilation));
-  return i >= 0 && i < static_cast<ptrdiff_t>(n) ? i : -1;
-}
-
-}  // namespace
-
-size_t packed_qs8_dwconv3x3_size(size_t c) { return (c + kBlock - 1) / kBlock * kBlockBytes; }
-
-void pack_qs8_dwconv3x3(size_t c, const int8_t* weight, const int32_t* bias, const float* requant_scale,
-                        int8_t in_zero_point, void* packed) {
-  auto* bytes = static_cast<uint8_t*>(packed);
-  std::memset(bytes, 0, packed_qs8_dwconv3x3_size(c));
-  for (size_t ch = 0; ch < c; ++ch) {
-    uint8_t* block = bytes + ch / kBlock * kBlockBytes;
-    const size_t lane = ch % kBlock;
-    int32_t sum = 0;
-    for (size_t t = 0; t < 9; ++t) {
-      block[kWeightsAt + t * kBlock + lane] = static_cast<uint8_t>(weight[ch * 9 + t]);
-      sum += weight[ch * 9 + t];
-    }
-    const int32_t b = (bias != nullptr ? bias[ch] : 0) - int32_t{in_zero_point} * sum;
-    std::memcpy(block + lane * sizeof(int32_t), &b, sizeof b);
-    std::memcpy(block + kScalesAt + lane * sizeof(float), &requant_scale[ch], sizeof(float));
-  }
-}
-
-void qs8_dwconv3x3_scalar(const int8_t* in, size_t in_h, size_t in_w, size_t c, size_t stride,
-                          size_t dilation, const void* packed, int8_t in_zero_point, int8_t* out,
-                          QS8Output params, size_t y0, size_t y1) {
-  const auto* bytes = static_cast<const uint8_t*>(packed);
-  const size_t out_w = (in_w + stride - 1) / stride;
-  for (size_t oy = y0; oy < y1; ++oy)
-    for (size_t ox = 0; ox < out_w; ++ox)
-      for (size_t ch = 0; ch < c; ++ch) {
-        const kernels_internal::Qs8DwChannel k = kernels_internal::qs8_dw_channel(bytes, ch);
-        int32_t acc = k.bias;
-        for (size_t ky = 0; ky < 3; ++ky)
-          for (size_t kx = 0; kx < 3; ++kx) {
-            const ptrdiff_t iy = tap_coordinate(oy, ky, in_h, stride, dilation);
-            const ptrdiff_t ix = tap_coordinate(ox, kx, in_w, stride, dilation);
-            const int32_t x = iy < 0 || ix < 0 ? in_zero_point
-                                               : in[(static_cast<size_t>(iy) * in_w + static_cast<size_t>(ix)) * c + ch];
-            acc += x * k.weights[(ky * 3 + kx) * kBlock];
-          }
-        out[(oy * out_w + ox) * c + ch] = qs8_requantize_fp32(acc, k.scale, params);
-      }
-}
-
-namespace {
 
 // One output pixel, channels [ch_begin, c): the 9-tap path of border pixels and of every pixel's last c % 8.
 void qs8_dwconv_pixel(const int8_t* in, size_t in_w, size_t c, size_t stride, size_t dilation,
                       const ptrdiff_t* iy, size_t ox, size_t ch_begin, const uint8_t* packed,
                       const int8_t* zero_point, int8_t* o, const kernels_internal::Qs8RequantConstants& kq) {
   ptrdiff_t ix[3];
-  for (size_t kx = 0; kx < 3; ++kx) ix[kx] = tap_coordinate(ox, kx, in_w, stride, dilation);
+  for (size_t kx = 0; kx < 3; ++kx) ix[kx] = qs8_dw_tap_coordinate(ox, kx, in_w, stride, dilation);
   kernels_internal::qs8_dwconv_pixel(in, in_w, c, iy, ix, ch_begin, packed, zero_point, o, kq);
 }
 
@@ -134,9 +81,9 @@ void qs8_dwconv_row_block(const int8_t* const* rows, size_t c, size_t stride, si
 
 }  // namespace
 
-void qs8_dwconv3x3(const int8_t* in, size_t in_h, size_t in_w, size_t c, size_t stride, size_t dilation,
-                   const void* packed, int8_t in_zero_point, int8_t* out, QS8Output params, size_t y0,
-                   size_t y1) {
+void qs8_dwconv3x3_minmax_fp32__wasmsimd(const int8_t* in, size_t in_h, size_t in_w, size_t c, size_t stride,
+                                         size_t dilation, const void* packed, int8_t in_zero_point, int8_t* out,
+                                         QS8Output params, size_t y0, size_t y1) {
   const auto* bytes = static_cast<const uint8_t*>(packed);
   const size_t out_w = (in_w + stride - 1) / stride;
   const kernels_internal::Qs8RequantConstants kq(params);
@@ -145,7 +92,7 @@ void qs8_dwconv3x3(const int8_t* in, size_t in_h, size_t in_w, size_t c, size_t 
   const v128_t vzp = wasm_i16x8_splat(in_zero_point);
   // Output columns whose three column taps are all inside: ox * stride - pad >= 0 and
   // ox * stride - pad + 2 * dilation <= in_w - 1.
-  const size_t pad = pad_before(stride, dilation);
+  const size_t pad = qs8_dw_pad_before(stride, dilation);
   const size_t ox_begin = std::min(out_w, (pad + stride - 1) / stride);
   const size_t ox_end = in_w + pad >= 1 + 2 * dilation
                             ? std::max(ox_begin, std::min(out_w, (in_w + pad - 1 - 2 * dilation) / stride + 1))
@@ -153,7 +100,7 @@ void qs8_dwconv3x3(const int8_t* in, size_t in_h, size_t in_w, size_t c, size_t 
   const size_t full = c / kBlock * kBlock;
   for (size_t oy = y0; oy < y1; ++oy) {
     ptrdiff_t iy[3];
-    for (size_t ky = 0; ky < 3; ++ky) iy[ky] = tap_coordinate(oy, ky, in_h, stride, dilation);
+    for (size_t ky = 0; ky < 3; ++ky) iy[ky] = qs8_dw_tap_coordinate(oy, ky, in_h, stride, dilation);
     int8_t* o_row = out + oy * out_w * c;
     for (size_t ox = 0; ox < ox_begin; ++ox)
       qs8_dwconv_pixel(in, in_w, c, stride, dilation, iy, ox, 0, bytes, zero_point, o_row + ox * c, kq);

@@ -1,4 +1,4 @@
-// The scalar fp32 requantisation every QS8 scalar reference uses (qs8_kernels.h): clamp in float, then
+// The scalar fp32 requantisation every QS8 __scalar variant uses (qs8_kernels.h): clamp in float, then
 // round to nearest-even with std::nearbyint, written plainly (the SIMD kernels use the magic-number
 // trick instead; the tests demand the two agree bit for bit).
 #include <algorithm>
@@ -8,7 +8,7 @@
 
 namespace hm {
 
-int8_t qs8_requantize_fp32(int32_t acc, float scale, QS8Output out) {
+int8_t qs8_requantize_fp32__scalar(int32_t acc, float scale, QS8Output out) {
   float x = static_cast<float>(acc) * scale;
   // The clamp bounds relative to the zero point are integers, so clamping before rounding equals
   // clamping after; clamping first keeps the conversion below in range for any accumulator.

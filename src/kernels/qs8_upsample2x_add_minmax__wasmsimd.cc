@@ -14,7 +14,6 @@
 // point is added before the shift, as zero_point * 2^shift in the bias: exact (a multiple of 2^shift), and
 // it fits int32 (|acc| < 2^24, |zero_point * 2^shift| <= 2^30), so the i32 -> i16 -> i8 saturating narrows
 // then clamp to [-128, 127].
-#include <cmath>
 #include <cstring>
 
 #include "kernels/qs8_kernels.h"
@@ -102,40 +101,8 @@ void pixel_outputs(const int8_t* a, const int8_t* const* b, int8_t* const* o, si
 
 }  // namespace
 
-bool qs8_add_params(float a_scale, int8_t a_zp, float b_scale, int8_t b_zp, float out_scale, QS8Output out,
-                    QS8AddParams* params) {
-  if (!(a_scale > 0.0f && b_scale > 0.0f && out_scale > 0.0f)) return false;
-  const double ra = static_cast<double>(a_scale) / out_scale, rb = static_cast<double>(b_scale) / out_scale;
-  const double r_max = ra > rb ? ra : rb;
-  if (!(r_max >= std::ldexp(1.0, -10) && r_max < std::ldexp(1.0, 8))) return false;
-  int e;
-  std::frexp(r_max, &e);  // r_max in [2^(e-1), 2^e)
-  const int shift = 14 - e;  // r_max * 2^shift in [2^13, 2^14): multipliers at most 2^14 after rounding
-  params->a_mul = static_cast<int32_t>(std::lround(std::ldexp(ra, shift)));
-  params->b_mul = static_cast<int32_t>(std::lround(std::ldexp(rb, shift)));
-  params->shift = static_cast<uint32_t>(shift);
-  params->bias = -(int32_t{a_zp} * params->a_mul + int32_t{b_zp} * params->b_mul) + (int32_t{1} << (shift - 1));
-  params->out = out;
-  return true;
-}
-
-void qs8_upsample2x_add_scalar(const int8_t* in, size_t h, size_t w, size_t c, const int8_t* skip,
-                               int8_t* out, const QS8AddParams& p, size_t y0, size_t y1) {
-  (void)h;
-  const size_t ow = 2 * w;
-  for (size_t oy = y0; oy < y1; ++oy)
-    for (size_t ox = 0; ox < ow; ++ox)
-      for (size_t ch = 0; ch < c; ++ch) {
-        const int32_t a = in[((oy / 2) * w + ox / 2) * c + ch];
-        const int32_t b = skip[(oy * ow + ox) * c + ch];
-        int32_t q = ((p.bias + a * p.a_mul + b * p.b_mul) >> p.shift) + p.out.zero_point;
-        q = q < p.out.min ? p.out.min : q > p.out.max ? p.out.max : q;
-        out[(oy * ow + ox) * c + ch] = static_cast<int8_t>(q);
-      }
-}
-
-void qs8_upsample2x_add(const int8_t* in, size_t h, size_t w, size_t c, const int8_t* skip, int8_t* out,
-                        const QS8AddParams& p, size_t y0, size_t y1) {
+void qs8_upsample2x_add_minmax__wasmsimd(const int8_t* in, size_t h, size_t w, size_t c, const int8_t* skip,
+                                         int8_t* out, const QS8AddParams& p, size_t y0, size_t y1) {
   (void)h;
   const size_t ow = 2 * w;
   const AddConstants k(p);

@@ -14,49 +14,22 @@
 
 #include "kernels/qs8_dwconv_block.h"
 #include "kernels/qs8_kernels.h"
+#include "kernels/qs8_layout.h"
 #include "base/simd128.h"
 
 namespace hm {
 namespace {
 
+using kernels_internal::qs8_up_tap;
 constexpr size_t kBlock = kernels_internal::kQs8DwBlock;
 constexpr size_t kBlockBytes = kernels_internal::kQs8DwBlockBytes;
-
-// Input coordinate (upsampled u / 2) of output o, tap k on an upsampled axis of 2n, or -1 outside.
-ptrdiff_t up_tap(size_t o, size_t k, size_t n) {
-  const ptrdiff_t u = static_cast<ptrdiff_t>(o + k) - 1;
-  return u >= 0 && u < static_cast<ptrdiff_t>(2 * n) ? u / 2 : -1;
-}
-
-}  // namespace
-
-void qs8_upsample2x_dwconv3x3_scalar(const int8_t* in, size_t h, size_t w, size_t c, const void* packed,
-                                     int8_t in_zero_point, int8_t* out, QS8Output params, size_t y0, size_t y1) {
-  const auto* bytes = static_cast<const uint8_t*>(packed);
-  for (size_t oy = y0; oy < y1; ++oy)
-    for (size_t ox = 0; ox < 2 * w; ++ox)
-      for (size_t ch = 0; ch < c; ++ch) {
-        const kernels_internal::Qs8DwChannel k = kernels_internal::qs8_dw_channel(bytes, ch);
-        int32_t acc = k.bias;
-        for (size_t ky = 0; ky < 3; ++ky)
-          for (size_t kx = 0; kx < 3; ++kx) {
-            const ptrdiff_t iy = up_tap(oy, ky, h), ix = up_tap(ox, kx, w);
-            const int32_t x = iy < 0 || ix < 0 ? in_zero_point
-                                               : in[(static_cast<size_t>(iy) * w + static_cast<size_t>(ix)) * c + ch];
-            acc += x * k.weights[(ky * 3 + kx) * kBlock];
-          }
-        out[((oy - y0) * 2 * w + ox) * c + ch] = qs8_requantize_fp32(acc, k.scale, params);
-      }
-}
-
-namespace {
 
 // One output pixel, channels [ch_begin, c): the 9-tap path of border columns and the last c % 8 channels.
 void up_dw_pixel(const int8_t* in, size_t w, size_t c, const ptrdiff_t* iy, size_t ox, size_t ch_begin,
                  const uint8_t* packed, const int8_t* zero_point, int8_t* o,
                  const kernels_internal::Qs8RequantConstants& kq) {
   ptrdiff_t ix[3];
-  for (size_t kx = 0; kx < 3; ++kx) ix[kx] = up_tap(ox, kx, w);
+  for (size_t kx = 0; kx < 3; ++kx) ix[kx] = qs8_up_tap(ox, kx, w);
   kernels_internal::qs8_dwconv_pixel(in, w, c, iy, ix, ch_begin, packed, zero_point, o, kq);
 }
 
@@ -128,8 +101,9 @@ void up_dw_row_block(const int8_t* const* rows, const size_t* steps, size_t w, s
 
 }  // namespace
 
-void qs8_upsample2x_dwconv3x3(const int8_t* in, size_t h, size_t w, size_t c, const void* packed,
-                              int8_t in_zero_point, int8_t* out, QS8Output params, size_t y0, size_t y1) {
+void qs8_upsample2x_dwconv3x3_minmax_fp32__wasmsimd(const int8_t* in, size_t h, size_t w, size_t c, const void* packed,
+                                                    int8_t in_zero_point, int8_t* out, QS8Output params, size_t y0,
+                                                    size_t y1) {
   const auto* bytes = static_cast<const uint8_t*>(packed);
   const kernels_internal::Qs8RequantConstants kq(params);
   int8_t zero_point[kBlock];
@@ -137,7 +111,7 @@ void qs8_upsample2x_dwconv3x3(const int8_t* in, size_t h, size_t w, size_t c, co
   const size_t full = c / kBlock * kBlock;
   for (size_t oy = y0; oy < y1; ++oy) {
     ptrdiff_t iy[3];
-    for (size_t ky = 0; ky < 3; ++ky) iy[ky] = up_tap(oy, ky, h);
+    for (size_t ky = 0; ky < 3; ++ky) iy[ky] = qs8_up_tap(oy, ky, h);
     int8_t* o_row = out + (oy - y0) * 2 * w * c;
     // Border columns (x = 0 and x = w - 1: outputs 0, 1, 2w - 2, 2w - 1) per pixel; with w <= 2 all are.
     const size_t interior_end = w > 2 ? 2 * (w - 1) : 2;
