@@ -26,6 +26,16 @@ def write_folder(root, n, size=(40, 30)):
         Image.fromarray(mask).save(os.path.join(root, "masks", f"img{i:03d}.png"))
 
 
+
+def write_folder_with_split(tmp, n, val_fraction):
+    """write_folder(tmp/mine, n) and a split file for it (seed 1): (data folder, split path)."""
+    data = os.path.join(tmp, "mine")
+    write_folder(data, n)
+    split = os.path.join(tmp, "split.json")
+    with open(split, "w") as f:
+        json.dump(make_split(list_samples(data), val_fraction, seed=1), f)
+    return data, split
+
 class FolderDataTest(unittest.TestCase):
     def setUp(self):
         self.tmp = tempfile.TemporaryDirectory()

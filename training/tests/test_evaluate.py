@@ -8,20 +8,16 @@ import torch
 
 import _paths
 import evaluate
-from test_data import write_folder
+from test_data import write_folder, write_folder_with_split
 from test_model_file import randomised
-from hairmatte_train.data import list_samples, make_split
+from hairmatte_train.data import list_samples
 from hairmatte_train.model_file import write_model
 
 
 class EvaluateTest(unittest.TestCase):
     def test_reports_every_metric_per_source_as_json(self):
         with tempfile.TemporaryDirectory() as tmp:
-            data = os.path.join(tmp, "mine")
-            write_folder(data, 10)
-            split = os.path.join(tmp, "split.json")
-            with open(split, "w") as f:
-                json.dump(make_split(list_samples(data), 0.3, seed=1), f)
+            data, split = write_folder_with_split(tmp, 10, 0.3)
             model = os.path.join(tmp, "m.hmm")
             write_model(model, randomised("hairsegnet"), 64, {}, "fp32")
             out = os.path.join(tmp, "eval.json")

@@ -15,11 +15,10 @@ import torch.nn.functional as F
 
 import _paths  # noqa: F401
 import quantize as quantize_cli
-from test_data import write_folder
+from test_data import write_folder_with_split
 from test_model_file import randomised
 from hairmatte_train import architecture as A
 from hairmatte_train import quantize as Q
-from hairmatte_train.data import list_samples, make_split
 from hairmatte_train.int8_file import encode_int8_model, quantized_model_from_tensors
 from hairmatte_train.model_file import decode_model, folded_tensors, read_model, write_model
 
@@ -244,11 +243,7 @@ class NetworkTest(unittest.TestCase):
 
     def test_command_line_writes_the_parameters_and_the_int8_model_file(self):
         with tempfile.TemporaryDirectory() as tmp:
-            data = os.path.join(tmp, "mine")
-            write_folder(data, 8)
-            split = os.path.join(tmp, "split.json")
-            with open(split, "w") as f:
-                json.dump(make_split(list_samples(data), 0.25, seed=1), f)
+            data, split = write_folder_with_split(tmp, 8, 0.25)
             model = os.path.join(tmp, "m.hmm")
             write_model(model, self.model, 64, {}, "fp16")
             out, js = os.path.join(tmp, "q.npz"), os.path.join(tmp, "q.json")

@@ -13,12 +13,11 @@ import torch
 
 import _paths  # noqa: F401
 import quantize as quantize_cli
-from test_data import write_folder
+from test_data import write_folder_with_split
 from test_model_file import randomised
 from hairmatte_train import quantize as Q
 from hairmatte_train import int8_file
 from hairmatte_train import weight_codebook as WC
-from hairmatte_train.data import list_samples, make_split
 from hairmatte_train.int8_file import encode_int8_model, quantized_model_from_tensors
 from hairmatte_train.model_file import decode_model, folded_tensors, read_model, write_model
 
@@ -178,11 +177,7 @@ class CommandLineTest(unittest.TestCase):
     def test_size_budget_restricts_the_largest_layers_and_predicts_the_size(self):
         model = randomised("hairmattenet", 250, 16, seed=6)
         with tempfile.TemporaryDirectory() as tmp:
-            data = os.path.join(tmp, "mine")
-            write_folder(data, 8)
-            split = os.path.join(tmp, "split.json")
-            with open(split, "w") as f:
-                json.dump(make_split(list_samples(data), 0.25, seed=1), f)
+            data, split = write_folder_with_split(tmp, 8, 0.25)
             path = os.path.join(tmp, "m.hmm")
             write_model(path, model, 64, {}, "fp16")
             budget = WC.plain_file_size("hairmattenet", 250, 16, {}) - 40_000
