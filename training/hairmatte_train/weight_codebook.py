@@ -22,14 +22,16 @@ Methods (`method` below), each per layer:
   and dec1.skip, it lowers the output error of the natural order by 18-26%).
 Bias correction (quantize.bias_correction) then runs on the final weights, as for plain int8.
 """
+import json
 from typing import Dict, List, Optional, Tuple
 
 import numpy as np
 import torch
 
 from . import quantize as Q
+from .int8_file import DTYPES, PACKED_LEVELS, int8_tensor_specs, packed_data_bytes
 
-LEVELS = 16
+LEVELS = PACKED_LEVELS  # what one packed record holds (4-bit indices)
 METHODS = ("uniform", "kmeans", "obq")
 
 
@@ -171,19 +173,11 @@ def tensor_record_bytes(offset: int, name: str, ndim: int, data_bytes: int) -> i
     return head + (-head % 4) + data_bytes - offset
 
 
-def packed_data_bytes(params: int) -> int:
-    """Data bytes of a codebook-packed weight record (docs/model-format.md, version 3, as wt-14f's writer
-    lays it out): u32 level count, 16 int8 levels, u32 index byte count, the indices two a byte."""
-    return 4 + LEVELS + 4 + (params + 1) // 2
-
-
 def file_size(arch: str, width_milli: int, depth: int, metadata: Dict, packed=()) -> int:
     """Bytes of the int8 model file of this network and metadata from the layout alone (magic 8, seven
     u32 28, the metadata JSON, the tensor records, CRC 4), with the weights of the nodes `packed` stored
     codebook-packed (then the file is version 3; with none, it is int8_file.encode_int8_model's
     version 2 file)."""
-    import json
-    from .int8_file import DTYPES, int8_tensor_specs
     packed = {name + ".weight" for name in packed}
     offset = 8 + 28 + len(json.dumps(metadata, sort_keys=True).encode("utf-8"))
     for name, (shape, code) in int8_tensor_specs(arch, width_milli, depth).items():
