@@ -1,5 +1,5 @@
 // The scalar reference of the int8 1x1 convolution (qs8_kernels.h): per output value, the int32 dot
-// product over the packed "c2s4" panel (qs8_layout.h) and the fp32 requantisation written plainly.
+// product over the packed panel (qs8_layout.h) and the fp32 requantisation written plainly.
 #include "kernels/qs8_kernels.h"
 #include "kernels/qs8_layout.h"
 
@@ -14,7 +14,7 @@ void qs8_conv1x1_minmax_fp32__scalar(const int8_t* in, size_t w, size_t in_c, co
       const kernels_internal::Qs8GemmChannel ch = kernels_internal::qs8_gemm_channel(bytes, in_c, n);
       int32_t acc = ch.bias;
       for (size_t k = 0; k < in_c; ++k)
-        acc += int32_t{a[k]} * int32_t{ch.weights[kernels_internal::qs8_conv1x1_weight_offset(k, ch.j)]};
+        acc += int32_t{a[k]} * int32_t{ch.weights[kernels_internal::qs8_conv1x1_weight_offset(k, ch.j, in_c)]};
       out[m * out_c + n] = qs8_requantize_fp32__scalar(acc, ch.scale, params);
     }
   }

@@ -15,17 +15,21 @@ namespace hm {
 namespace kernels_internal {
 
 // ---- 1x1 convolution (and the first layer's GEMM): panels of kQs8GemmNr channels (qs8_gemm_microkernel.h)
-// Byte offset of weight (k, j) in a panel's weight area: blocks of 8 k, each 4 steps s of [4 channels][2 k];
-// step s holds, for channel j, the k pair (j + s) mod 4 of the block (the micro-kernel rotates A by one
-// pair per step).
-inline size_t qs8_conv1x1_weight_offset(size_t k, size_t j) {
-  const size_t blk = k / 8, pair = (k % 8) / 2;
+// Byte offset of weight (k, j) in a panel's weight area (kc inputs), in blocks of 8 k of 32 bytes each:
+// - "c2s4" (kc <= 64): 4 steps s of [4 channels][2 k]; step s holds, for channel j, the k pair (j + s) mod 4
+//   of the block (the 4x4 micro-kernel rotates A by one pair per step);
+// - "c8" (kc > 64, qs8_gemm_uses_c8): [4 channels][8 k] (the 2x4 micro-kernel multiplies 8 k of one row by
+//   8 k of one channel).
+inline size_t qs8_conv1x1_weight_offset(size_t k, size_t j, size_t kc) {
+  const size_t blk = k / 8;
+  if (qs8_gemm_uses_c8(kc)) return blk * 32 + j * 8 + k % 8;
+  const size_t pair = (k % 8) / 2;
   const size_t s = (pair + 4 - j) % 4;  // pair = (j + s) mod 4
   return blk * 32 + s * 8 + j * 2 + k % 2;
 }
 
 // Output channel n of packed 1x1 weights (kc inputs) as the __scalar variants read it: its int32 bias (zero
-// point folded in), its fp32 requantisation scale, and input k's weight at weights[qs8_conv1x1_weight_offset(k, j)].
+// point folded in), its fp32 requantisation scale, and input k's weight at weights[qs8_conv1x1_weight_offset(k, j, kc)].
 struct Qs8GemmChannel {
   int32_t bias;
   float scale;

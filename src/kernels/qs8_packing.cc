@@ -35,7 +35,7 @@ void pack_qs8_conv1x1(size_t in_c, size_t out_c, const int8_t* weight, const int
       const size_t n = p * kQs8GemmNr + j;
       int32_t sum = 0;
       for (size_t k = 0; k < in_c; ++k) {
-        weights[kernels_internal::qs8_conv1x1_weight_offset(k, j)] = weight[n * in_c + k];
+        weights[kernels_internal::qs8_conv1x1_weight_offset(k, j, in_c)] = weight[n * in_c + k];
         sum += weight[n * in_c + k];
       }
       // The kernels multiply raw inputs q; sum (q - zp) w = sum q w - zp sum w.

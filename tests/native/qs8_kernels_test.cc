@@ -116,6 +116,17 @@ TEST(KernelQs8Conv1x1, EveryRowAndColumnRemainder) {
       run_qs8_conv1x1_case(rng, {m, 1, 11, n, 0, m, 3, hm_test::random_output(rng, static_cast<int>(n)), 60.0f});
 }
 
+// K > 64 runs the 2x4c8 micro-kernel on "c8" panels (qs8_gemm_uses_c8): random K on both sides of the
+// switch and up to a few hundred, with K % 8 tails, and every remainder of M against its 2-row tile.
+TEST(KernelQs8Conv1x1, C8TileRandomShapes) {
+  std::mt19937 rng(107);
+  for (int i = 0; i < 120; ++i)
+    run_qs8_conv1x1_case(rng, random_gemm_case(rng, i, 7, 9, 60, 300, 1, 21, i % 5 == 0 ? 400.0f : 40.0f));
+  for (size_t m = 1; m <= 5; ++m)
+    for (size_t n = 1; n <= 9; ++n)
+      run_qs8_conv1x1_case(rng, {m, 1, 67, n, 0, m, -9, hm_test::random_output(rng, static_cast<int>(m + n)), 60.0f});
+}
+
 TEST(KernelQs8Conv1x1, RoundsTiesToEven) {
   // Scale 1/2 and 1/4 make acc * scale land exactly on .5 for many outputs: the fmagic rounding of the
   // optimised kernel and std::nearbyint of the scalar one both go to even, as the reference's lrint does.
