@@ -16,11 +16,16 @@ namespace hm {
 // The input byte p becomes the int8 q = p - 128 (the engine's input quantisation: real = q / 127.5, zero
 // point 0; the quantiser folds the model's remaining + 0.5 into the bias). TF "same" padding for stride
 // 2: 0 before, 1 after; padded taps read q = 0. Output: ceil(h / 2) x ceil(w / 2) x out_c int8.
-// The __wasmsimd variant gathers each output row's 27 taps (an int8 im2col, k = c * 9 + ky * 3 + kx, the
-// order of PyTorch's [out, 3, 3, 3] weights) into `scratch` and runs the SIMD 1x1 convolution on it; the
-// __scalar one sums the taps directly (and leaves `scratch` alone).
-// Packed: pack_qs8_conv1x1's layout for in_c = 27 with input zero point 0.
+// The __wasmsimd variant gathers each output row's 27 taps (an int8 im2col) into `scratch` and runs the SIMD
+// 1x1 convolution on it; the __scalar one sums the taps directly (and leaves `scratch` alone).
+// weight: PyTorch's [out_c][3][3][3] (channel, ky, kx). Packed: pack_qs8_conv1x1's layout for in_c =
+// kQs8Conv0K = 32 with input zero point 0: the 27 taps in the order of the bytes of the input, k = ky * 9 +
+// kx * 3 + c (qs8_conv0_tap; the 3 RGB pixels of a kernel row are 12 consecutive RGBA bytes, which the
+// __wasmsimd gather turns into 9 taps with one swizzle), then 5 zero weights: with K a multiple of the
+// micro-kernel's 8 k, no tile copies a K tail (which cost more than the layer's multiply-adds at K = 27).
 constexpr size_t kQs8Conv0Taps = 27;
+constexpr size_t kQs8Conv0K = 32;
+constexpr size_t qs8_conv0_tap(size_t c, size_t ky, size_t kx) { return ky * 9 + kx * 3 + c; }
 size_t packed_qs8_conv3x3s2_rgba_size(size_t out_c);
 void pack_qs8_conv3x3s2_rgba(size_t out_c, const int8_t* weight, const int32_t* bias, const float* requant_scale,
                              void* packed);

@@ -3,6 +3,7 @@
 // packed once whatever runs it. Also the operators' parameter helpers that are no variant.
 #include <cmath>
 #include <cstring>
+#include <vector>
 
 #include "kernels/qs8_io_kernels.h"
 #include "kernels/qs8_kernels.h"
@@ -66,14 +67,21 @@ void pack_qs8_dwconv3x3(size_t c, const int8_t* weight, const int32_t* bias, con
   }
 }
 
-size_t packed_qs8_conv3x3s2_rgba_size(size_t out_c) { return packed_qs8_conv1x1_size(kQs8Conv0Taps, out_c); }
+size_t packed_qs8_conv3x3s2_rgba_size(size_t out_c) { return packed_qs8_conv1x1_size(kQs8Conv0K, out_c); }
 
 void pack_qs8_conv3x3s2_rgba(size_t out_c, const int8_t* weight, const int32_t* bias, const float* requant_scale,
                              void* packed) {
-  pack_qs8_conv1x1(kQs8Conv0Taps, out_c, weight, bias, requant_scale, 0, packed);
+  // PyTorch's (c, ky, kx) order -> the taps' byte order (qs8_conv0_tap) and 5 zeros, then the 1x1 layout.
+  std::vector<int8_t> taps(out_c * kQs8Conv0K, 0);
+  for (size_t n = 0; n < out_c; ++n)
+    for (size_t c = 0; c < 3; ++c)
+      for (size_t ky = 0; ky < 3; ++ky)
+        for (size_t kx = 0; kx < 3; ++kx)
+          taps[n * kQs8Conv0K + qs8_conv0_tap(c, ky, kx)] = weight[n * kQs8Conv0Taps + c * 9 + ky * 3 + kx];
+  pack_qs8_conv1x1(kQs8Conv0K, out_c, taps.data(), bias, requant_scale, 0, packed);
 }
 
-size_t qs8_conv3x3s2_rgba_scratch_bytes(size_t w) { return (w + 1) / 2 * kQs8Conv0Taps; }
+size_t qs8_conv3x3s2_rgba_scratch_bytes(size_t w) { return (w + 1) / 2 * kQs8Conv0K; }
 
 size_t packed_qs8_conv1x1_softmax2_size(size_t c) {
   return kQs8HeadHeader + 2 * qs8_head_padded_c(c) * sizeof(int16_t);
