@@ -4,7 +4,7 @@
 // Packed weights: ceil(N / 4) panels (kernels/qs8_gemm_microkernel.h) of 4 int32 biases with the input
 // zero point folded in (bias - in_zp * sum_k w), the weights in "c2s4" (K <= 64) or "c8" blocks (K > 64,
 // the 2x4c8 micro-kernel: qs8_gemm_uses_c8), and 4 fp32 scales. Layers
-// with K <= 64 whose packed weights fit L1 (16 KiB: enc.pw1-2 and the decoder's K = 64 1x1s of HairMatteNet)
+// with K <= 64 whose packed weights fit L1 (32 KiB: enc.pw1-2 and the decoder's K = 64 1x1s of HairMatteNet)
 // run tile by tile, one micro-kernel call per 4 pixels over all panels, which amortises the per-call work
 // over out_c / 4 panels (measured 1.04-1.11x on those layers; 0.93x on K = 128, so only there). Others block
 // pixels like the fp32 conv1x1 so that a block of A stays in L2 while it runs over one panel at a time.
@@ -23,7 +23,7 @@ constexpr size_t kMr = 4;    // pixels per 4x4c2s4 tile
 constexpr size_t kMrC8 = 2;  // pixels per 2x4c8 tile
 // Layers up to this K and packed weight size take the loop order of small layers (see above).
 constexpr size_t kSmallMaxK = 64;
-constexpr size_t kSmallWeightBytes = 16 * 1024;
+constexpr size_t kSmallWeightBytes = 32 * 1024;
 static_assert(kSmallMaxK < kernels_internal::kQs8GemmC8MinKc, "the small-layer loop runs the 4x4c2s4 tile only");
 
 }  // namespace

@@ -23,7 +23,7 @@ void qs8_conv3x3s2_rgba_minmax_fp32__scalar(const uint8_t* rgba, size_t h, size_
               const size_t y = 2 * oy + ky, x = 2 * ox + kx;
               if (y >= h || x >= w) continue;  // padding (after only) reads q = 0
               const int32_t q = int32_t{rgba[y * row_stride + x * 4 + c]} - 128;
-              acc += q * ch.weights[kernels_internal::qs8_conv1x1_weight_offset(qs8_conv0_tap(c, ky, kx), ch.j, kQs8Conv0K)];
+              acc += q * ch.weight(qs8_conv0_tap(c, ky, kx));
             }
         out[(oy * out_w + ox) * out_c + n] = qs8_requantize_fp32__scalar(acc, ch.scale, params);
       }

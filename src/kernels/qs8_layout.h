@@ -15,12 +15,12 @@ namespace hm {
 namespace kernels_internal {
 
 // ---- 1x1 convolution (and the first layer's GEMM): panels of kQs8GemmNr channels (qs8_gemm_microkernel.h)
-// Byte offset of weight (k, j) in a panel's weight area (kc inputs), in blocks of 8 k of 32 bytes each:
-// - "c2s4" (kc <= 64): 4 steps s of [4 channels][2 k]; step s holds, for channel j, the k pair (j + s) mod 4
-//   of the block (the 4x4 micro-kernel rotates A by one pair per step);
-// - "c8" (kc > 64, qs8_gemm_uses_c8): [4 channels][8 k] (the 2x4 micro-kernel multiplies 8 k of one row by
-//   8 k of one channel).
-inline size_t qs8_conv1x1_weight_offset(size_t k, size_t j, size_t kc) {
+// Index of weight (k, j) among a panel's weights (kc inputs), in blocks of 8 k of 32 weights each:
+// - "c2s4" (kc <= 64, int16 weights): 4 steps s of [4 channels][2 k]; step s holds, for channel j, the k pair
+//   (j + s) mod 4 of the block (the 4x4 micro-kernel rotates A by one pair per step);
+// - "c8" (kc > 64, qs8_gemm_uses_c8, int8 weights): [4 channels][8 k] (the 2x4 micro-kernel multiplies 8 k
+//   of one row by 8 k of one channel).
+inline size_t qs8_conv1x1_weight_index(size_t k, size_t j, size_t kc) {
   const size_t blk = k / 8;
   if (qs8_gemm_uses_c8(kc)) return blk * 32 + j * 8 + k % 8;
   const size_t pair = (k % 8) / 2;
@@ -29,19 +29,28 @@ inline size_t qs8_conv1x1_weight_offset(size_t k, size_t j, size_t kc) {
 }
 
 // Output channel n of packed 1x1 weights (kc inputs) as the __scalar variants read it: its int32 bias (zero
-// point folded in), its fp32 requantisation scale, and input k's weight at weights[qs8_conv1x1_weight_offset(k, j, kc)].
+// point folded in), its fp32 requantisation scale, and input k's weight.
 struct Qs8GemmChannel {
   int32_t bias;
   float scale;
-  const int8_t* weights;
-  size_t j;  // the channel's column in its panel
+  const uint8_t* weights;  // the panel's weights, qs8_gemm_weight_bytes(kc) bytes each
+  size_t j;                // the channel's column in its panel
+  size_t kc;
+  int32_t weight(size_t k) const {
+    const size_t i = qs8_conv1x1_weight_index(k, j, kc);
+    if (qs8_gemm_weight_bytes(kc) == 1) return static_cast<int8_t>(weights[i]);
+    int16_t v;
+    std::memcpy(&v, weights + 2 * i, sizeof v);
+    return v;
+  }
 };
 inline Qs8GemmChannel qs8_gemm_channel(const uint8_t* packed, size_t kc, size_t n) {
   const size_t panel_bytes = qs8_gemm_panel_bytes(kc);
   const uint8_t* panel = packed + n / kQs8GemmNr * panel_bytes;
   Qs8GemmChannel ch;
   ch.j = n % kQs8GemmNr;
-  ch.weights = reinterpret_cast<const int8_t*>(panel + kQs8GemmNr * sizeof(int32_t));
+  ch.kc = kc;
+  ch.weights = panel + kQs8GemmNr * sizeof(int32_t);
   std::memcpy(&ch.bias, panel + ch.j * sizeof(int32_t), sizeof ch.bias);
   std::memcpy(&ch.scale, panel + panel_bytes - (kQs8GemmNr - ch.j) * sizeof(float), sizeof ch.scale);
   return ch;

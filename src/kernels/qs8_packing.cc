@@ -30,14 +30,22 @@ void pack_qs8_conv1x1(size_t in_c, size_t out_c, const int8_t* weight, const int
   std::memset(bytes, 0, panels * panel_bytes);
   for (size_t p = 0; p < panels; ++p) {
     uint8_t* panel = bytes + p * panel_bytes;
-    int8_t* weights = reinterpret_cast<int8_t*>(panel + kQs8GemmNr * sizeof(int32_t));
+    uint8_t* weights = panel + kQs8GemmNr * sizeof(int32_t);
+    const size_t weight_bytes = kernels_internal::qs8_gemm_weight_bytes(in_c);
     uint8_t* scales = panel + panel_bytes - kQs8GemmNr * sizeof(float);
     for (size_t j = 0; j < kQs8GemmNr && p * kQs8GemmNr + j < out_c; ++j) {
       const size_t n = p * kQs8GemmNr + j;
       int32_t sum = 0;
       for (size_t k = 0; k < in_c; ++k) {
-        weights[kernels_internal::qs8_conv1x1_weight_offset(k, j, in_c)] = weight[n * in_c + k];
-        sum += weight[n * in_c + k];
+        const int8_t wk = weight[n * in_c + k];
+        uint8_t* to = weights + weight_bytes * kernels_internal::qs8_conv1x1_weight_index(k, j, in_c);
+        if (weight_bytes == 1) {
+          *to = static_cast<uint8_t>(wk);
+        } else {
+          const int16_t wide = wk;  // sign-extended for the 4x4c2s4 tile (qs8_gemm_microkernel.h)
+          std::memcpy(to, &wide, sizeof wide);
+        }
+        sum += wk;
       }
       // The kernels multiply raw inputs q; sum (q - zp) w = sum q w - zp sum w.
       const int32_t b = (bias != nullptr ? bias[n] : 0) - int32_t{in_zero_point} * sum;

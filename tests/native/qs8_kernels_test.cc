@@ -158,13 +158,13 @@ TEST(KernelQs8Conv1x1, RoundsTiesToEven) {
   }
 }
 
-// qs8_conv1x1 runs layers with K <= 64 whose packed weights fit 16 KiB tile by tile over all panels (one
+// qs8_conv1x1 runs layers with K <= 64 whose packed weights fit 32 KiB tile by tile over all panels (one
 // micro-kernel call per tile), others panel by panel over blocks of pixels: shapes on both sides of both
-// thresholds (K = 64; 56 panels of K = 64 fit in 16 KiB, 57 do not), with row and column remainders.
+// thresholds (K = 64; 60 panels of K = 64, 544 bytes each, fit in 32 KiB, 61 do not), with row and column remainders.
 TEST(KernelQs8Conv1x1, BothLoopOrdersAroundTheThresholds) {
   std::mt19937 rng(106);
   for (int i = 0; i < 40; ++i) run_qs8_conv1x1_case(rng, random_gemm_case(rng, i, 5, 9, 48, 80, 1, 90, 40.0f));
-  for (size_t out_c : {221, 224, 225, 228})
+  for (size_t out_c : {237, 240, 241, 244})
     run_qs8_conv1x1_case(rng, {2, 3, 64, out_c, 0, 2, 11, {3, 3, 127}, 40.0f});
 }
 

@@ -130,9 +130,9 @@ int main() {
     check_upsample_add(pick(1, 7), pick(1, 7), pick(1, 37), i);
     check_upsample_dwconv(pick(1, 9), pick(1, 20), pick(1, 37), i);
   }
-  // Around qs8_conv1x1's thresholds between its two loop orders (K = 64, 16 KiB of packed weights).
+  // Around qs8_conv1x1's thresholds between its two loop orders (K = 64, 32 KiB of packed weights).
   for (int i = 0; i < 40; ++i) check_conv1x1(pick(1, 5), pick(1, 9), pick(48, 80), pick(1, 90), i);
-  for (size_t n : {224, 225}) check_conv1x1(2, 3, 64, n, 0);
+  for (size_t n : {240, 241}) check_conv1x1(2, 3, 64, n, 0);
   // K > 64: the 2x4c8 micro-kernel (K % 8 tails, odd pixel counts against its 2-row tile).
   for (int i = 0; i < 60; ++i) check_conv1x1(pick(1, 7), pick(1, 9), pick(60, 300), pick(1, 21), i);
   // The network's shapes: a wide K with a block boundary, the folded decoder K.
