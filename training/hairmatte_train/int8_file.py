@@ -174,6 +174,40 @@ def check_int8_tensors(arch: str, width_milli: int, depth: int, tensors: Dict[st
         if tuple(tensors[name].shape) != tuple(shape) or tensors[name].dtype != DTYPES[code]:
             raise ValueError(f"tensor {name}: {tensors[name].dtype}{tuple(tensors[name].shape)}, "
                              f"the file needs {DTYPES[code]}{shape}")
+    check_int8_values(tensors)
+
+
+# The largest |bias| + 256 * sum|w| of one output channel that keeps the engine's int32 accumulator in range:
+# the kernels fold the input zero point into the bias (b - zp * sum w) and add w * q with |zp|, |q| <= 128.
+ACCUMULATOR_LIMIT = 2**31 - 1
+
+
+def check_int8_values(tensors: Dict[str, np.ndarray]) -> None:
+    """The values the engine's reader refuses (src/network/int8_quantization.cc), with the same rules:
+    scales positive and finite, zero points in -128..127, weights in -127..127 (symmetric), and per output
+    channel |bias| + 256 * sum|w| <= 2^31 - 1. Raises ValueError naming the tensor and element."""
+    for name, t in tensors.items():
+        if name.endswith("_scale"):
+            bad = np.flatnonzero(~(np.isfinite(t) & (t > 0)))
+            if bad.size:
+                raise ValueError(f"tensor {name}: the scale {t.flat[bad[0]]} at element {bad[0]}: "
+                                 f"scales must be positive and finite")
+        elif name.endswith(".output_zero_point"):
+            if not -128 <= int(t[0]) <= 127:
+                raise ValueError(f"tensor {name}: {int(t[0])}, outside the int8 range -128..127")
+        elif name.endswith(".weight"):
+            bad = np.flatnonzero(t.reshape(-1) == -128)
+            if bad.size:
+                raise ValueError(f"tensor {name}: -128 at element {bad[0]}: int8 weights must lie in [-127, 127] "
+                                 f"(symmetric quantisation)")
+            bias = tensors[name[:-len(".weight")] + ".bias"].astype(np.int64)
+            magnitude = np.abs(t.astype(np.int64)).reshape(t.shape[0], -1).sum(axis=1)
+            over = np.flatnonzero(np.abs(bias) + 256 * magnitude > ACCUMULATOR_LIMIT)
+            if over.size:
+                c = over[0]
+                raise ValueError(f"tensor {name[:-len('.weight')]}.bias: {bias[c]} at element {c}: with its weights "
+                                 f"(sum |w| = {magnitude[c]}) the int32 accumulator could overflow "
+                                 f"(|bias| + 256 * sum |w| must be <= 2^31 - 1)")
 
 
 def quantized_model_from_tensors(header: Dict, tensors: Dict[str, np.ndarray]) -> "Q.QuantizedModel":

@@ -162,6 +162,34 @@ class PackedWeightsErrorsTest(unittest.TestCase):
             with self.assertRaisesRegex(ValueError, message):
                 decode_model(blob)
 
+    def test_values_the_engine_refuses_are_refused_here_too(self):
+        # The same rules as src/network/int8_quantization.cc, one case each, on a plain (version 2) file whose
+        # records are edited in place; the untouched file decodes.
+        blob = encode_int8_model(small_qm(), 64, {}, pack="never")
+        decode_model(blob)
+        header, tensors = decode_model(blob)
+        w = tensors["enc.pw1.weight"]
+        limit_bias = 2**31 - 1 - 256 * int(np.abs(w[0].astype(np.int64)).sum())
+
+        def edited(name, raw, offset=0):
+            out = bytearray(blob)
+            at = record_data(blob, name) + offset
+            out[at:at + len(raw)] = raw
+            return with_crc(out)
+
+        cases = [
+            (edited("enc.pw1.weight", b"\x80", 5), r"tensor enc.pw1.weight: -128 at element 5"),
+            (edited("enc.pw1.weight_scale", struct.pack("<f", 0.0), 8), r"tensor enc.pw1.weight_scale: the scale 0.0 at element 2"),
+            (edited("enc.dw1.output_scale", struct.pack("<f", float("nan"))), r"tensor enc.dw1.output_scale: the scale nan"),
+            (edited("enc.dw1.output_zero_point", struct.pack("<i", 128)), r"tensor enc.dw1.output_zero_point: 128, outside"),
+            (edited("enc.pw1.bias", struct.pack("<i", limit_bias + 1)),
+             r"tensor enc.pw1.bias: %d at element 0: with its weights .* could overflow" % (limit_bias + 1)),
+        ]
+        for data, message in cases:
+            with self.assertRaisesRegex(ValueError, message):
+                decode_model(data)
+        decode_model(edited("enc.pw1.bias", struct.pack("<i", limit_bias)))  # exactly at the bound: accepted
+
     def test_packed_storage_on_a_tensor_that_is_not_a_weight(self):
         # Re-store enc.pw1.bias (int32 [8]) as a packed record of its values' low bytes, by hand.
         header, tensors = decode_model(self.blob)

@@ -322,7 +322,10 @@ class Int8FileTest(unittest.TestCase):
 # Both variants of each operator the driver runs (qs8_op__scalar.cc and __wasmsimd.cc), their packing and helpers.
 KERNELS = [f"qs8_{op}__{isa}.cc" for op in ("conv1x1_minmax_fp32", "dwconv3x3_minmax_fp32", "upsample2x_add_minmax",
                                              "upsample2x_dwconv3x3_minmax_fp32") for isa in ("scalar", "wasmsimd")]
-KERNELS += ["qs8_gemm_4x4c2s4_minmax_fp32__wasmsimd_dot16x2_ld64.cc", "qs8_requantize_fp32__scalar.cc", "qs8_packing.cc"]
+# Every GEMM micro-kernel file (the 1x1 convolution picks one by K), the requantisation and the packing.
+KERNELS += sorted(f for f in os.listdir(os.path.join(_paths.REPO, "src", "kernels")) if f.startswith("qs8_gemm_")
+                  and f.endswith(".cc"))
+KERNELS += ["qs8_requantize_fp32__scalar.cc", "qs8_packing.cc"]
 
 
 class EngineKernelsTest(unittest.TestCase):
