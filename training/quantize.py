@@ -33,6 +33,7 @@ the int8 network gets the stretched photo rounded to bytes, as the engine's resi
 import argparse
 import json
 import os
+import random
 import sys
 import time
 import zlib
@@ -53,8 +54,10 @@ from hairmatte_train.model_file import read_model  # noqa: E402
 from hairmatte_train.trainer import DEFAULT_SPLIT  # noqa: E402
 
 
-def per_source(samples, limit):
-    """At most `limit` samples per source, spread evenly over each source's sorted list (0 = all)."""
+def per_source(samples, limit, draw=0):
+    """At most `limit` samples per source (0 = all): draw 0 spreads them evenly over each source's sorted
+    list; draw N > 0 takes a random subset seeded by N (another calibration set of the same size, to see how
+    much the result depends on which images calibrate)."""
     by = {}
     for s in samples:
         by.setdefault(s.source, []).append(s)
@@ -62,7 +65,11 @@ def per_source(samples, limit):
     for src in sorted(by):
         rows = by[src]
         if limit and len(rows) > limit:
-            rows = [rows[int(i * len(rows) / limit)] for i in range(limit)]
+            if draw:
+                picked = random.Random(f"{draw}:{src}").sample(range(len(rows)), limit)
+                rows = [rows[i] for i in sorted(picked)]
+            else:
+                rows = [rows[int(i * len(rows) / limit)] for i in range(limit)]
         out += rows
     return out
 
@@ -192,6 +199,8 @@ def main(argv):
     p.add_argument("--out", required=True, help="the quantised model, .hmm (or its parameters as .npz)")
     p.add_argument("--split", default=None, help="split file (default: the committed split for the shared set)")
     p.add_argument("--calib", type=int, default=64, help="calibration images per source, from the TRAIN part")
+    p.add_argument("--calib-draw", type=int, default=0, help="0: the calibration images spread evenly over each "
+                   "source; N > 0: a random draw seeded by N (to measure how much the choice matters)")
     p.add_argument("--rule", default="percentile:99.99+bc", help="minmax or percentile:P (e.g. percentile:99.99); a "
                    "'+bc' suffix adds bias correction (e.g. minmax+bc)")
     p.add_argument("--study", type=int, default=-1,
@@ -245,6 +254,7 @@ def main(argv):
     meta = dict(header.get("metadata") or {})
     quant_meta = {"source": os.path.basename(a.model), "rule": a.rule,
                   "calibration_images_per_source": a.calib, "calibration_split": "train",
+                  **({"calibration_draw": a.calib_draw} if a.calib_draw else {}),
                   "weights": "int8 per output channel, symmetric",
                   "activations": "int8 per tensor, asymmetric"}
     arch = (header["arch"], header["width_milli"], header["depth"])
@@ -271,8 +281,8 @@ def main(argv):
     with open(a.model, "rb") as f:
         model_crc = zlib.crc32(f.read())
     gram_names = sorted({n.inputs[0] for n in graph if n.name in pointwise}) if layers else []
-    obs, grams = calibrate_cached(header, tensors, per_source(select(samples, split, "train"), a.calib), size, log,
-                                  gram_names, a.calib_cache, model_crc)
+    calib = per_source(select(samples, split, "train"), a.calib, a.calib_draw)
+    obs, grams = calibrate_cached(header, tensors, calib, size, log, gram_names, a.calib_cache, model_crc)
     rules = [a.rule] + [r for r in a.compare_rules.split(",") if r and r != a.rule]
     means = obs.channel_means()
     act_order = a.obq_order == "act"

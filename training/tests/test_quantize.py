@@ -274,6 +274,25 @@ class NetworkTest(unittest.TestCase):
             self.assertIn("--out must end in .hmm", quiet.getvalue())
 
 
+class CalibrationDrawTest(unittest.TestCase):
+    def test_draws_are_per_source_subsets_seeded_and_distinct(self):
+        from types import SimpleNamespace
+        samples = [SimpleNamespace(source=src, image_path=f"{src}/{i:03d}.jpg") for src in ("a", "b") for i in range(50)]
+        even = quantize_cli.per_source(samples, 8)
+        self.assertEqual([s.image_path for s in even if s.source == "a"], [f"a/{int(i * 50 / 8):03d}.jpg" for i in range(8)])
+        one, again, two = (quantize_cli.per_source(samples, 8, d) for d in (1, 1, 2))
+        self.assertEqual([s.image_path for s in one], [s.image_path for s in again])  # seeded: reproducible
+        for drawn in (one, two):
+            for src in ("a", "b"):
+                paths = [s.image_path for s in drawn if s.source == src]
+                self.assertEqual(len(paths), 8)
+                self.assertEqual(len(set(paths)), 8)
+                self.assertEqual(paths, sorted(paths))
+        self.assertNotEqual([s.image_path for s in one], [s.image_path for s in two])
+        self.assertNotEqual([s.image_path for s in one], [s.image_path for s in even])
+        self.assertEqual(len(quantize_cli.per_source(samples, 0, 3)), 100)  # 0 = all, whatever the draw
+
+
 class Int8FileTest(unittest.TestCase):
     """The version-2 .hmm file: what reads back is the same quantised network, derived parameters and all."""
 
