@@ -221,7 +221,9 @@ TEST(MattePipeline, VideoRegionGrowsOverLongHairBesideTheHeadSquare) {
     // The ends of the spread, 200 px from the head's centre: outside the head's square (side <= 240).
     EXPECT_GE(alpha[115 * w + 45], 200) << "frame " << t << ", region x " << crop.x << " width " << crop.width;
     EXPECT_GE(alpha[115 * w + 435], 200) << "frame " << t;
-    if (t > 0) EXPECT_GT(crop.width, h) << "frame " << t;  // wider than any square of this frame
+    if (t > 0) {
+      EXPECT_GT(crop.width, h) << "frame " << t;  // wider than any square of this frame
+    }
   }
 }
 
