@@ -23,20 +23,6 @@ inline v128_t sum_lanes4(v128_t v0, v128_t v1, v128_t v2, v128_t v3) {
   return wasm_i32x4_add(wasm_i32x4_shuffle(v01, v23, 0, 1, 4, 5), wasm_i32x4_shuffle(v01, v23, 2, 3, 6, 7));
 }
 
-// The first nc (1..4) bytes of v (lanes 0..3 of its low 32 bits) at c.
-inline void store_row(int8_t* c, size_t nc, v128_t v) {
-  if (nc == 4) {
-    wasm_v128_store32_lane(c, v, 0);
-    return;
-  }
-  if (nc & 2) {
-    wasm_v128_store16_lane(c, v, 0);
-    v = wasm_u32x4_shr(v, 16);
-    c += 2;
-  }
-  if (nc & 1) wasm_v128_store8_lane(c, v, 0);
-}
-
 }  // namespace
 
 void qs8_gemm_minmax_fp32_ukernel_2x4c8__wasmsimd_dot16x2_ld64(size_t mr, size_t nc, size_t kc, const int8_t* a,
@@ -93,8 +79,8 @@ void qs8_gemm_minmax_fp32_ukernel_2x4c8__wasmsimd_dot16x2_ld64(size_t mr, size_t
   row1 = qs8_fmagic(wasm_f32x4_mul(wasm_f32x4_convert_i32x4(row1), vscale), kq);
   const v128_t v = qs8_pack16(row0, row1, row1, row1, kq);  // bytes 0-3: row 0, 4-7: row 1
   // Row 1 first: with mr = 1 it aliases row 0 and holds the same values.
-  store_row(c1, nc, wasm_i32x4_shuffle(v, v, 1, 1, 1, 1));
-  store_row(c0, nc, v);
+  qs8_store_row4(c1, nc, wasm_i32x4_shuffle(v, v, 1, 1, 1, 1));
+  qs8_store_row4(c0, nc, v);
 }
 
 }  // namespace kernels_internal

@@ -28,21 +28,6 @@ inline v128_t dot_pairs(v128_t acc, v128_t va, v128_t vb0, v128_t vb1, v128_t vb
   return acc;
 }
 
-// The first nc (1..4) bytes of lane group `row` (bytes 4*row ..) of v at c. The row is moved to lane 0
-// first: lane-store indices must be constants.
-inline void store_row(int8_t* c, size_t nc, v128_t v) {
-  if (nc == 4) {
-    wasm_v128_store32_lane(c, v, 0);
-    return;
-  }
-  if (nc & 2) {
-    wasm_v128_store16_lane(c, v, 0);
-    v = wasm_u32x4_shr(v, 16);
-    c += 2;
-  }
-  if (nc & 1) wasm_v128_store8_lane(c, v, 0);
-}
-
 // One 4x4 tile of C: rows a0..a3 of A times the panel at wp (returned past it), requantised; bytes 0-3 are
 // row 0, 4-7 row 1, ...
 inline v128_t tile_4x4(const int8_t* a0, const int8_t* a1, const int8_t* a2, const int8_t* a3, size_t kc,
@@ -104,10 +89,10 @@ inline v128_t tile_4x4(const int8_t* a0, const int8_t* a1, const int8_t* a2, con
 // The first nc (1..4) columns of a tile into rows c0..c3, highest row first: aliased rows (mr < 4) then end
 // with the lowest row's identical values.
 inline void store_tile(int8_t* c0, int8_t* c1, int8_t* c2, int8_t* c3, size_t nc, v128_t v) {
-  store_row(c3, nc, wasm_i32x4_shuffle(v, v, 3, 3, 3, 3));
-  store_row(c2, nc, wasm_i32x4_shuffle(v, v, 2, 2, 2, 2));
-  store_row(c1, nc, wasm_i32x4_shuffle(v, v, 1, 1, 1, 1));
-  store_row(c0, nc, v);
+  qs8_store_row4(c3, nc, wasm_i32x4_shuffle(v, v, 3, 3, 3, 3));
+  qs8_store_row4(c2, nc, wasm_i32x4_shuffle(v, v, 2, 2, 2, 2));
+  qs8_store_row4(c1, nc, wasm_i32x4_shuffle(v, v, 1, 1, 1, 1));
+  qs8_store_row4(c0, nc, v);
 }
 
 }  // namespace

@@ -1,6 +1,7 @@
 // The fp32 requantisation of int32 accumulators to int8 (qs8_kernels.h describes the arithmetic), in
 // SIMD128 for the optimised QS8 kernels. Internal to src/kernels.
 #pragma once
+#include <cstddef>
 #include <cstdint>
 #include <cstring>
 
@@ -47,6 +48,21 @@ inline v128_t qs8_pack16(v128_t v0, v128_t v1, v128_t v2, v128_t v3, const Qs8Re
   const v128_t lo = wasm_i16x8_narrow_i32x4(v0, v1);
   const v128_t hi = wasm_i16x8_narrow_i32x4(v2, v3);
   return wasm_i8x16_min(wasm_i8x16_narrow_i16x8(lo, hi), k.out_max);
+}
+
+// The first nc (1..4) bytes of v (its low 32 bits) at c: one row of a GEMM tile's requantised output. A
+// tile's other rows are moved to lane 0 first (lane-store indices must be constants).
+inline void qs8_store_row4(int8_t* c, size_t nc, v128_t v) {
+  if (nc == 4) {
+    wasm_v128_store32_lane(c, v, 0);
+    return;
+  }
+  if (nc & 2) {
+    wasm_v128_store16_lane(c, v, 0);
+    v = wasm_u32x4_shr(v, 16);
+    c += 2;
+  }
+  if (nc & 1) wasm_v128_store8_lane(c, v, 0);
 }
 
 }  // namespace kernels_internal
