@@ -8,11 +8,11 @@
 // Packed weights: ceil(c / 8) blocks of 8 channels = 8 int32 biases, 9 taps x 8 int8 weights
 // ([ky*3+kx][8]), 8 fp32 requantisation scales (136 bytes); channels past c are zero.
 //
-// The SIMD kernel uses XNNPACK's "mul16 + add16" arithmetic: per block of 8 channels the products of pairs
-// of taps are formed with i16x8.mul and added in int16 (|x * w| <= 128 * 127, so two of them fit int16)
-// before being widened into two i32x4 accumulators. Interior pixels of a row run block by block along the
-// row with the block's 9 weights in registers (like the fp32 kernel's row tiles); border pixels and the last
-// c % 8 channels take a per-pixel path with 9 tap pointers (8 bytes of the zero point for a tap outside).
+// Interior pixels of a row run block by block along the row (qs8_dwconv_row_block): two taps per
+// i32x4.dot_i16x8_s of inputs interleaved per channel, against weights interleaved once per row and block,
+// which gives the int32 sums without widening. Border pixels and the last c % 8 channels take a per-pixel
+// path with 9 tap pointers (8 bytes of the zero point for a tap outside) and XNNPACK's "mul16 + add16"
+// block (qs8_dwconv_block.h). Both are exact integer sums, so they equal the scalar reference.
 #include <algorithm>
 #include <cstring>
 
@@ -39,43 +39,62 @@ void qs8_dwconv_pixel(const int8_t* in, size_t in_w, size_t c, size_t stride, si
   kernels_internal::qs8_dwconv_pixel(in, in_w, c, iy, ix, ch_begin, packed, zero_point, o, kq);
 }
 
-// Interior pixels [ox_begin, ox_end) of one output row (every column tap inside), one block of 8 channels:
-// the block's 9 weights stay in registers along the row, and each tap is a constant offset from one
-// pixel pointer per kernel row (a kernel row outside the image reads the zero point).
-void qs8_dwconv_row_block(const int8_t* const* rows, size_t c, size_t stride, size_t dilation, size_t ox_begin,
-                          size_t ox_end, const uint8_t* block, v128_t vzp, int8_t* o,
-                          const kernels_internal::Qs8RequantConstants& kq) {
-  const auto* w = reinterpret_cast<const int8_t*>(block + kWeightsAt);
-  v128_t wk[9];
-  for (size_t t = 0; t < 9; ++t) wk[t] = wasm_i16x8_load8x8(w + t * kBlock);
-  const v128_t bias_lo = wasm_v128_load(block), bias_hi = wasm_v128_load(block + 16);
-  const v128_t scale_lo = wasm_v128_load(block + kScalesAt), scale_hi = wasm_v128_load(block + kScalesAt + 16);
-  const size_t dc = dilation * c, sc = stride * c;
-  for (size_t ox = ox_begin; ox < ox_end; ++ox) {
-    const size_t off = (ox - ox_begin) * sc;
-    v128_t v[9];
-    for (size_t ky = 0; ky < 3; ++ky) {
-      if (rows[ky] != nullptr) {
-        v[ky * 3] = wasm_i16x8_load8x8(rows[ky] + off);
-        v[ky * 3 + 1] = wasm_i16x8_load8x8(rows[ky] + off + dc);
-        v[ky * 3 + 2] = wasm_i16x8_load8x8(rows[ky] + off + 2 * dc);
-      } else {
-        v[ky * 3] = v[ky * 3 + 1] = v[ky * 3 + 2] = vzp;
-      }
+// Eight taps as 4 pairs for i32x4.dot_i16x8_s, {tap a, tap b}: each kernel row's columns 0 and 1, and
+// column 2 of rows 0 and 1. Tap 8 (row 2, column 2) goes alone.
+constexpr size_t kPairs[4][2] = {{0, 1}, {3, 4}, {6, 7}, {2, 5}};
+
+// One packed block's weights, biases and scales as the row loop uses them, built once per row and block:
+// pair[p][half] holds (w_a, w_b) of pair p as interleaved int16 for channels 0-3 (half 0) or 4-7 (half 1).
+struct Qs8DwRowWeights {
+  v128_t pair[4][2];
+  v128_t w8;  // tap 8, sign-extended to int16
+  v128_t bias[2], scale[2];
+  explicit Qs8DwRowWeights(const uint8_t* block) {
+    const auto* w = reinterpret_cast<const int8_t*>(block + kWeightsAt);
+    for (size_t p = 0; p < 4; ++p) {
+      const v128_t a = wasm_i16x8_load8x8(w + kPairs[p][0] * kBlock);
+      const v128_t b = wasm_i16x8_load8x8(w + kPairs[p][1] * kBlock);
+      pair[p][0] = wasm_i16x8_shuffle(a, b, 0, 8, 1, 9, 2, 10, 3, 11);
+      pair[p][1] = wasm_i16x8_shuffle(a, b, 4, 12, 5, 13, 6, 14, 7, 15);
     }
-    // Pairs of int8 x int8 products add in int16 (|x * w| <= 128 * 127), then widen.
-    v128_t lo = bias_lo, hi = bias_hi;
-    for (size_t t = 0; t < 8; t += 2) {
-      const v128_t p = wasm_i16x8_add(wasm_i16x8_mul(v[t], wk[t]), wasm_i16x8_mul(v[t + 1], wk[t + 1]));
-      lo = wasm_i32x4_add(lo, wasm_i32x4_extend_low_i16x8(p));
-      hi = wasm_i32x4_add(hi, wasm_i32x4_extend_high_i16x8(p));
+    w8 = wasm_i16x8_load8x8(w + 8 * kBlock);
+    bias[0] = wasm_v128_load(block);
+    bias[1] = wasm_v128_load(block + 16);
+    scale[0] = wasm_v128_load(block + kScalesAt);
+    scale[1] = wasm_v128_load(block + kScalesAt + 16);
+  }
+};
+
+// Interior pixels [ox_begin, ox_end) of one output row (every column tap inside), one block of 8 channels,
+// count pixels: kernel row ky of the first pixel starts at rows[ky], its columns dc[ky] bytes apart, pixels
+// sc[ky] bytes apart (a row outside the image: 8 bytes of the zero point, both steps 0). The block's weights stay live along the row
+// (like the fp32 kernel's row tiles). Per pixel, each pair of taps is sign-extended by its two loads,
+// interleaved per channel into int16 pairs (x_a, x_b) and dotted with (w_a, w_b): the int32 sums directly,
+// no widening. Tap 8's int16 product (|x w| <= 128 * 127) is widened on its own.
+void qs8_dwconv_row_block(const int8_t* const* rows, const size_t* dc, const size_t* sc, size_t count,
+                          const uint8_t* block,
+                          int8_t* o, size_t c, const kernels_internal::Qs8RequantConstants& kq) {
+  const Qs8DwRowWeights k(block);
+  const int8_t* r0 = rows[0];
+  const int8_t* r1 = rows[1];
+  const int8_t* r2 = rows[2];
+  const size_t dc0 = dc[0], dc1 = dc[1], dc2 = dc[2], sc0 = sc[0], sc1 = sc[1], sc2 = sc[2];
+  for (size_t i = 0; i < count; ++i, r0 += sc0, r1 += sc1, r2 += sc2, o += c) {
+    const int8_t* r[3] = {r0, r1, r2};
+    const size_t d[3] = {dc0, dc1, dc2};
+    const v128_t p8 = wasm_i16x8_mul(wasm_i16x8_load8x8(r2 + 2 * dc2), k.w8);
+    v128_t lo = wasm_i32x4_add(k.bias[0], wasm_i32x4_extend_low_i16x8(p8));
+    v128_t hi = wasm_i32x4_add(k.bias[1], wasm_i32x4_extend_high_i16x8(p8));
+    for (size_t p = 0; p < 4; ++p) {
+      const size_t ta = kPairs[p][0], tb = kPairs[p][1];
+      const v128_t a = wasm_i16x8_load8x8(r[ta / 3] + ta % 3 * d[ta / 3]);
+      const v128_t b = wasm_i16x8_load8x8(r[tb / 3] + tb % 3 * d[tb / 3]);
+      lo = wasm_i32x4_add(lo, wasm_i32x4_dot_i16x8(wasm_i16x8_shuffle(a, b, 0, 8, 1, 9, 2, 10, 3, 11), k.pair[p][0]));
+      hi = wasm_i32x4_add(hi, wasm_i32x4_dot_i16x8(wasm_i16x8_shuffle(a, b, 4, 12, 5, 13, 6, 14, 7, 15), k.pair[p][1]));
     }
-    const v128_t p = wasm_i16x8_mul(v[8], wk[8]);
-    lo = wasm_i32x4_add(lo, wasm_i32x4_extend_low_i16x8(p));
-    hi = wasm_i32x4_add(hi, wasm_i32x4_extend_high_i16x8(p));
-    lo = kernels_internal::qs8_fmagic(wasm_f32x4_mul(wasm_f32x4_convert_i32x4(lo), scale_lo), kq);
-    hi = kernels_internal::qs8_fmagic(wasm_f32x4_mul(wasm_f32x4_convert_i32x4(hi), scale_hi), kq);
-    wasm_v128_store64_lane(o + ox * c, kernels_internal::qs8_pack16(lo, hi, lo, hi, kq), 0);
+    lo = kernels_internal::qs8_fmagic(wasm_f32x4_mul(wasm_f32x4_convert_i32x4(lo), k.scale[0]), kq);
+    hi = kernels_internal::qs8_fmagic(wasm_f32x4_mul(wasm_f32x4_convert_i32x4(hi), k.scale[1]), kq);
+    wasm_v128_store64_lane(o, kernels_internal::qs8_pack16(lo, hi, lo, hi, kq), 0);
   }
 }
 
@@ -89,7 +108,6 @@ void qs8_dwconv3x3_minmax_fp32__wasmsimd(const int8_t* in, size_t in_h, size_t i
   const kernels_internal::Qs8RequantConstants kq(params);
   int8_t zero_point[kBlock];
   std::memset(zero_point, in_zero_point, sizeof zero_point);
-  const v128_t vzp = wasm_i16x8_splat(in_zero_point);
   // Output columns whose three column taps are all inside: ox * stride - pad >= 0 and
   // ox * stride - pad + 2 * dilation <= in_w - 1.
   const size_t pad = qs8_dw_pad_before(stride, dilation);
@@ -104,13 +122,21 @@ void qs8_dwconv3x3_minmax_fp32__wasmsimd(const int8_t* in, size_t in_h, size_t i
     int8_t* o_row = out + oy * out_w * c;
     for (size_t ox = 0; ox < ox_begin; ++ox)
       qs8_dwconv_pixel(in, in_w, c, stride, dilation, iy, ox, 0, bytes, zero_point, o_row + ox * c, kq);
-    for (size_t ch = 0; ox_begin < ox_end && ch < full; ch += kBlock) {
-      const int8_t* rows[3];
-      for (size_t ky = 0; ky < 3; ++ky)
-        rows[ky] = iy[ky] < 0 ? nullptr
-                              : in + (static_cast<size_t>(iy[ky]) * in_w + ox_begin * stride - pad) * c + ch;
-      qs8_dwconv_row_block(rows, c, stride, dilation, ox_begin, ox_end, bytes + ch / kBlock * kBlockBytes, vzp,
-                           o_row + ch, kq);
+    if (ox_begin < ox_end && full > 0) {
+      // Kernel row ky of the first interior pixel; a row outside reads the zero point's 8 bytes, advanced by 0.
+      size_t dc[3], sc[3];
+      for (size_t ky = 0; ky < 3; ++ky) {
+        dc[ky] = iy[ky] < 0 ? 0 : dilation * c;
+        sc[ky] = iy[ky] < 0 ? 0 : stride * c;
+      }
+      for (size_t ch = 0; ch < full; ch += kBlock) {
+        const int8_t* rows[3];
+        for (size_t ky = 0; ky < 3; ++ky)
+          rows[ky] = iy[ky] < 0 ? zero_point
+                                : in + (static_cast<size_t>(iy[ky]) * in_w + ox_begin * stride - pad) * c + ch;
+        qs8_dwconv_row_block(rows, dc, sc, ox_end - ox_begin, bytes + ch / kBlock * kBlockBytes,
+                             o_row + ox_begin * c + ch, c, kq);
+      }
     }
     if (full < c)
       for (size_t ox = ox_begin; ox < ox_end; ++ox)

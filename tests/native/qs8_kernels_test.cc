@@ -274,6 +274,23 @@ TEST(KernelQs8Dwconv3x3, OnePixelAndThinImagesEveryChannelRemainder) {
         run_qs8_dwconv_case(rng, {hw[0], hw[1], c, g[0], g[1], 0, 100, 77, {-9, -9, 127}});
 }
 
+TEST(KernelQs8Dwconv3x3, LongRowsBlocksAndOutsideKernelRows) {
+  // The interior row loop (two taps per dot against per-row interleaved weights) over long rows, several
+  // 8-channel blocks plus a remainder, and bands that start or end at the image edge, where a kernel row
+  // outside the image reads the zero point with a step of 0.
+  std::mt19937 rng(114);
+  for (int i = 0; i < 48; ++i) {
+    const auto& g = kDwGeometries[i % 4];
+    const size_t h = hm_test::random_size(rng, 1, 12), w = hm_test::random_size(rng, 17, 45);
+    const size_t c = hm_test::random_size(rng, 8, 41);
+    const size_t out_h = (h + g[0] - 1) / g[0];
+    const size_t y0 = i % 3 == 0 ? 0 : hm_test::random_size(rng, 0, out_h - 1);
+    const size_t y1 = i % 3 == 1 ? out_h : hm_test::random_size(rng, y0 + 1, out_h);
+    run_qs8_dwconv_case(rng, {h, w, c, g[0], g[1], y0, y1, static_cast<int8_t>(hm_test::random_size(rng, 0, 255) - 128),
+                              hm_test::random_output(rng, i)});
+  }
+}
+
 TEST(KernelQs8Dwconv3x3, NetworkShapes) {
   std::mt19937 rng(113);
   run_qs8_dwconv_case(rng, {28, 28, 64, 1, 1, 0, 28, -128, {-128, -128, 127}});

@@ -130,6 +130,11 @@ int main() {
     check_upsample_add(pick(1, 7), pick(1, 7), pick(1, 37), i);
     check_upsample_dwconv(pick(1, 9), pick(1, 20), pick(1, 37), i);
   }
+  // dwconv3x3's interior row loop: long rows, several 8-channel blocks and a remainder, bands at the edges.
+  for (int i = 0; i < 80; ++i) {
+    const auto& g = geometries[i % 4];
+    check_dwconv(pick(1, 12), pick(17, 45), pick(8, 41), g[0], g[1], i);
+  }
   // Around qs8_conv1x1's thresholds between its two loop orders (K = 64, 32 KiB of packed weights).
   for (int i = 0; i < 40; ++i) check_conv1x1(pick(1, 5), pick(1, 9), pick(48, 80), pick(1, 90), i);
   for (size_t n : {240, 241}) check_conv1x1(2, 3, 64, n, 0);
