@@ -20,7 +20,6 @@ namespace {
 using kernels_internal::kQs8GemmNr;
 using kernels_internal::qs8_gemm_panel_bytes;
 constexpr size_t kMr = 4;    // pixels per 4x4c2s4 tile
-constexpr size_t kMrC8 = 2;  // pixels per 2x4c8 tile
 // Layers up to this K and packed weight size take the loop order of small layers (see above).
 constexpr size_t kSmallMaxK = 64;
 constexpr size_t kSmallWeightBytes = 32 * 1024;
@@ -51,9 +50,8 @@ void qs8_conv1x1_minmax_fp32__wasmsimd(const int8_t* in, size_t w, size_t in_c, 
       const uint8_t* panel = bytes + n / kQs8GemmNr * panel_bytes;
       const size_t nc = std::min(kQs8GemmNr, out_c - n);
       if (c8) {
-        for (size_t m = mb; m < mb_end; m += kMrC8)
-          kernels_internal::qs8_gemm_minmax_fp32_ukernel_2x4c8__wasmsimd_dot16x2_ld64(
-              std::min(kMrC8, mb_end - m), nc, in_c, in + m * in_c, in_c, panel, out + m * out_c + n, out_c, params);
+        kernels_internal::qs8_gemm_minmax_fp32_ukernel_2x4c8__wasmsimd_dot16x2_ld64_rows(
+            mb_end - mb, nc, in_c, in + mb * in_c, in_c, panel, out + mb * out_c + n, out_c, params);
         continue;
       }
       for (size_t m = mb; m < mb_end; m += kMr) {

@@ -23,17 +23,11 @@ inline v128_t sum_lanes4(v128_t v0, v128_t v1, v128_t v2, v128_t v3) {
   return wasm_i32x4_add(wasm_i32x4_shuffle(v01, v23, 0, 1, 4, 5), wasm_i32x4_shuffle(v01, v23, 2, 3, 6, 7));
 }
 
-}  // namespace
-
-void qs8_gemm_minmax_fp32_ukernel_2x4c8__wasmsimd_dot16x2_ld64(size_t mr, size_t nc, size_t kc, const int8_t* a,
-                                                           size_t a_stride, const void* w, int8_t* c,
-                                                           size_t c_stride, QS8Output out) {
-  // A row past mr aliases the previous one (computed and stored twice, identical values), as in XNNPACK.
-  const int8_t* a0 = a;
-  const int8_t* a1 = mr > 1 ? a + a_stride : a;
-  int8_t* c0 = c;
-  int8_t* c1 = mr > 1 ? c + c_stride : c;
-  const int8_t* wp = static_cast<const int8_t*>(w);
+// One 2x4 tile: rows a0, a1 of A times the panel at w, requantised into rows c0, c1 (nc columns). a1 == a0
+// and c1 == c0 for a single row: computed and stored twice, identical values, as in XNNPACK.
+inline void tile_2x4(const int8_t* a0, const int8_t* a1, size_t kc, const int8_t* w, int8_t* c0, int8_t* c1,
+                     size_t nc, const Qs8RequantConstants& kq) {
+  const int8_t* wp = w;
   const v128_t vbias = wasm_v128_load(wp);
   wp += 16;
 
@@ -71,7 +65,6 @@ void qs8_gemm_minmax_fp32_ukernel_2x4c8__wasmsimd_dot16x2_ld64(size_t mr, size_t
     step(wasm_i16x8_load8x8(tail[0]), wasm_i16x8_load8x8(tail[1]));
   }
 
-  const Qs8RequantConstants kq(out);
   const v128_t vscale = wasm_v128_load(wp);
   v128_t row0 = wasm_i32x4_add(sum_lanes4(acc00, acc01, acc02, acc03), vbias);
   v128_t row1 = wasm_i32x4_add(sum_lanes4(acc10, acc11, acc12, acc13), vbias);
@@ -81,6 +74,21 @@ void qs8_gemm_minmax_fp32_ukernel_2x4c8__wasmsimd_dot16x2_ld64(size_t mr, size_t
   // Row 1 first: with mr = 1 it aliases row 0 and holds the same values.
   qs8_store_row4(c1, nc, wasm_i32x4_shuffle(v, v, 1, 1, 1, 1));
   qs8_store_row4(c0, nc, v);
+}
+
+}  // namespace
+
+void qs8_gemm_minmax_fp32_ukernel_2x4c8__wasmsimd_dot16x2_ld64_rows(size_t m, size_t nc, size_t kc, const int8_t* a,
+                                                                size_t a_stride, const void* w, int8_t* c,
+                                                                size_t c_stride, QS8Output out) {
+  const Qs8RequantConstants kq(out);
+  const int8_t* wp = static_cast<const int8_t*>(w);
+  for (; m >= 2; m -= 2) {
+    tile_2x4(a, a + a_stride, kc, wp, c, c + c_stride, nc, kq);
+    a += 2 * a_stride;
+    c += 2 * c_stride;
+  }
+  if (m != 0) tile_2x4(a, a, kc, wp, c, c, nc, kq);
 }
 
 }  // namespace kernels_internal

@@ -42,13 +42,13 @@ void qs8_gemm_minmax_fp32_ukernel_4x4c2s4__wasmsimd_dot16x2_ld64_panels(size_t m
                                                                     const void* w, int8_t* c, size_t c_stride,
                                                                     QS8Output out);
 
-// C[mr x nc] = requant(A[mr x kc] * panel + bias) for mr in 1..2 rows of A and nc in 1..4 columns of C from a
-// panel in the "c8" order: XNNPACK's 2x4c8 dot16x2 scheme, eight i32x4 accumulators (one per row and
-// channel, each summing 8 k at a time), summed across lanes once at the end. Reads exactly kc bytes of
-// each A row.
-void qs8_gemm_minmax_fp32_ukernel_2x4c8__wasmsimd_dot16x2_ld64(size_t mr, size_t nc, size_t kc, const int8_t* a,
-                                                           size_t a_stride, const void* w, int8_t* c,
-                                                           size_t c_stride, QS8Output out);
+// C[m x nc] = requant(A[m x kc] * panel + bias) for m >= 1 rows of A (a_stride bytes apart) and nc in 1..4
+// columns of C from a panel in the "c8" order: XNNPACK's 2x4c8 dot16x2 scheme, eight i32x4 accumulators
+// (one per row and channel, each summing 8 k at a time), summed across lanes once per tile; the tiles of
+// 2 rows run in one call (the per-call work counted at K = 128). Reads exactly kc bytes of each A row.
+void qs8_gemm_minmax_fp32_ukernel_2x4c8__wasmsimd_dot16x2_ld64_rows(size_t m, size_t nc, size_t kc, const int8_t* a,
+                                                                size_t a_stride, const void* w, int8_t* c,
+                                                                size_t c_stride, QS8Output out);
 
 }  // namespace kernels_internal
 }  // namespace hm
