@@ -43,10 +43,10 @@ int8_t qs8_requantize_fp32__scalar(int32_t acc, float scale, QS8Output out);
 
 // ---- 1x1 convolution = int8 GEMM [pixels x in_c] * [in_c x out_c] + bias, requantised ----
 // Packed: ceil(out_c / 4) panels of 4 output channels: 4 int32 biases (zero point folded in), then
-// ceil(in_c / 8) blocks of 32 int8 weights (zeros past in_c / out_c), then 4 fp32 requantisation scales.
-// In bytes. A block is laid out for the micro-kernel that runs the layer, chosen by in_c (qs8_layout.h):
-// in_c <= 64: 4 "c2s4" steps ([step][4 channels][2 k], channel j's k pair (j + step) mod 4 of the block in
-// step `step`); in_c > 64: "c8" ([4 channels][8 k]).
+// ceil(in_c / 8) blocks of 32 weights (zeros past in_c / out_c), then 4 fp32 requantisation scales. A
+// block is laid out for the micro-kernel that runs the layer, chosen by in_c (qs8_layout.h): in_c <= 64:
+// int16 weights in 4 "c2s4" steps ([step][4 channels][2 k], channel j's k pair (j + step) mod 4 of the block
+// in step `step`); in_c > 64: int8 weights in "c8" order ([4 channels][8 k]).
 // weight: [out_c][in_c] (PyTorch [out_c, in_c, 1, 1]); bias may be null (zero); scale: [out_c].
 size_t packed_qs8_conv1x1_size(size_t in_c, size_t out_c);
 void pack_qs8_conv1x1(size_t in_c, size_t out_c, const int8_t* weight, const int32_t* bias,
