@@ -54,8 +54,8 @@ struct Qs8DwRowWeights {
     for (size_t p = 0; p < 4; ++p) {
       const v128_t a = wasm_i16x8_load8x8(w + kPairs[p][0] * kBlock);
       const v128_t b = wasm_i16x8_load8x8(w + kPairs[p][1] * kBlock);
-      pair[p][0] = wasm_i16x8_shuffle(a, b, 0, 8, 1, 9, 2, 10, 3, 11);
-      pair[p][1] = wasm_i16x8_shuffle(a, b, 4, 12, 5, 13, 6, 14, 7, 15);
+      pair[p][0] = kernels_internal::qs8_interleave_low_i16(a, b);
+      pair[p][1] = kernels_internal::qs8_interleave_high_i16(a, b);
     }
     w8 = wasm_i16x8_load8x8(w + 8 * kBlock);
     bias[0] = wasm_v128_load(block);
@@ -89,8 +89,8 @@ void qs8_dwconv_row_block(const int8_t* const* rows, const size_t* dc, const siz
       const size_t ta = kPairs[p][0], tb = kPairs[p][1];
       const v128_t a = wasm_i16x8_load8x8(r[ta / 3] + ta % 3 * d[ta / 3]);
       const v128_t b = wasm_i16x8_load8x8(r[tb / 3] + tb % 3 * d[tb / 3]);
-      lo = wasm_i32x4_add(lo, wasm_i32x4_dot_i16x8(wasm_i16x8_shuffle(a, b, 0, 8, 1, 9, 2, 10, 3, 11), k.pair[p][0]));
-      hi = wasm_i32x4_add(hi, wasm_i32x4_dot_i16x8(wasm_i16x8_shuffle(a, b, 4, 12, 5, 13, 6, 14, 7, 15), k.pair[p][1]));
+      lo = wasm_i32x4_add(lo, wasm_i32x4_dot_i16x8(kernels_internal::qs8_interleave_low_i16(a, b), k.pair[p][0]));
+      hi = wasm_i32x4_add(hi, wasm_i32x4_dot_i16x8(kernels_internal::qs8_interleave_high_i16(a, b), k.pair[p][1]));
     }
     lo = kernels_internal::qs8_fmagic(wasm_f32x4_mul(wasm_f32x4_convert_i32x4(lo), k.scale[0]), kq);
     hi = kernels_internal::qs8_fmagic(wasm_f32x4_mul(wasm_f32x4_convert_i32x4(hi), k.scale[1]), kq);

@@ -14,6 +14,15 @@
 namespace hm {
 namespace kernels_internal {
 
+// (a0, b0, a1, b1, a2, b2, a3, b3) and (a4, b4, ..., a7, b7) of two i16x8: channel-wise pairs for
+// i32x4.dot_i16x8_s, which then sums two taps (or two merged weights) per channel into int32.
+inline v128_t qs8_interleave_low_i16(v128_t a, v128_t b) {
+  return wasm_i16x8_shuffle(a, b, 0, 8, 1, 9, 2, 10, 3, 11);
+}
+inline v128_t qs8_interleave_high_i16(v128_t a, v128_t b) {
+  return wasm_i16x8_shuffle(a, b, 4, 12, 5, 13, 6, 14, 7, 15);
+}
+
 // Adds x0 * w0 + x1 * w1 (8 int8 lanes each, sign-extended) to the two i32x4 halves of a block.
 inline void qs8_dw_mac_pair(const int8_t* x0, const int8_t* w0, const int8_t* x1, const int8_t* w1, v128_t* lo,
                      v128_t* hi) {

@@ -59,8 +59,8 @@ void up_dw_row_block(const int8_t* const* rows, const size_t* steps, size_t w, s
           for (size_t kx = 0; kx < 3; ++kx)
             if ((kMerged[py][a] >> ky & 1) && (kMerged[px][b] >> kx & 1)) m[a] = wasm_i16x8_add(m[a], wk[ky * 3 + kx]);
       }
-      wd[px][b][0] = wasm_i16x8_shuffle(m[0], m[1], 0, 8, 1, 9, 2, 10, 3, 11);
-      wd[px][b][1] = wasm_i16x8_shuffle(m[0], m[1], 4, 12, 5, 13, 6, 14, 7, 15);
+      wd[px][b][0] = kernels_internal::qs8_interleave_low_i16(m[0], m[1]);
+      wd[px][b][1] = kernels_internal::qs8_interleave_high_i16(m[0], m[1]);
     }
   const v128_t bias_lo = wasm_v128_load(block), bias_hi = wasm_v128_load(block + 16);
   const v128_t scale_lo = wasm_v128_load(block + kernels_internal::kQs8DwScalesAt);
