@@ -20,11 +20,11 @@ const SIZE = 64;
 // (exp and division order): a few float32 ulps.
 const TOLERANCE = 1e-5;
 
-function reference(arch) {
+function reference(arch, width, depth) {
   if (!fs.existsSync(PYTHON)) return { skip: `${PYTHON} is absent` };
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), `hm-int8-${arch}-`));
-  const run = spawnSync(PYTHON, [path.join(REPO_ROOT, 'tests', 'node', 'int8_reference.py'), dir, arch, '250', '16',
-    String(SIZE)], { encoding: 'utf8' });
+  const run = spawnSync(PYTHON, [path.join(REPO_ROOT, 'tests', 'node', 'int8_reference.py'), dir, arch, String(width),
+    String(depth), String(SIZE)], { encoding: 'utf8' });
   if (run.status === 3) return { skip: `no torch for ${PYTHON} (${run.stderr.trim()})` };
   if (run.status !== 0) throw new Error(`int8_reference.py failed (${run.status}): ${run.stderr}`);
   const floats = (name) => { const b = fs.readFileSync(path.join(dir, name)); return new Float32Array(b.buffer, b.byteOffset, b.byteLength / 4); };
@@ -49,10 +49,13 @@ function frameOf(rgb, index) {
 }
 
 const refs = {};
-for (const arch of ['hairmattenet', 'hairsegnet']) {
-  test(`${arch} int8: the wasm engine equals the quantiser's simulated int8 network (SIMD 1 and 2 threads, plain)`,
-    { timeout: 600000 }, async (t) => {
-      const ref = refs[arch] = reference(arch);
+// Width 0.25 / depth 16 for both architectures; and the shipped int8 model's shape (width 0.75: 24-channel
+// first layer; depth 48, a pruned decoder: not a power of two).
+for (const [arch, width, depth] of [['hairmattenet', 250, 16], ['hairsegnet', 250, 16], ['hairmattenet', 750, 48]]) {
+  test(`${arch} width ${width / 1000} depth ${depth} int8: the wasm engine equals the quantiser's simulated int8 ` +
+    'network (SIMD 1 and 2 threads, plain)', { timeout: 600000 }, async (t) => {
+      const ref = reference(arch, width, depth);
+      if (width === 250) refs[arch] = ref;
       if (ref.skip) return t.skip(ref.skip);
       const images = ref.int8.length / (SIZE * SIZE);
       // Not vacuous: int8 and float differ by far more than the tolerance, so the float network would fail.

@@ -16,7 +16,9 @@ from . import facts as F
 ARCH_IDS = {name: i for i, name in enumerate(F.ARCH_NAMES)}  # the model file's architecture ids
 HAIRSEGNET, HAIRMATTENET = F.ARCH_NAMES  # ids 0 and 1
 ARCH_NAMES = {v: k for k, v in ARCH_IDS.items()}
-DECODER_DEPTHS = (16, 32, 64, 128)  # the paper's Table II: what training offers (files may hold more)
+DECODER_DEPTHS = (16, 32, 64, 128)  # the paper's Table II
+# any depth in MIN..MAX is a valid network (e.g. 48, a pruned decoder: prune.py); the engine's bounds
+DEPTH_RANGE = (F.MIN_DECODER_DEPTH, F.MAX_DECODER_DEPTH)
 WIDTHS_MILLI = F.ENCODER_WIDTHS
 
 # MobileNet-v1 channel counts for blocks k = 0..13 at alpha 1.0.
@@ -68,8 +70,8 @@ def encoder_specs(arch: str, width_milli: int) -> List[ConvSpec]:
 def decoder_specs(arch: str, width_milli: int, depth: int) -> List[ConvSpec]:
     """Decoder convolutions in execution order, then the 2-channel head."""
     check_arch(arch)
-    if depth not in DECODER_DEPTHS:
-        raise ValueError(f"decoder depth must be one of {DECODER_DEPTHS}, got {depth}")
+    if not DEPTH_RANGE[0] <= depth <= DEPTH_RANGE[1]:
+        raise ValueError(f"decoder depth must be in {DEPTH_RANGE[0]}..{DEPTH_RANGE[1]}, got {depth}")
     c = channels(width_milli)
     specs: List[ConvSpec] = []
     matte = arch == HAIRMATTENET

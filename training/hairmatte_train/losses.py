@@ -51,3 +51,15 @@ def hair_loss(logits: torch.Tensor, masks: torch.Tensor, images: torch.Tensor, g
         return ce, ce.detach(), logits.new_zeros(())
     lc = gradient_consistency(torch.softmax(logits, dim=1)[:, 1:2], images).mean()
     return ce + grad_weight * lc, ce.detach(), lc.detach()
+
+
+def distilled_loss(logits: torch.Tensor, masks: torch.Tensor, images: torch.Tensor, grad_weight: float,
+                   teacher_prob: torch.Tensor, alpha: float):
+    """(total, cross_entropy, gradient_consistency) with knowledge distillation (Hinton et al. 2015, at
+    temperature 1): the mask's cross-entropy L_M is replaced, in the fraction `alpha`, by the cross-entropy
+    against a teacher network's softmax `teacher_prob` [N, 2, H, W]; L_C is kept as it is.
+    L = (1 - alpha) L_M + alpha * L_KD + w * L_C."""
+    total, ce, lc = hair_loss(logits, masks, images, grad_weight)
+    kd = -(teacher_prob * F.log_softmax(logits, dim=1)).sum(dim=1).mean()
+    ce_full = F.cross_entropy(logits, masks.long())
+    return total + alpha * (kd - ce_full), ce, lc

@@ -26,7 +26,7 @@ from .averaging import WeightAverage
 from .checkpoint import load_checkpoint
 from .augment import PRESETS, augment_batch, normalise, resize_batch
 from .data import list_samples, load_or_create_split, preload, select
-from .losses import gradient_consistency, hair_loss
+from .losses import distilled_loss, gradient_consistency, hair_loss
 from .metrics import image_metrics, mean_metrics
 from .export import export_checkpoint
 from .model_file import model_from_tensors, read_model
@@ -62,6 +62,12 @@ def parse_args(argv: List[str]) -> argparse.Namespace:
     p.add_argument("--init", default=None,
                    help="fine-tune from a .hmm model file (e.g. models/hairmattenet.hmm): every weight from it "
                         "instead of --weights; only used when OUTDIR has no checkpoint yet")
+    p.add_argument("--teacher", default=None,
+                   help="distil from this .hmm model (e.g. models/hairmattenet.hmm when training a narrower one "
+                        "from training/prune.py's cut): its softmax replaces the mask in --distill of the "
+                        "cross-entropy (losses.distilled_loss)")
+    p.add_argument("--distill", type=float, default=0.7,
+                   help="with --teacher: the fraction alpha of the cross-entropy taken against the teacher")
     p.add_argument("--optimiser-warmup", type=int, default=50,
                    help="with --init: batches whose gradients only fill Adadelta's running averages (the "
                         "model does not move) before training starts")
@@ -100,6 +106,10 @@ def parse_args(argv: List[str]) -> argparse.Namespace:
             p.error(f"sizes must be positive multiples of 32, got {s}")
     if a.init and not os.path.isfile(a.init):
         p.error(f"--init {a.init}: no such model file")
+    if a.teacher and not os.path.isfile(a.teacher):
+        p.error(f"--teacher {a.teacher}: no such model file")
+    if not 0.0 <= a.distill <= 1.0:
+        p.error(f"--distill must be in [0, 1], got {a.distill:g}")
     if not 0.0 <= a.ema < 1.0:
         p.error(f"--ema must be a decay in [0, 1) (0 = off), got {a.ema:g}")
     if a.optimiser_warmup < 0:
@@ -155,19 +165,26 @@ def init_from_model_file(model: HairNet, path: str) -> None:
 
 
 def train_step(model: HairNet, optimiser, images, masks, size: int, args, fmt, gen: torch.Generator,
-               first: int = 0, total: int = 0):
+               first: int = 0, total: int = 0, teacher=None):
     """One optimiser step on a batch of preloaded uint8 images and masks, augmented at `size`; returns the
     loss and its two terms (L = L_M + w L_C). Under DDP the batch is rows first.. of a global batch of
-    `total` (augment_batch) and `model` the DDP wrapper."""
+    `total` (augment_batch) and `model` the DDP wrapper. With a `teacher` network the loss is distilled
+    (losses.distilled_loss)."""
     img, mask = augment_batch(images, masks, size, gen, PRESETS[args.augment], first, total)
-    loss, ce, lc = hair_loss(model(normalise(img).contiguous(memory_format=fmt)), mask, img, args.grad_weight)
+    x = normalise(img).contiguous(memory_format=fmt)
+    if teacher is None:
+        loss, ce, lc = hair_loss(model(x), mask, img, args.grad_weight)
+    else:
+        with torch.no_grad():
+            target = torch.softmax(teacher(x), dim=1)
+        loss, ce, lc = distilled_loss(model(x), mask, img, args.grad_weight, target, args.distill)
     optimiser.zero_grad(set_to_none=True)
     loss.backward()
     optimiser.step()
     return loss, ce, lc
 
 
-def warm_up_optimiser(model: HairNet, optimiser, images, masks, args, fmt, log, ranks=None) -> None:
+def warm_up_optimiser(model: HairNet, optimiser, images, masks, args, fmt, log, ranks=None, teacher=None) -> None:
     """Fresh Adadelta state on a trained model: its first steps are sign-like (the squared-gradient
     average starts at 0, so |update| ~ lr * sqrt(eps) * 4.5 on every weight at once), which knocks a
     converged model off its optimum. A few batches at learning rate 0 fill both running averages
@@ -181,7 +198,7 @@ def warm_up_optimiser(model: HairNet, optimiser, images, masks, args, fmt, log, 
     gen = torch.Generator().manual_seed(args.seed * WARMUP_SEED)
     for _ in range(args.optimiser_warmup):
         idx = torch.randint(images.shape[0], (args.batch,), generator=gen)[first:first + local].to(images.device)
-        train_step(model, optimiser, images[idx], masks[idx], args.size, args, fmt, gen, first, args.batch)
+        train_step(model, optimiser, images[idx], masks[idx], args.size, args, fmt, gen, first, args.batch, teacher)
     for group, rate in zip(optimiser.param_groups, rates):
         group["lr"] = rate
     log(f"optimiser warmed up on {args.optimiser_warmup} batches at learning rate 0")
@@ -318,6 +335,21 @@ def initialise(model: HairNet, args: argparse.Namespace, log: Logger) -> None:
         log(f"encoder from {args.weights}; He-initialised (file missing): {missing}")
 
 
+def load_teacher(args: argparse.Namespace, device, fmt, log: Logger):
+    """The frozen network of --teacher (None without): its outputs are the distillation targets."""
+    if not args.teacher:
+        return None
+    header, tensors = read_model(args.teacher)
+    if header["arch"] != args.arch:
+        raise SystemExit(f"--teacher {args.teacher} is {header['arch']}, but this run trains {args.arch}")
+    teacher = model_from_tensors(header, tensors).to(device, memory_format=fmt).eval()
+    for p in teacher.parameters():
+        p.requires_grad_(False)
+    log(f"distilling from {args.teacher} (width {header['width_milli'] / 1000:g}, depth {header['depth']}): "
+        f"{args.distill:g} of the cross-entropy against its softmax")
+    return teacher
+
+
 def weight_average(model: HairNet, args: argparse.Namespace, ck, log: Logger):
     """The EMA of the weights (--ema), restored from the checkpoint `ck` when it has one; None without --ema."""
     if not args.ema:
@@ -364,6 +396,7 @@ class Run:
             initialise(self.model, args, log)
             self.state = fresh_state()
         self.average = weight_average(self.model, args, ck, log)
+        self.teacher = load_teacher(args, device, self.fmt, log)
 
     def save(self, path: str, weights=None) -> None:
         """The checkpoint holds the live weights (to resume) and the average; best.pt gets the average
@@ -395,7 +428,7 @@ class Run:
             idx = order[step * args.batch:(step + 1) * args.batch][first:first + local].to(self.device)
             augment_gen = torch.Generator().manual_seed(args.seed * STEP_AUGMENT_SEED + state["global_step"])
             loss, ce, lc = train_step(net, self.optimiser, data.train_images[idx], data.train_masks[idx], size,
-                                      args, self.fmt, augment_gen, first, args.batch)
+                                      args, self.fmt, augment_gen, first, args.batch, self.teacher)
             if self.average is not None:
                 self.average.update(self.model)
             now = time.time()
@@ -495,7 +528,8 @@ def train(args: argparse.Namespace, ranks: distributed.Ranks) -> int:
     # the average, validation and checkpoints use.
     net, net_frozen = distributed.wrap(model, ranks, device), -1
     if args.init and state["global_step"] == 0 and args.optimiser_warmup > 0:
-        warm_up_optimiser(net, run.optimiser, data.train_images, data.train_masks, args, run.fmt, log, ranks)
+        warm_up_optimiser(net, run.optimiser, data.train_images, data.train_masks, args, run.fmt, log, ranks,
+                          run.teacher)
     stop = False
     while state["epoch"] < args.epochs and not stop:
         epoch = state["epoch"]

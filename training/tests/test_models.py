@@ -71,8 +71,10 @@ class ArchitectureTest(unittest.TestCase):
             HairNet("unet")
         with self.assertRaises(ValueError):
             HairNet("hairmattenet", 600)
-        with self.assertRaises(ValueError):
-            HairNet("hairmattenet", 1000, 48)
+        for depth in (0, 1025):  # the engine's bounds; any depth between is a network (48: a pruned decoder)
+            with self.assertRaises(ValueError):
+                HairNet("hairmattenet", 1000, depth)
+        self.assertEqual(HairNet("hairmattenet", 250, 48).head.weight.shape, (2, 48, 1, 1))
         with self.assertRaises(ValueError):
             HairNet("hairsegnet", 250, 16)(torch.zeros(1, 3, 48, 64))
 
