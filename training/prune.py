@@ -26,19 +26,13 @@ from hairmatte_train import architecture as A  # noqa: E402
 from hairmatte_train.data import list_samples, load_pair, select  # noqa: E402
 from hairmatte_train.model_file import encode_model, read_model  # noqa: E402
 from hairmatte_train.trainer import DEFAULT_SPLIT  # noqa: E402
+from quantize import per_source as quantize_per_source  # noqa: E402
 
 
 def calibration_images(samples, per_source: int, size: int) -> torch.Tensor:
-    """`per_source` training images of each source, evenly spread, stretched to size x size and
-    normalised as the network's input (x / 127.5 - 1)."""
-    by = {}
-    for s in samples:
-        by.setdefault(s.source, []).append(s)
-    picked = []
-    for src in sorted(by):
-        rows = by[src]
-        n = min(per_source, len(rows))
-        picked += [rows[int(i * len(rows) / n)] for i in range(n)]
+    """`per_source` training images of each source, evenly spread (quantize.py's choice), stretched to
+    size x size and normalised as the network's input (x / 127.5 - 1)."""
+    picked = quantize_per_source(samples, per_source)
     out = torch.empty(len(picked), 3, size, size)
     for n, s in enumerate(picked):
         img = Image.fromarray(load_pair(s)[0]).resize((size, size), Image.BILINEAR)
