@@ -51,6 +51,24 @@ class GpuScheduleSmokeTest(unittest.TestCase):
             self.assertIn("gpu_all finished: 0 job(s) failed", log)
             print(f"\ngpu_all.sh --smoke: {seconds:.1f} s", file=sys.stderr)
 
+    def test_smoke_distill_job_prunes_and_distils(self):
+        with tempfile.TemporaryDirectory() as tmp:
+            data, out = os.path.join(tmp, "mine"), os.path.join(tmp, "out")
+            write_folder(data, 12)
+            env = dict(os.environ, DATA=data, PY=sys.executable, OMP_NUM_THREADS="1", JOBS="distill")
+            run = subprocess.run(["bash", SCRIPT, "--smoke", out], env=env, capture_output=True, text=True,
+                                 timeout=180)
+            self.assertEqual(run.returncode, 0, run.stderr[-4000:])
+            models = os.path.join(out, "models")
+            self.assertEqual(sorted(os.listdir(models)),
+                             sorted(f"{n}.{e}" for n in ("kd-b16", "kd-b32", "kd-b32-a1") for e in ("hmm", "log")))
+            for name in ("kd-b16", "kd-b32", "kd-b32-a1"):
+                header, _ = read_model(os.path.join(models, name + ".hmm"))
+                self.assertEqual((header["width_milli"], header["depth"]), (250, 8), name)
+                with open(os.path.join(models, name + ".log")) as f:
+                    self.assertIn("distilling from", f.read())
+            self.assertIn("depth 8", run.stderr)  # prune.py's summary line
+
     def test_a_failed_phase_is_reported(self):
         with tempfile.TemporaryDirectory() as tmp:
             env = dict(os.environ, DATA=os.path.join(tmp, "nothing"), PY=sys.executable)
