@@ -131,7 +131,9 @@ export async function runSession(config, log = (m) => process.stderr.write(`${m}
     const runner = await createHairMatteRunner({ modelBytes, size, threads });
     if (runner.info.precision !== 'int8') throw new Error(`${file}: hairmatte runs it as ${runner.info.precision}, not int8`);
     runner.setInput(frame);
-    const subject = { arch, engine: 'hairmatte-int8', runner, macs: countMultiplyAdds(buildGraph(model), size) };
+    // which int8 network (several may be timed side by side): its width and decoder depth
+    const shape = `w${model.widthPermille / 1000} d${model.decoderDepth}`;
+    const subject = { arch, engine: 'hairmatte-int8', shape, runner, macs: countMultiplyAdds(buildGraph(model), size) };
     const output = await runner.run();
     const fp32 = subjects.find((s) => s.arch === arch && s.engine === 'hairmatte');
     if (fp32 && fp32.macs === subject.macs) {
@@ -166,6 +168,7 @@ export async function runSession(config, log = (m) => process.stderr.write(`${m}
       const sorted = times.get(s).slice().sort((x, y) => x - y);
       const median = percentile(sorted, 0.5);
       rows.push({ arch: s.arch, size, threads, engine: s.engine, version: s.runner.version, runs: sorted.length,
+        ...(s.shape ? { shape: s.shape } : {}),
         medianMs: median, p10Ms: percentile(sorted, 0.1), p90Ms: percentile(sorted, 0.9), minMs: sorted[0],
         multiplyAdds: s.macs, gflops: (2 * s.macs) / (median * 1e6) });
     }

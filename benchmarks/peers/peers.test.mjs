@@ -14,7 +14,7 @@ import { testFrame, maxAbsDiff, runSession } from './peer-session.mjs';
 import { createTfjsRunner } from './tfjs-net.mjs';
 import { createOnnxRunner, buildOnnxModel } from './onnx-net.mjs';
 import { createHairMatteRunner, hairmatteUnavailableReason } from './hairmatte-net.mjs';
-import { addSpeedups } from './report.mjs';
+import { addSpeedups, formatReport } from './report.mjs';
 import { findHmInfer, nativeProbability, HM_INFER_MISSING } from './native-probability.mjs';
 
 const SIZE = 64;
@@ -246,4 +246,21 @@ test('the model reader reads version-3 files: codebook-packed weights as the Int
   const v2 = bytes.slice();
   v2[8] = 2;
   assert.throws(() => readModelFile(fixCrc(v2)), /unknown dtype 5 in a version 2 file/);
+});
+
+test('the report names each int8 row by its network shape and counts each one\'s multiply-adds', () => {
+  const row = (engine, ms, macs, shape) => ({ arch: 'hairmattenet', size: 224, threads: 1, engine, version: '0.1.0',
+    runs: 30, medianMs: ms, p10Ms: ms, p90Ms: ms, minMs: ms, multiplyAdds: macs, gflops: 2 * macs / (ms * 1e6),
+    ...(shape ? { shape } : {}) });
+  const rows = [row('hairmatte', 70, 1.093e9), row('tfjs-wasm', 112, 1.093e9),
+    row('hairmatte-int8', 43.5, 1.093e9, 'w1 d64'), row('hairmatte-int8', 27.2, 0.629e9, 'w0.75 d48')];
+  addSpeedups(rows);
+  const text = formatReport({ size: 224, date: 'today', machine: { cpu: 'cpu', logicalCores: 2, platform: 'linux',
+    node: 'v20', loadAverage: [1, 1, 1], loadAverageAfter: [1, 1, 1] }, models: [], skipped: [], parity: [], rows,
+  runs: 30, warmup: 5, int8: true }, { minRuns: 30 });
+  assert.match(text, /hairmatte-int8 w1 d64 +43\.5 .*1\.61x vs hairmatte, 2\.57x vs tfjs-wasm/);
+  assert.match(text, /hairmatte-int8 w0\.75 d48 +27\.2 .*2\.57x vs hairmatte, 4\.12x vs tfjs-wasm/);
+  assert.match(text, /hairmattenet int8 w1 d64: 1\.093 G multiply-adds/);
+  assert.match(text, /hairmattenet int8 w0\.75 d48: 0\.629 G multiply-adds/);
+  assert.match(text, /hairmatte 0\.1\.0 +70\.0 /);
 });

@@ -60,7 +60,9 @@ export function formatReport(report, { minRuns }) {
   lines.push('');
   if (report.runs < minRuns) lines.push(`NOTE: ${report.runs} runs per engine (< ${minRuns}): a smoke run, not a benchmark`);
   lines.push(`Median of ${report.runs} runs after ${report.warmup} warm-up rounds, engines interleaved (a new seeded order every round):`);
-  const header = [pad('arch', 13), padLeft('threads', 7), '  ', pad('engine', 22), padLeft('ms/frame', 9),
+  // an int8 row names its network's shape (width, decoder depth): several int8 models may be timed
+  const label = (r) => (r.shape ? `${r.engine} ${r.shape}` : `${r.engine} ${r.version}`);
+  const header = [pad('arch', 13), padLeft('threads', 7), '  ', pad('engine', 25), padLeft('ms/frame', 9),
     padLeft('p10-p90', 15), padLeft('GFLOP/s', 8), '  hairmatte speed-up'].join('');
   lines.push(header);
   lines.push('-'.repeat(header.length));
@@ -71,11 +73,11 @@ export function formatReport(report, { minRuns }) {
     } else if (r.hairmatteSpeedup) {
       speed = `${r.hairmatteSpeedup.toFixed(2)}x`;
     }
-    lines.push([pad(r.arch, 13), padLeft(r.threads, 7), '  ', pad(`${r.engine} ${r.version}`, 22),
+    lines.push([pad(r.arch, 13), padLeft(r.threads, 7), '  ', pad(label(r), 25),
       padLeft(r.medianMs.toFixed(1), 9), padLeft(`${r.p10Ms.toFixed(1)}-${r.p90Ms.toFixed(1)}`, 15),
       padLeft(r.gflops.toFixed(1), 8), '  ', speed].join(''));
   }
-  const macs = new Map(report.rows.map((r) => [r.arch + (r.engine === INT8_ENGINE ? ' int8' : ''), r.multiplyAdds]));
+  const macs = new Map(report.rows.map((r) => [r.arch + (r.engine === INT8_ENGINE ? ` int8 ${r.shape}` : ''), r.multiplyAdds]));
   lines.push('');
   if (report.int8) {
     lines.push('hairmatte-int8: our int8 network (GOP/s in the GFLOP/s column). tfjs-wasm has no int8 path for this ' +
