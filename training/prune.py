@@ -11,7 +11,6 @@ came from, e.g.
       --init runs/pruned/hairmattenet-w750.hmm --teacher models/hairmattenet.hmm --ema 0.999 ...
 """
 import argparse
-import json
 import os
 import sys
 import time
@@ -23,7 +22,7 @@ from PIL import Image
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from hairmatte_train import prune as P  # noqa: E402
 from hairmatte_train import architecture as A  # noqa: E402
-from hairmatte_train.data import list_samples, load_pair, select  # noqa: E402
+from hairmatte_train.data import list_samples, load_pair, read_split, select  # noqa: E402
 from hairmatte_train.model_file import encode_model, read_model  # noqa: E402
 from hairmatte_train.trainer import DEFAULT_SPLIT  # noqa: E402
 from quantize import per_source as quantize_per_source  # noqa: E402
@@ -63,11 +62,10 @@ def main(argv) -> int:
     if a.width > header["width_milli"] or depth > header["depth"] or depth < 1:
         p.error(f"--width {a.width} / --depth {depth} must not exceed the model's {header['width_milli']} / "
                 f"{header['depth']}")
-    split_path = a.split or (DEFAULT_SPLIT if os.path.exists(os.path.join(a.data, "manifest.csv")) else None)
-    if split_path is None:
-        p.error("--split is required for a folder without manifest.csv (use OUTDIR/split.json of its training)")
-    with open(split_path) as f:
-        split = json.load(f)
+    try:
+        split = read_split(a.data, a.split, DEFAULT_SPLIT)
+    except ValueError as e:
+        p.error(str(e))
     t0 = time.time()
     images = calibration_images(select(list_samples(a.data), split, "train"), a.calib, header["input_size"])
     print(f"statistics on {len(images)} training images ...", file=sys.stderr, flush=True)

@@ -45,7 +45,7 @@ import torch.nn.functional as F
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from hairmatte_train import quantize as Q  # noqa: E402
 from hairmatte_train import weight_codebook as WC  # noqa: E402
-from hairmatte_train.data import list_samples, load_pair, select  # noqa: E402
+from hairmatte_train.data import list_samples, load_pair, read_split, select  # noqa: E402
 from hairmatte_train.checkpoint import load_checkpoint  # noqa: E402
 from hairmatte_train.losses import gradient_consistency  # noqa: E402
 from hairmatte_train.metrics import image_metrics, mean_metrics  # noqa: E402
@@ -235,11 +235,10 @@ def main(argv):
     header, tensors = read_model(a.model)
     size = header["input_size"]
     samples = list_samples(a.data)
-    split_path = a.split or (DEFAULT_SPLIT if os.path.exists(os.path.join(a.data, "manifest.csv")) else None)
-    if split_path is None:
-        p.error("--split is required for a folder without manifest.csv (use OUTDIR/split.json of its training)")
-    with open(split_path) as f:
-        split = json.load(f)
+    try:
+        split = read_split(a.data, a.split, DEFAULT_SPLIT)
+    except ValueError as e:
+        p.error(str(e))
     t0 = time.time()
     graph = Q.build_graph(header["arch"], header["width_milli"], header["depth"])
     pointwise = [n.name for n in WC.pointwise_nodes(graph)]

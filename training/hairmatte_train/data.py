@@ -157,3 +157,13 @@ def preload(samples: List[Sample], size: int, cache_file: Optional[str] = None):
         np.savez(tmp, key=np.array(key), images=images, masks=masks)
         os.replace(tmp, cache_file)
     return images, masks
+
+
+def read_split(data: str, split: Optional[str], default: str) -> Dict:
+    """The split file `split`, else `default` (the committed split) for a folder with manifest.csv (the
+    shared set); ValueError for another folder without --split (its training run wrote OUTDIR/split.json)."""
+    path = split or (default if os.path.exists(os.path.join(data, "manifest.csv")) else None)
+    if path is None:
+        raise ValueError("--split is required for a folder without manifest.csv (use OUTDIR/split.json of its training)")
+    with open(path) as f:
+        return json.load(f)
