@@ -23,7 +23,7 @@ import torch.nn.functional as F
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from hairmatte_train.checkpoint import load_checkpoint  # noqa: E402
 from hairmatte_train.export import checkpoint_weights  # noqa: E402
-from hairmatte_train.data import list_samples, load_pair, select  # noqa: E402
+from hairmatte_train.data import list_samples, load_pair, select, split_path  # noqa: E402
 from hairmatte_train.losses import gradient_consistency  # noqa: E402
 from hairmatte_train.metrics import image_metrics, mean_metrics  # noqa: E402
 from hairmatte_train.model_file import model_from_tensors, read_model  # noqa: E402
@@ -86,10 +86,11 @@ def main(argv):
     if not os.path.exists(a.model):
         p.error(f"model {a.model} not found")
     samples = list_samples(a.data)
-    split_path = a.split or (DEFAULT_SPLIT if os.path.exists(os.path.join(a.data, "manifest.csv")) else None)
-    if split_path is None:
-        p.error("--split is required for a folder without manifest.csv (use OUTDIR/split.json of its training)")
-    with open(split_path) as f:
+    try:
+        split_file = split_path(a.data, a.split, DEFAULT_SPLIT)
+    except ValueError as e:
+        p.error(str(e))
+    with open(split_file) as f:
         samples = select(samples, json.load(f), a.part)
     if a.limit:
         kept, count = [], {}
@@ -103,7 +104,7 @@ def main(argv):
     rows = []
     results = evaluate(model, samples, size, lambda m: print(m, file=sys.stderr, flush=True), rows)
     report = {"model": os.path.basename(a.model), "arch": model.arch, "input_size": size, "part": a.part,
-              "split": os.path.relpath(split_path), "seconds": round(time.time() - t0, 1), "groups": results}
+              "split": os.path.relpath(split_file), "seconds": round(time.time() - t0, 1), "groups": results}
     print(f"{'group':<22} {'n':>5} {'F1':>7} {'Perf':>7} {'IoU':>7} {'Acc':>7} {'GradCons':>9}")
     for g, r in results.items():
         print(f"{g:<22} {r['count']:>5} {r['f1']:7.4f} {r['performance']:7.4f} {r['iou']:7.4f} "
@@ -111,7 +112,7 @@ def main(argv):
     worst = sorted(rows, key=lambda r: r["iou"])[:a.worst]
     if worst:
         report["worst"] = worst
-        print(f"lowest IoU: " + ", ".join(f"{r['source']}/{r['id']} {r['iou']:.3f}" for r in worst))
+        print("lowest IoU: " + ", ".join(f"{r['source']}/{r['id']} {r['iou']:.3f}" for r in worst))
     if a.json:
         text = json.dumps(report, indent=1, sort_keys=True)
         if a.json == "-":

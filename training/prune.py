@@ -1,13 +1,13 @@
 #!/usr/bin/python3
-"""Cut a trained HairMatteNet down to a narrower encoder width (hairmatte_train/prune.py says how the
-channels are chosen), measured on TRAINING images of the split; writes a float .hmm of that width.
+"""Cut a trained HairMatteNet down to a narrower encoder width and decoder depth (hairmatte_train/prune.py
+says how the channels are chosen), measured on TRAINING images of the split; writes a float .hmm.
 
   /usr/bin/python3 training/prune.py --model models/hairmattenet.hmm --data ../shared/data/hair \
-      --width 750 --out runs/pruned/hairmattenet-w750.hmm [--calib 32]
+      --width 750 --depth 48 --out runs/pruned/hairmattenet-w750.hmm [--calib 32]
 
 The result is a starting point, not a finished model: fine-tune it with distillation from the model it
 came from, e.g.
-  npm run train -- --data ../shared/data/hair --arch hairmattenet --width 750 --out runs/w750 \
+  npm run train -- --data ../shared/data/hair --arch hairmattenet --width 750 --depth 48 --out runs/w750 \
       --init runs/pruned/hairmattenet-w750.hmm --teacher models/hairmattenet.hmm --ema 0.999 ...
 """
 import argparse
@@ -23,7 +23,7 @@ sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from hairmatte_train import prune as P  # noqa: E402
 from hairmatte_train import architecture as A  # noqa: E402
 from hairmatte_train.data import list_samples, load_pair, read_split, select  # noqa: E402
-from hairmatte_train.model_file import encode_model, read_model  # noqa: E402
+from hairmatte_train.model_file import encode_model, model_from_tensors, read_model  # noqa: E402
 from hairmatte_train.trainer import DEFAULT_SPLIT  # noqa: E402
 from quantize import per_source as quantize_per_source  # noqa: E402
 
@@ -73,8 +73,8 @@ def main(argv) -> int:
     pruned, kept = P.prune_tensors(header, tensors, stats, a.width, depth)
     with torch.no_grad():  # how far the cut network starts from the original, on the same images
         x = images[: 4 * max(1, len(images) // 16)]
-        before = torch.softmax(P.model_from_tensors(header, tensors)(x), 1)[:, 1]
-        after = torch.softmax(P.model_from_tensors(dict(header, width_milli=a.width, depth=depth), pruned)(x), 1)[:, 1]
+        before = torch.softmax(model_from_tensors(header, tensors)(x), 1)[:, 1]
+        after = torch.softmax(model_from_tensors(dict(header, width_milli=a.width, depth=depth), pruned)(x), 1)[:, 1]
         agree = ((before > 0.5) & (after > 0.5)).sum() / ((before > 0.5) | (after > 0.5)).sum().clamp(min=1)
     meta = dict(header.get("metadata") or {})
     meta["pruned"] = {"from": os.path.basename(a.model), "width_milli": a.width, "depth": depth,

@@ -49,8 +49,8 @@ function frameOf(rgb, index) {
 }
 
 const refs = {};
-// Width 0.25 / depth 16 for both architectures; and the shipped int8 model's shape (width 0.75: 24-channel
-// first layer; depth 48, a pruned decoder: not a power of two).
+// Width 0.25 / depth 16 for both architectures; and training/prune.py's width 0.75 / depth 48 network
+// (a 24-channel first layer; a decoder depth that is not a power of two).
 for (const [arch, width, depth] of [['hairmattenet', 250, 16], ['hairsegnet', 250, 16], ['hairmattenet', 750, 48]]) {
   test(`${arch} width ${width / 1000} depth ${depth} int8: the wasm engine equals the quantiser's simulated int8 ` +
     'network (SIMD 1 and 2 threads, plain)', { timeout: 600000 }, async (t) => {

@@ -159,11 +159,16 @@ def preload(samples: List[Sample], size: int, cache_file: Optional[str] = None):
     return images, masks
 
 
-def read_split(data: str, split: Optional[str], default: str) -> Dict:
+def split_path(data: str, split: Optional[str], default: str) -> str:
     """The split file `split`, else `default` (the committed split) for a folder with manifest.csv (the
     shared set); ValueError for another folder without --split (its training run wrote OUTDIR/split.json)."""
     path = split or (default if os.path.exists(os.path.join(data, "manifest.csv")) else None)
     if path is None:
         raise ValueError("--split is required for a folder without manifest.csv (use OUTDIR/split.json of its training)")
-    with open(path) as f:
+    return path
+
+
+def read_split(data: str, split: Optional[str], default: str) -> Dict:
+    """The split that split_path() names, loaded."""
+    with open(split_path(data, split, default)) as f:
         return json.load(f)

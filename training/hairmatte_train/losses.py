@@ -47,10 +47,16 @@ def gradient_consistency(prob: torch.Tensor, images: torch.Tensor) -> torch.Tens
 def hair_loss(logits: torch.Tensor, masks: torch.Tensor, images: torch.Tensor, grad_weight: float):
     """(total, cross_entropy, gradient_consistency) for logits [N, 2, H, W], masks [N, H, W] in {0, 1}."""
     ce = F.cross_entropy(logits, masks.long())
+    return _with_consistency(ce, ce, logits, images, grad_weight)
+
+
+def _with_consistency(data_term: torch.Tensor, ce: torch.Tensor, logits: torch.Tensor, images: torch.Tensor,
+                      grad_weight: float):
+    """(data_term + w * L_C, the mask's cross-entropy, L_C), the last two detached for logging."""
     if grad_weight == 0.0:
-        return ce, ce.detach(), logits.new_zeros(())
+        return data_term, ce.detach(), logits.new_zeros(())
     lc = gradient_consistency(torch.softmax(logits, dim=1)[:, 1:2], images).mean()
-    return ce + grad_weight * lc, ce.detach(), lc.detach()
+    return data_term + grad_weight * lc, ce.detach(), lc.detach()
 
 
 def distilled_loss(logits: torch.Tensor, masks: torch.Tensor, images: torch.Tensor, grad_weight: float,
@@ -59,7 +65,6 @@ def distilled_loss(logits: torch.Tensor, masks: torch.Tensor, images: torch.Tens
     temperature 1): the mask's cross-entropy L_M is replaced, in the fraction `alpha`, by the cross-entropy
     against a teacher network's softmax `teacher_prob` [N, 2, H, W]; L_C is kept as it is.
     L = (1 - alpha) L_M + alpha * L_KD + w * L_C."""
-    total, ce, lc = hair_loss(logits, masks, images, grad_weight)
+    ce = F.cross_entropy(logits, masks.long())
     kd = -(teacher_prob * F.log_softmax(logits, dim=1)).sum(dim=1).mean()
-    ce_full = F.cross_entropy(logits, masks.long())
-    return total + alpha * (kd - ce_full), ce, lc
+    return _with_consistency((1.0 - alpha) * ce + alpha * kd, ce, logits, images, grad_weight)

@@ -1,4 +1,5 @@
-"""Structured channel pruning of a trained HairMatteNet to a narrower encoder width (e.g. 1.0 -> 0.75).
+"""Structured channel pruning of a trained HairMatteNet to a narrower encoder width and decoder depth
+(e.g. width 1.0 -> 0.75, depth 64 -> 48).
 
 Why: the int8 model's speed budget (issue #14) needs fewer multiply-adds than width 1.0 has, and a
 width-0.75 network trained from ImageNet in the time at hand falls short of the 1.0 model's quality.
@@ -8,7 +9,9 @@ Cutting the trained 1.0 network down keeps most of what it learnt; distillation 
 What a channel of encoder block k is: output channel j of `enc.pw{k}` (`enc.conv0` for k = 0), which is
 also channel j of the next depthwise `enc.dw{k+1}` and input j of `enc.pw{k+1}`; for the skip sources
 (blocks 1, 3, 5, 11) input j of `dec{s}.skip`; for block 13 also output j of `dec1.skip` and channel j of
-`dec1.dw`, read by `dec1.pw`. Removing it removes all of those together.
+`dec1.dw`, read by `dec1.pw`. A channel of decoder stage s's output is a row of `dec{s}.pw` and of
+`dec{s+1}.skip`, a channel of `dec{s+1}.dw` and a column of `dec{s+1}.pw` (of `head` after stage 5).
+Removing a channel removes all of those together.
 
 Which channels go: the least important ones, where the importance of channel j is the variance it
 feeds into its consumers, Var(x_j) * ||W[:, j]||^2, with x_j the consumer's input channel measured on
@@ -23,7 +26,7 @@ import numpy as np
 import torch
 
 from . import architecture as A
-from .model_file import model_from_tensors  # noqa: F401 (also used by training/prune.py)
+from .model_file import model_from_tensors
 
 
 def _channel_stats(samples: List[torch.Tensor]):
@@ -58,8 +61,9 @@ class ChannelGroup:
     consumers: Tuple[Tuple[str, str], ...]
 
 
-def channel_groups(stages: int = 5) -> List[ChannelGroup]:
-    """Encoder blocks 0..13, then the outputs of decoder stages 1..5 (HairMatteNet)."""
+def channel_groups() -> List[ChannelGroup]:
+    """Encoder blocks 0..13, then the outputs of HairMatteNet's decoder stages 1..5."""
+    stages = A.decoder_stages(A.HAIRMATTENET)
     groups = []
     for k in range(14):
         producer = "enc.conv0" if k == 0 else f"enc.pw{k}"
@@ -84,7 +88,7 @@ def consumer_statistics(header: Dict, tensors: Dict[str, np.ndarray], images: to
     decoder `pw` is watched as its conv, so its ReLU is applied here."""
     model = model_from_tensors(header, tensors)
     watch = {}
-    for g in channel_groups(model.stages):
+    for g in channel_groups():
         for _, stat in g.consumers:
             stage, _, layer = stat.partition(".")
             watch[stat] = model.enc[layer] if stage == "enc" else getattr(model, stage)[layer]

@@ -1,9 +1,9 @@
 #!/bin/bash
-# A width-0.75, depth-48 HairMatteNet from the shipped width-1.0, depth-64 one on this 2-core CPU (issue #14's speed budget
-# needs fewer multiply-adds): cut every encoder layer to 0.75 of its channels and the decoder to 48
-# (training/prune.py), then
-# fine-tune with distillation from the 1.0 model (--teacher), light augmentation and a weight average,
-# the learning rate lowered in three phases (250-step epochs; a phase resumes the previous checkpoint).
+# A width-0.75, depth-48 HairMatteNet from the shipped width-1.0, depth-64 one on this 2-core CPU (issue
+# #14's speed budget needs fewer multiply-adds): cut every encoder layer to 0.75 of its channels and the
+# decoder to 48 (training/prune.py), then fine-tune with distillation from the 1.0 model (--teacher),
+# light augmentation and a weight average, the learning rate lowered in three phases (250-step epochs; a
+# phase resumes the previous checkpoint).
 #   bash training/schedules/cpu_prune_distill.sh OUTROOT [TEACHER] [MINUTES]
 # OUTROOT/pruned.hmm is the cut; OUTROOT/hairmattenet/hairmattenet.hmm the result (best epoch on
 # the per-epoch validation subset); MINUTES (default 100) caps the training wall time over all phases.
