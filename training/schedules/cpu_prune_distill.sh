@@ -7,6 +7,8 @@
 #   bash training/schedules/cpu_prune_distill.sh OUTROOT [TEACHER] [MINUTES]
 # OUTROOT/pruned.hmm is the cut; OUTROOT/hairmattenet/hairmattenet.hmm the result (best epoch on
 # the per-epoch validation subset); MINUTES (default 100) caps the training wall time over all phases.
+# WIDTH / DEPTH choose the cut (default 750 / 48); FREEZE=13 keeps encoder blocks 0..13 frozen throughout
+# (a full-width cut that only narrows the decoder trains the decoder alone); THREADS sets torch's threads.
 set -e
 cd "$(dirname "$0")/../.."
 OUT=${1:?usage: cpu_prune_distill.sh OUTROOT [TEACHER] [MINUTES]}
@@ -16,6 +18,9 @@ DATA=${DATA:-../shared/data/hair}
 WIDTH=${WIDTH:-750}
 DEPTH=${DEPTH:-48}
 PY=${PY:-/usr/bin/python3}
+EXTRA=()
+[ -n "${FREEZE:-}" ] && EXTRA+=(--freeze-upto "$FREEZE" --freeze-epochs 1000)
+[ -n "${THREADS:-}" ] && EXTRA+=(--threads "$THREADS")
 mkdir -p "$OUT"
 [ -f "$OUT/pruned.hmm" ] || "$PY" training/prune.py --model "$TEACHER" --data "$DATA" --width "$WIDTH" \
   --depth "$DEPTH" --out "$OUT/pruned.hmm"
@@ -23,5 +28,5 @@ for phase in "10 0.3" "18 0.15" "24 0.075"; do
   set -- $phase
   "$PY" training/train.py --data "$DATA" --arch hairmattenet --width "$WIDTH" --depth "$DEPTH" \
     --out "$OUT/hairmattenet" --init "$OUT/pruned.hmm" --teacher "$TEACHER" --epochs "$1" --lr "$2" --augment light --ema 0.999 \
-    --size 224 --steps-per-epoch 250 --val-per-source 40 --time-budget "$MINUTES"
+    --size 224 --steps-per-epoch 250 --val-per-source 40 --time-budget "$MINUTES" "${EXTRA[@]}"
 done
