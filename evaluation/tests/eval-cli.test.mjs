@@ -91,6 +91,27 @@ test('eval --json with random weights prints every measure per source', () => {
   }
 });
 
+test('eval --per-image writes one CSV row per photo, whose means are the reported ones', () => {
+  const dir = makeDataset([[64, 64], [48, 80], [72, 40]]);
+  const csvFile = path.join(dir, 'rows.csv');
+  try {
+    const r = run('--data', dir, '--random-weights', '--model', 'hairsegnet', '--size', '64', '--refine', 'none', '--json',
+      '--per-image', csvFile);
+    assert.equal(r.status, 0, r.stderr);
+    const group = JSON.parse(r.stdout).groups[path.basename(dir)];
+    const [head, ...lines] = fs.readFileSync(csvFile, 'utf8').trim().split('\n');
+    assert.equal(head, 'source,id,note,f1,performance,iou,accuracy,gradConsistency');
+    const rows = lines.map((l) => l.split(','));
+    assert.deepEqual(rows.map((c) => [c[0], c[1]]), [0, 1, 2].map((k) => [path.basename(dir), `p${k}`]));
+    for (const [col, key] of [[3, 'f1'], [5, 'iou'], [6, 'accuracy'], [7, 'gradConsistency']]) {
+      const mean = rows.reduce((a, c) => a + Number(c[col]), 0) / rows.length;
+      assert.ok(Math.abs(mean - group[key]) < 1e-12, `${key}: CSV mean ${mean}, reported ${group[key]}`);
+    }
+  } finally {
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
+});
+
 // `eval` scores what `matte` writes: the same engine options and the same photo, so the IoU that eval
 // reports equals the IoU of matte's PNGs against the masks (random weights: any matte will do).
 test('eval measures exactly what `hairmatte matte` writes', async () => {
@@ -134,6 +155,7 @@ test('bad input: one clear line on stderr and a non-zero exit', () => {
     [['--data', noMask, '--quality', 'great'], 2, /--quality must be fast or best/],
     [['--data', noMask, '--part', 'test'], 2, /--part must be val or train/],
     [['--data', noMask, '--limit', 'x'], 2, /--limit must be a non-negative integer/],
+    [['--data', noMask, '--per-image', path.join(os.tmpdir(), 'no-such-hm-dir', 'rows.csv')], 1, /--per-image .*rows\.csv: its folder does not exist/],
   ];
   try {
     for (const [args, code, message] of cases) {
