@@ -1,5 +1,6 @@
 // wasm SIMD128 benchmark of the int8 (QS8) kernels (1x1, depthwise, upsample+add, upsample+depthwise)
-// beside the fp32 ones on HairMatteNet's real layer shapes (benchmarks/native/layer_shapes.h), in Node (what ships). For each layer it alternates timed
+// beside the fp32 ones on HairMatteNet's real layer shapes (benchmarks/native/layer_shapes.h), then the
+// folded dec1's int32 1x1s (conv1x1_acc32) beside the int8 conv1x1, in Node (what ships). For each layer it alternates timed
 // batches of the fp32 kernel and the int8 kernel (interleaved, so that load from other jobs on the
 // machine hits both alike) and keeps the fastest batch of each; it prints ms, G(multiply-add)OP/s counted
 // as 2 ops per multiply-add for both, and int8/fp32 speed ratio. Build and run:
@@ -129,6 +130,45 @@ double batch_ms(F&& f, int calls) {
   return (now_ms() - s) / calls;
 }
 
+// The folded dec1's two int32 GEMMs (network/int8_fold.h: its 3x3 convolution as im2col, K = 9 * 512, and
+// its 1x1, K = 1024, both to N = 24 on 14 x 14 pixels) are not layers of layer_shapes.h: qs8_conv1x1_acc32
+// beside the requantising qs8_conv1x1 on the same shapes, which shows what storing int32 costs.
+struct GemmShape {
+  const char* name;
+  size_t k, n, m;
+};
+constexpr GemmShape kFoldedDec1Gemms[] = {{"dec1.fold 3x3", 4608, 24, 196}, {"dec1.fold 1x1", 1024, 24, 196}};
+
+void bench_acc32(const GemmShape& g) {
+  std::mt19937 rng(7);
+  std::uniform_int_distribution<int> d(-127, 127);
+  std::vector<int8_t> in(g.m * g.k), weight(g.n * g.k), out8(g.m * g.n);
+  for (int8_t& x : in) x = static_cast<int8_t>(d(rng));
+  for (int8_t& x : weight) x = static_cast<int8_t>(d(rng));
+  const std::vector<int32_t> bias(g.n, 1000);
+  const std::vector<float> scale(g.n, 1.0f / (50.0f * static_cast<float>(g.k)));
+  std::vector<uint8_t> packed(hm::packed_qs8_conv1x1_size(g.k, g.n));
+  hm::pack_qs8_conv1x1(g.k, g.n, weight.data(), bias.data(), scale.data(), -5, packed.data());
+  std::vector<int32_t> out32(g.m * g.n);
+  // conv1x1 takes rows of a width: m pixels as one row of m.
+  auto run_conv1x1 = [&] {
+    hm::qs8_conv1x1_minmax_fp32__wasmsimd(in.data(), g.m, g.k, packed.data(), g.n, out8.data(), {-128, -128, 127}, 0,
+                                          1);
+  };
+  auto run_acc32 = [&] { hm::qs8_conv1x1_acc32__wasmsimd(in.data(), g.k, packed.data(), g.n, out32.data(), 0, g.m); };
+  const int n_conv = calls_per_batch(run_conv1x1), n_acc = calls_per_batch(run_acc32);
+  double best_conv = 1e30, best_acc = 1e30;
+  for (int rep = 0; rep < 9; ++rep) {
+    best_conv = std::min(best_conv, batch_ms(run_conv1x1, n_conv));
+    best_acc = std::min(best_acc, batch_ms(run_acc32, n_acc));
+  }
+  const double ops = 2.0 * g.m * g.k * g.n;
+  char shape[64];
+  std::snprintf(shape, sizeof shape, "M%zu K%zu -> N%zu", g.m, g.k, g.n);
+  std::printf("%-18s %-22s %9.3f %9.2f %9.3f %9.2f %6.2fx\n", g.name, shape, best_conv, ops / (best_conv * 1e6),
+              best_acc, ops / (best_acc * 1e6), best_conv / best_acc);
+}
+
 }  // namespace
 
 // Sums of the layers of one op kind (or all), each layer times its repeats.
@@ -199,5 +239,10 @@ int main(int argc, char** argv) {
   up_dw.print("upsample + depthwise (fused)");
   up_add.print("upsample + skip add");
   all.print("all layers above (not conv0/head/im2col)");
+  std::printf("\nThe folded dec1's int32 GEMMs: int8 conv1x1 (requantised) vs conv1x1_acc32 (int32 out)\n\n");
+  std::printf("%-18s %-22s %9s %9s %9s %9s %7s\n", "gemm", "shape", "conv ms", "GOP/s", "acc32 ms", "GOP/s",
+              "ratio");
+  for (const GemmShape& g : kFoldedDec1Gemms)
+    if (std::strstr(g.name, filter) != nullptr) bench_acc32(g);
   return 0;
 }

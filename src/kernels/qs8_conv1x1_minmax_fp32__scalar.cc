@@ -12,10 +12,7 @@ void qs8_conv1x1_minmax_fp32__scalar(const int8_t* in, size_t w, size_t in_c, co
     const int8_t* a = in + m * in_c;
     for (size_t n = 0; n < out_c; ++n) {
       const kernels_internal::Qs8GemmChannel ch = kernels_internal::qs8_gemm_channel(bytes, in_c, n);
-      int32_t acc = ch.bias;
-      for (size_t k = 0; k < in_c; ++k)
-        acc += int32_t{a[k]} * ch.weight(k);
-      out[m * out_c + n] = qs8_requantize_fp32__scalar(acc, ch.scale, params);
+      out[m * out_c + n] = qs8_requantize_fp32__scalar(ch.accumulate(a), ch.scale, params);
     }
   }
 }

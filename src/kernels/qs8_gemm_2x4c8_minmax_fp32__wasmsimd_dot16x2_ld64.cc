@@ -5,6 +5,8 @@
 // 4x4c2s4 tile needs 12 i32x4 shuffles per 128). The four lanes of each accumulator are summed once per
 // tile. Eight accumulators, two A rows and the weights stay in V8's 15 allocatable x64 SIMD registers;
 // 3x4 and 4x4 c8 tiles do not and run 20-30% slower (measured in wasm, Node 20).
+// Two entry points share the tile's loop (tile_2x4_sums): the requantised one (minmax_fp32) and the one that
+// stores the int32 sums (acc32, the folded dec1's halves, which are summed before one requantisation).
 #include <cstring>
 
 #include "kernels/qs8_gemm_microkernel.h"
@@ -23,10 +25,14 @@ inline v128_t sum_lanes4(v128_t v0, v128_t v1, v128_t v2, v128_t v3) {
   return wasm_i32x4_add(wasm_i32x4_shuffle(v01, v23, 0, 1, 4, 5), wasm_i32x4_shuffle(v01, v23, 2, 3, 6, 7));
 }
 
-// One 2x4 tile: rows a0, a1 of A times the panel at w, requantised into rows c0, c1 (nc columns). a1 == a0
-// and c1 == c0 for a single row: computed and stored twice, identical values, as in XNNPACK.
-inline void tile_2x4(const int8_t* a0, const int8_t* a1, size_t kc, const int8_t* w, int8_t* c0, int8_t* c1,
-                     size_t nc, const Qs8RequantConstants& kq) {
+// The int32 sums of one 2x4 tile, bias included: lane j of row0 / row1 = bias[j] + A row a0 / a1 times
+// channel j of the panel at w. a1 == a0 for a single row. scales: the panel's fp32 scales (after the weights).
+struct Tile2x4Sums {
+  v128_t row0, row1;
+  const int8_t* scales;
+};
+
+inline Tile2x4Sums tile_2x4_sums(const int8_t* a0, const int8_t* a1, size_t kc, const int8_t* w) {
   const int8_t* wp = w;
   const v128_t vbias = wasm_v128_load(wp);
   wp += 16;
@@ -64,16 +70,36 @@ inline void tile_2x4(const int8_t* a0, const int8_t* a1, size_t kc, const int8_t
     std::memcpy(tail[1], a1, k);
     step(wasm_i16x8_load8x8(tail[0]), wasm_i16x8_load8x8(tail[1]));
   }
+  return {wasm_i32x4_add(sum_lanes4(acc00, acc01, acc02, acc03), vbias),
+          wasm_i32x4_add(sum_lanes4(acc10, acc11, acc12, acc13), vbias), wp};
+}
 
-  const v128_t vscale = wasm_v128_load(wp);
-  v128_t row0 = wasm_i32x4_add(sum_lanes4(acc00, acc01, acc02, acc03), vbias);
-  v128_t row1 = wasm_i32x4_add(sum_lanes4(acc10, acc11, acc12, acc13), vbias);
-  row0 = qs8_fmagic(wasm_f32x4_mul(wasm_f32x4_convert_i32x4(row0), vscale), kq);
-  row1 = qs8_fmagic(wasm_f32x4_mul(wasm_f32x4_convert_i32x4(row1), vscale), kq);
+// One 2x4 tile requantised into rows c0, c1 (nc columns). c1 == c0 for a single row (a1 == a0): computed
+// and stored twice, identical values, as in XNNPACK.
+inline void tile_2x4(const int8_t* a0, const int8_t* a1, size_t kc, const int8_t* w, int8_t* c0, int8_t* c1,
+                     size_t nc, const Qs8RequantConstants& kq) {
+  const Tile2x4Sums sums = tile_2x4_sums(a0, a1, kc, w);
+  const v128_t vscale = wasm_v128_load(sums.scales);
+  const v128_t row0 = qs8_fmagic(wasm_f32x4_mul(wasm_f32x4_convert_i32x4(sums.row0), vscale), kq);
+  const v128_t row1 = qs8_fmagic(wasm_f32x4_mul(wasm_f32x4_convert_i32x4(sums.row1), vscale), kq);
   const v128_t v = qs8_pack16(row0, row1, row1, row1, kq);  // bytes 0-3: row 0, 4-7: row 1
   // Row 1 first: with mr = 1 it aliases row 0 and holds the same values.
   qs8_store_row4(c1, nc, wasm_i32x4_shuffle(v, v, 1, 1, 1, 1));
   qs8_store_row4(c0, nc, v);
+}
+
+// The first nc (1..4) int32 lanes of v at c, nothing past them.
+inline void store_acc32_row4(int32_t* c, size_t nc, v128_t v) {
+  if (nc == 4) {
+    wasm_v128_store(c, v);
+    return;
+  }
+  if (nc & 2) {
+    wasm_v128_store64_lane(c, v, 0);
+    v = wasm_i64x2_shuffle(v, v, 1, 1);
+    c += 2;
+  }
+  if (nc & 1) wasm_v128_store32_lane(c, v, 0);
 }
 
 }  // namespace
@@ -89,6 +115,20 @@ void qs8_gemm_minmax_fp32_ukernel_2x4c8__wasmsimd_dot16x2_ld64_rows(size_t m, si
     c += 2 * c_stride;
   }
   if (m != 0) tile_2x4(a, a, kc, wp, c, c, nc, kq);
+}
+
+void qs8_gemm_acc32_ukernel_2x4c8__wasmsimd_dot16x2_ld64_rows(size_t m, size_t nc, size_t kc, const int8_t* a,
+                                                              size_t a_stride, const void* w, int32_t* c,
+                                                              size_t c_stride) {
+  const int8_t* wp = static_cast<const int8_t*>(w);
+  for (; m >= 2; m -= 2) {
+    const Tile2x4Sums sums = tile_2x4_sums(a, a + a_stride, kc, wp);
+    store_acc32_row4(c, nc, sums.row0);
+    store_acc32_row4(c + c_stride, nc, sums.row1);
+    a += 2 * a_stride;
+    c += 2 * c_stride;
+  }
+  if (m != 0) store_acc32_row4(c, nc, tile_2x4_sums(a, a, kc, wp).row0);
 }
 
 }  // namespace kernels_internal

@@ -1,4 +1,5 @@
-// The int8 GEMM micro-kernel behind qs8_conv1x1_minmax_fp32__wasmsimd (qs8_kernels.h). Internal to src/kernels.
+// The int8 GEMM micro-kernels behind qs8_conv1x1_minmax_fp32__wasmsimd and qs8_conv1x1_acc32__wasmsimd
+// (qs8_kernels.h). Internal to src/kernels.
 #pragma once
 #include <cstddef>
 #include <cstdint>
@@ -49,6 +50,13 @@ void qs8_gemm_minmax_fp32_ukernel_4x4c2s4__wasmsimd_dot16x2_ld64_panels(size_t m
 void qs8_gemm_minmax_fp32_ukernel_2x4c8__wasmsimd_dot16x2_ld64_rows(size_t m, size_t nc, size_t kc, const int8_t* a,
                                                                 size_t a_stride, const void* w, int8_t* c,
                                                                 size_t c_stride, QS8Output out);
+
+// The same tile without requantisation: C[m x nc] = A[m x kc] * panel + bias as int32 (rows c_stride int32
+// elements apart), for m >= 1 rows and nc in 1..4 columns of a "c8" panel (its scales are not read). Writes
+// exactly nc values of each C row.
+void qs8_gemm_acc32_ukernel_2x4c8__wasmsimd_dot16x2_ld64_rows(size_t m, size_t nc, size_t kc, const int8_t* a,
+                                                              size_t a_stride, const void* w, int32_t* c,
+                                                              size_t c_stride);
 
 }  // namespace kernels_internal
 }  // namespace hm

@@ -19,6 +19,7 @@ struct QS8KernelTable {
   decltype(&qs8_conv3x3s2_rgba_minmax_fp32__scalar) conv3x3s2_rgba;
   decltype(&qs8_dwconv3x3_minmax_fp32__scalar) dwconv3x3;
   decltype(&qs8_conv1x1_minmax_fp32__scalar) conv1x1;
+  decltype(&qs8_conv1x1_acc32__scalar) conv1x1_acc32;
   decltype(&qs8_upsample2x_dwconv3x3_minmax_fp32__scalar) upsample2x_dwconv3x3;
   decltype(&qs8_upsample2x_add_minmax__scalar) upsample2x_add;
   decltype(&qs8_conv1x1_softmax2__scalar) conv1x1_softmax2;
@@ -30,6 +31,7 @@ inline constexpr QS8KernelTable kQS8Kernels = {
     qs8_conv3x3s2_rgba_minmax_fp32__wasmsimd,
     qs8_dwconv3x3_minmax_fp32__wasmsimd,
     qs8_conv1x1_minmax_fp32__wasmsimd,
+    qs8_conv1x1_acc32__wasmsimd,
     qs8_upsample2x_dwconv3x3_minmax_fp32__wasmsimd,
     qs8_upsample2x_add_minmax__wasmsimd,
     qs8_conv1x1_softmax2__wasmsimd,
@@ -40,6 +42,7 @@ inline constexpr QS8KernelTable kQS8Kernels = {
     qs8_conv3x3s2_rgba_minmax_fp32__scalar,
     qs8_dwconv3x3_minmax_fp32__scalar,
     qs8_conv1x1_minmax_fp32__scalar,
+    qs8_conv1x1_acc32__scalar,
     qs8_upsample2x_dwconv3x3_minmax_fp32__scalar,
     qs8_upsample2x_add_minmax__scalar,
     qs8_conv1x1_softmax2__scalar,

@@ -57,6 +57,32 @@ void qs8_conv1x1_minmax_fp32__scalar(const int8_t* in, size_t w, size_t in_c, co
 void qs8_conv1x1_minmax_fp32__wasmsimd(const int8_t* in, size_t w, size_t in_c, const void* packed,
                                        size_t out_c, int8_t* out, QS8Output params, size_t y0, size_t y1);
 
+// ---- 1x1 convolution to int32 accumulators, no requantisation (the folded dec1: network/int8_fold.h) ----
+// out[p][n] = bias[n] + sum_k w[n][k] * in[p][k] (the input zero point folded into the bias by the packing)
+// for pixels p in [p0, p1) of in (pixels x in_c); out is int32 [pixels][out_c]. Packed by pack_qs8_conv1x1
+// (its requantisation scales are not read). The __wasmsimd variant needs in_c >= 65 (the "c8" layout,
+// qs8_gemm_uses_c8), the layers it exists for; the __scalar reference takes any in_c.
+void qs8_conv1x1_acc32__scalar(const int8_t* in, size_t in_c, const void* packed, size_t out_c, int32_t* out,
+                               size_t p0, size_t p1);
+void qs8_conv1x1_acc32__wasmsimd(const int8_t* in, size_t in_c, const void* packed, size_t out_c, int32_t* out,
+                                 size_t p0, size_t p1);
+
+// ---- 3x3 stride-1 im2col with one pixel of padding (the folded dec1's 3x3 convolution as a GEMM) ----
+// Rows [p0, p1) of the [h * w][9 * c] matrix whose row p = y * w + x holds the taps (ky, kx) in row-major
+// order, each the c int8 values of input pixel (y + ky - 1, x + kx - 1), or c times zero_point (real 0)
+// outside the input. in: h x w x c; out: the whole matrix (row p at out + p * 9 * c). Copies only: one
+// variant.
+void qs8_im2col3x3(const int8_t* in, size_t h, size_t w, size_t c, int8_t zero_point, int8_t* out, size_t p0,
+                   size_t p1);
+
+// ---- the sum of two int32 accumulators, each with its own fp32 scale, requantised ----
+// out[p][n] = clamp(round_nearest_even(float(a[p][n]) * a_scale[n] + float(b[p][n]) * b_scale[n]) + zp):
+// two fp32 products and one fp32 sum (in that order, none fused), clamped in float before rounding like
+// qs8_requantize_fp32__scalar. a, b: int32 [pixels][n]; pixels [p0, p1). Tiny (one value per output):
+// one variant.
+void qs8_requantize2_fp32(const int32_t* a, const float* a_scale, const int32_t* b, const float* b_scale, size_t n,
+                          int8_t* out, QS8Output params, size_t p0, size_t p1);
+
 // ---- 3x3 depthwise convolution, stride 1 or 2, dilation 1, 2 or 4 (stride 2 only with dilation 1) ----
 // Padding as the fp32 dwconv3x3 (TF "same": stride 1 pads `dilation` each side, stride 2 pads 0 before
 // and 1 after); padded taps read in_zero_point (real 0). Packed: ceil(c / 8) blocks of 8 channels:

@@ -29,7 +29,7 @@ inline size_t qs8_conv1x1_weight_index(size_t k, size_t j, size_t kc) {
 }
 
 // Output channel n of packed 1x1 weights (kc inputs) as the __scalar variants read it: its int32 bias (zero
-// point folded in), its fp32 requantisation scale, and input k's weight.
+// point folded in), its fp32 requantisation scale, input k's weight, and a pixel's accumulator.
 struct Qs8GemmChannel {
   int32_t bias;
   float scale;
@@ -42,6 +42,13 @@ struct Qs8GemmChannel {
     int16_t v;
     std::memcpy(&v, weights + 2 * i, sizeof v);
     return v;
+  }
+  // The int32 accumulator of one pixel: bias + its kc inputs at a times the weights.
+  int32_t accumulate(const int8_t* a) const {
+    int32_t acc = bias;
+    for (size_t k = 0; k < kc; ++k)
+      acc += int32_t{a[k]} * weight(k);
+    return acc;
   }
 };
 inline Qs8GemmChannel qs8_gemm_channel(const uint8_t* packed, size_t kc, size_t n) {

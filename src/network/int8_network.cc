@@ -1,6 +1,7 @@
 #include "network/int8_network.h"
 
 #include <algorithm>
+#include <cstring>
 
 #include "kernels/qs8_kernel_table.h"
 
@@ -24,7 +25,7 @@ std::string shape(const Int8Activation& a) {
 
 }  // namespace
 
-Int8Weights Int8Weights::pack(const ModelFileContents& contents) {
+Int8Weights Int8Weights::pack(const ModelFileContents& contents, bool fold_dec1) {
   std::vector<QNodeParams> params;
   derive_int8_params(contents, &params);  // validated by the parser
   const std::vector<QNode> graph = int8_graph(contents.spec);
@@ -65,13 +66,22 @@ Int8Weights Int8Weights::pack(const ModelFileContents& contents) {
     }
     w.nodes.push_back(std::move(node));
   }
+  if (fold_dec1 && int8_dec1_foldable(contents.spec)) {
+    w.fold = int8_dec1_fold(contents.spec, graph, params);
+    const size_t k = size_t{9} * w.fold.source_c;
+    w.packed_fold.resize(packed_qs8_conv1x1_size(k, w.fold.depth));
+    pack_qs8_conv1x1(k, w.fold.depth, w.fold.weight.data(), nullptr, w.fold.fold_scale.data(),
+                     w.fold.source_zero_point, w.packed_fold.data());
+    w.fold.weight = {};
+    w.nodes[w.fold.skip].packed = {};  // never run
+  }
   return w;
 }
 
 uint64_t Int8Weights::bytes() const {
   uint64_t total = 0;
   for (const Int8PackedNode& n : nodes) total += n.packed.size();
-  return total;
+  return total + packed_fold.size();
 }
 
 Int8Plan::Int8Plan(const Int8Weights& weights, uint32_t input_size, uint32_t threads, bool fuse_bands)
@@ -94,22 +104,28 @@ Int8Plan::Int8Plan(const Int8Weights& weights, uint32_t input_size, uint32_t thr
       const uint32_t up = n.upsampled ? 2 : 1;
       a.h = (in.h * up + n.stride - 1) / n.stride;
       a.w = (in.w * up + n.stride - 1) / n.stride;
-      if (in.buffer != kNoBuffer) planner_.use(in.buffer, step);
-      if (n.kind == QNodeKind::kAdd) planner_.use(activations_[n.skip].buffer, step);
+      if (in.buffer != kNoBuffer && !is_folded_skip(i)) planner_.use(in.buffer, step);
+      if (n.kind == QNodeKind::kAdd && activations_[n.skip].buffer != kNoBuffer)
+        planner_.use(activations_[n.skip].buffer, step);
     }
     a.c = n.out_c;
     const double pixels = double(a.h) * a.w;
     switch (n.kind) {
       case QNodeKind::kConv0: multiply_adds_ += pixels * n.out_c * 27; break;
       case QNodeKind::kDepthwise: multiply_adds_ += pixels * n.out_c * 9; break;
-      case QNodeKind::kPointwise: multiply_adds_ += pixels * n.in_c * n.out_c; break;
+      case QNodeKind::kPointwise:
+        if (!is_folded_skip(i)) multiply_adds_ += pixels * n.in_c * n.out_c;
+        break;
       case QNodeKind::kHead: multiply_adds_ += pixels * n.in_c * 2; break;
       case QNodeKind::kAdd: break;
     }
-    // No whole tensor for the head (it writes the caller's map) nor for what only lives in a band.
+    // No whole tensor for the head (it writes the caller's map) nor for what only lives in a band, nor
+    // for a folded skip.
     const bool in_band_only = band >= 0 && (i == bands_[band].first || (bands_[band].head && i == bands_[band].first + 1));
-    if (n.kind != QNodeKind::kHead && !in_band_only) a.buffer = planner_.add(uint64_t{a.h} * a.w * a.c, first_step, step);
+    if (n.kind != QNodeKind::kHead && !in_band_only && !is_folded_skip(i))
+      a.buffer = planner_.add(uint64_t{a.h} * a.w * a.c, first_step, step);
     activations_[i] = a;
+    if (weights.folded()) plan_fold(i, step);
     if (n.kind == QNodeKind::kConv0) {
       for (uint32_t t = 0; t < threads; ++t) {
         scratch_.push_back(planner_.add(qs8_conv3x3s2_rgba_scratch_bytes(input_size), step, step));
@@ -129,6 +145,34 @@ Int8Plan::Int8Plan(const Int8Weights& weights, uint32_t input_size, uint32_t thr
     }
   }
   arena_bytes_ = planner_.plan();
+}
+
+bool Int8Plan::is_folded_skip(size_t i) const {
+  return weights_->folded() && static_cast<int>(i) == weights_->fold.skip;
+}
+
+bool Int8Plan::is_folded_add(size_t i) const {
+  return weights_->folded() && static_cast<int>(i) == weights_->fold.add;
+}
+
+void Int8Plan::plan_fold(size_t i, int step) {
+  const Int8Dec1Fold& f = weights_->fold;
+  const Int8Activation& a = activations_[i];
+  const uint64_t pixels = uint64_t{a.h} * a.w;
+  if (static_cast<int>(i) == f.add) {  // the add's constant skip input
+    fold_constant_ = scratch_.size();
+    scratch_.push_back(planner_.add(pixels * a.c, step, step));
+  }
+  if (static_cast<int>(i) == f.pw) {
+    planner_.use(activations_[f.source].buffer, step);  // the 3x3 fold reads it now
+    multiply_adds_ += double(pixels) * 9 * f.source_c * f.depth;
+    fold_rows_ = scratch_.size();
+    scratch_.push_back(planner_.add(pixels * 9 * f.source_c, step, step));
+    fold_acc_ = scratch_.size();
+    scratch_.push_back(planner_.add(pixels * f.depth * sizeof(int32_t), step, step));
+    pw_acc_ = scratch_.size();
+    scratch_.push_back(planner_.add(pixels * f.depth * sizeof(int32_t), step, step));
+  }
 }
 
 void Int8Plan::find_bands() {
@@ -177,6 +221,12 @@ std::string Int8Plan::op_label(size_t i) const {
 
 std::string Int8Plan::node_label(size_t i) const {
   const QNode& n = weights_->nodes.at(i).node;
+  if (is_folded_skip(i)) return "int8 " + n.name + ": folded into dec1.pw, not run";
+  if (weights_->folded() && static_cast<int>(i) == weights_->fold.pw) {
+    const Int8Activation& src = activations_[weights_->fold.source];
+    return "int8 pw " + shape(activations_[n.input]) + " -> " + std::to_string(n.out_c) + " + folded 3x3 " +
+           shape(src) + " -> " + std::to_string(n.out_c);
+  }
   const Int8Activation& out = activations_[i];
   const std::string in = n.input >= 0 ? shape(activations_[n.input]) : "input";
   switch (n.kind) {
@@ -217,11 +267,44 @@ void Int8Plan::run_band(const Band& b, ThreadPool& pool, float* probability) {
   });
 }
 
+void Int8Plan::run_folded_pw(ThreadPool& pool) {
+  const Int8Dec1Fold& f = weights_->fold;
+  const Int8PackedNode& pw = weights_->nodes[f.pw];
+  const Int8Activation& src = activations_[f.source];
+  const Int8Activation& mid = activations_[f.dw];
+  const Int8Activation& out = activations_[f.pw];
+  int8_t* rows = scratch_data_[fold_rows_];
+  int32_t* fold_acc = reinterpret_cast<int32_t*>(scratch_data_[fold_acc_]);
+  int32_t* pw_acc = reinterpret_cast<int32_t*>(scratch_data_[pw_acc_]);
+  const size_t pixels = size_t{out.h} * out.w;
+  const size_t k = size_t{9} * f.source_c;
+  const uint32_t threads = pool.threads();
+  const size_t grain = threads <= 1 ? pixels : std::max<size_t>(8, (pixels / (size_t{8} * threads) + 3) / 4 * 4);
+  pool.parallel_for_dynamic(pixels, grain, [&](size_t p0, size_t p1) {
+    qs8_im2col3x3(data_[f.source], src.h, src.w, src.c, f.source_zero_point, rows, p0, p1);
+    kQS8Kernels.conv1x1_acc32(rows, k, weights_->packed_fold.data(), f.depth, fold_acc, p0, p1);
+    kQS8Kernels.conv1x1_acc32(data_[f.dw], mid.c, pw.packed.data(), f.depth, pw_acc, p0, p1);
+    qs8_requantize2_fp32(fold_acc, f.fold_scale.data(), pw_acc, f.pw_scale.data(), f.depth, data_[f.pw], pw.output,
+                         p0, p1);
+  });
+}
+
 void Int8Plan::run_op(size_t i, ThreadPool& pool, const uint8_t* rgba, size_t row_stride, float* probability) {
   if (band_of_[i] >= 0) {  // the band runs at its first node; the others are done by then
     const Band& band = bands_[band_of_[i]];
     if (band.first == i) run_band(band, pool, probability);
     return;
+  }
+  if (weights_->folded()) {
+    const Int8Dec1Fold& f = weights_->fold;
+    if (static_cast<int>(i) == f.skip) return;
+    if (static_cast<int>(i) == f.pw) return run_folded_pw(pool);
+    if (static_cast<int>(i) == f.add) {  // up(y) + the skip's bias: the constant tensor, then the add
+      const Int8Activation& a = activations_[i];
+      int8_t* constant = scratch_data_[fold_constant_];
+      for (size_t p = 0; p < size_t{a.h} * a.w; ++p)
+        std::memcpy(constant + p * a.c, f.skip_constant.data(), a.c);
+    }
   }
   const Int8PackedNode& node = weights_->nodes[i];
   const QNode& n = node.node;
@@ -260,7 +343,8 @@ void Int8Plan::run_op(size_t i, ThreadPool& pool, const uint8_t* rgba, size_t ro
     }
     case QNodeKind::kAdd:
       pool.parallel_for_dynamic(out.h, row_grain(out.h, threads), [&](size_t y0, size_t y1) {
-        kQS8Kernels.upsample2x_add(in_data, in->h, in->w, in->c, data_[n.skip], out_data, node.add, y0, y1);
+        const int8_t* skip = is_folded_add(i) ? scratch_data_[fold_constant_] : data_[n.skip];
+        kQS8Kernels.upsample2x_add(in_data, in->h, in->w, in->c, skip, out_data, node.add, y0, y1);
       });
       break;
     case QNodeKind::kHead:

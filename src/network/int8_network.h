@@ -16,6 +16,7 @@
 #include <string>
 #include <vector>
 
+#include "network/int8_fold.h"
 #include "network/int8_layout.h"
 #include "network/int8_quantization.h"
 #include "network/model_file.h"
@@ -34,10 +35,15 @@ struct Int8PackedNode {
 
 class Int8Weights {
  public:
-  // `contents` must be a validated quantised file (parse_model_file).
-  static Int8Weights pack(const ModelFileContents& contents);
+  // `contents` must be a validated quantised file (parse_model_file). fold_dec1: fold the first decoder
+  // stage where int8_dec1_foldable (int8_fold.h; the engine always does, false is the plain graph the
+  // tests compare the fold with).
+  static Int8Weights pack(const ModelFileContents& contents, bool fold_dec1 = true);
   uint64_t bytes() const;
+  bool folded() const { return fold.pw >= 0; }
   std::vector<Int8PackedNode> nodes;  // int8_graph order
+  Int8Dec1Fold fold;                  // pw < 0: not folded
+  std::vector<uint8_t> packed_fold;   // the fold's 3x3 weights, packed as a 1x1 over im2col rows
 };
 
 // One activation of the int8 plan: h x w x c int8 in arena buffer `buffer` (kNoBuffer: the head's output,
@@ -62,6 +68,10 @@ class Int8Plan {
   // Resolves buffers in `arena` (allocated with arena_bytes()).
   void bind(Arena* arena);
   void run_op(size_t i, ThreadPool& pool, const uint8_t* rgba, size_t row_stride, float* probability);
+  // Node i's int8 output (h x w x c) once run_op(i) ran, until a later node reuses its buffer; null for
+  // the head, a node that only lives in a band and a folded skip (the tests' window into the plan).
+  const int8_t* output(size_t i) const { return data_.at(i); }
+  const Int8Activation& activation(size_t i) const { return activations_.at(i); }
 
  private:
   const Int8Weights* weights_;
@@ -76,6 +86,14 @@ class Int8Plan {
   void find_bands();
   std::string node_label(size_t i) const;
   void run_band(const Band& band, ThreadPool& pool, float* probability);
+  void run_folded_pw(ThreadPool& pool);
+  bool is_folded_skip(size_t i) const;
+  bool is_folded_add(size_t i) const;
+  void plan_fold(size_t i, int step);
+
+  // The folded dec1 (weights_->folded()): scratch ids of the constant skip tensor, the im2col rows and
+  // the two int32 accumulator tensors.
+  size_t fold_constant_ = 0, fold_rows_ = 0, fold_acc_ = 0, pw_acc_ = 0;
 
   std::vector<Int8Activation> activations_;  // one per node (the head's unused)
   std::vector<int> band_of_;                 // per node: the Band it belongs to, or -1

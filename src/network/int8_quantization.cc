@@ -65,7 +65,7 @@ Status derive_int8_params(const ModelFileContents& contents, std::vector<QNodePa
     }
     p.weight = tensor(n.name + ".weight");
     p.bias = tensor(n.name + ".bias");
-    const NamedTensor* weight_scale = tensor(n.name + ".weight_scale");
+    const NamedTensor* weight_scale = p.weight_scale = tensor(n.name + ".weight_scale");
     Status st = positive_scales(*weight_scale);
     if (!st.ok) return st;
     for (size_t k = 0; k < p.weight->ints.size(); ++k) {

@@ -24,6 +24,7 @@ struct QNodeParams {
   QS8AddParams add{};          // kAdd only
   const NamedTensor* weight = nullptr;  // int8 (ints), PyTorch layout; null for kAdd
   const NamedTensor* bias = nullptr;    // int32 (ints)
+  const NamedTensor* weight_scale = nullptr;  // fp32 [out] (values)
 };
 
 // Checks every scale and zero point of a quantised file's contents (names and shapes already checked

@@ -14,6 +14,7 @@
 #include <string>
 #include <vector>
 
+#include "kernels/qs8_gemm_microkernel.h"
 #include "kernels/qs8_kernel_table.h"
 #include "qs8_reference.h"
 
@@ -207,6 +208,131 @@ TEST(KernelQs8Conv1x1, NullBiasIsZero) {
   hm::pack_qs8_conv1x1(in_c, out_c, weight.data(), nullptr, scale.data(), 9, with_null.data());
   hm::pack_qs8_conv1x1(in_c, out_c, weight.data(), zeros.data(), scale.data(), 9, with_zero.data());
   EXPECT_EQ(with_null, with_zero);
+}
+
+// ---------------------------------------------------------------------------------------------------
+// 1x1 convolution to int32 accumulators, and the folded dec1's im2col and two-accumulator requantisation
+
+constexpr int32_t kSentinel32 = 0x5a5a5a5a;
+
+// Pixels [p0, p1) of a pixels x in_c input times a random packed 1x1 layer: the scalar kernel against the
+// literal sum of (in - in_zp) * w + bias from the unpacked weights, and (K >= 65) the optimised kernel
+// against the scalar one. Pixels outside [p0, p1) must keep the sentinel.
+void run_qs8_conv1x1_acc32_case(std::mt19937& rng, size_t pixels, size_t in_c, size_t out_c, size_t p0, size_t p1) {
+  const auto in_zp = static_cast<int8_t>(hm_test::random_size(rng, 0, 255) - 128);
+  const std::string what = "qs8_conv1x1_acc32 pixels" + std::to_string(pixels) + " K" + std::to_string(in_c) +
+                           " N" + std::to_string(out_c) + " pixels[" + std::to_string(p0) + "," +
+                           std::to_string(p1) + ") in_zp " + std::to_string(in_zp);
+  const auto in = hm_test::random_int8(rng, pixels * in_c);
+  const auto weight = hm_test::random_int8(rng, out_c * in_c, -127, 127);
+  const auto bias = hm_test::random_int32(rng, out_c, -40000, 40000);
+  const std::vector<float> scale(out_c, 1.0f);  // not read
+  std::vector<uint8_t> packed(hm::packed_qs8_conv1x1_size(in_c, out_c), 0xee);
+  hm::pack_qs8_conv1x1(in_c, out_c, weight.data(), bias.data(), scale.data(), in_zp, packed.data());
+
+  std::vector<int32_t> want(pixels * out_c, kSentinel32);
+  for (size_t p = p0; p < p1; ++p)
+    for (size_t n = 0; n < out_c; ++n) {
+      int64_t acc = bias[n];
+      for (size_t k = 0; k < in_c; ++k) acc += (int64_t{in[p * in_c + k]} - in_zp) * weight[n * in_c + k];
+      want[p * out_c + n] = static_cast<int32_t>(acc);
+    }
+  std::vector<int32_t> scalar(pixels * out_c, kSentinel32), simd = scalar;
+  hm::qs8_conv1x1_acc32__scalar(in.data(), in_c, packed.data(), out_c, scalar.data(), p0, p1);
+  EXPECT_EQ(scalar, want) << what << " scalar vs direct";
+  if (!hm::kernels_internal::qs8_gemm_uses_c8(in_c)) return;  // the optimised variant's domain (qs8_kernels.h)
+  hm::qs8_conv1x1_acc32__wasmsimd(in.data(), in_c, packed.data(), out_c, simd.data(), p0, p1);
+  EXPECT_EQ(simd, scalar) << what << " optimised vs scalar";
+}
+
+TEST(KernelQs8Conv1x1Acc32, RandomShapesAndPixelRanges) {
+  // K from both layouts for the scalar reference, 65..300 (K % 8 tails) for the optimised kernel; every
+  // remainder of the pixels against the 2-row tile and of N against the 4-channel panel.
+  std::mt19937 rng(141);
+  for (int i = 0; i < 200; ++i) {
+    const size_t pixels = hm_test::random_size(rng, 1, 40);
+    size_t p0, p1;
+    random_rows(rng, pixels, &p0, &p1);
+    run_qs8_conv1x1_acc32_case(rng, pixels, hm_test::random_size(rng, i % 4 == 0 ? 1 : 65, 300),
+                               hm_test::random_size(rng, 1, 21), p0, p1);
+  }
+  for (size_t p = 1; p <= 5; ++p)
+    for (size_t n = 1; n <= 9; ++n) run_qs8_conv1x1_acc32_case(rng, p, 67, n, 0, p);
+}
+
+TEST(KernelQs8Conv1x1Acc32, FoldedDec1Shapes) {
+  // The folded dec1's two GEMMs (14 x 14 pixels, K = 9 * 512 and 1024, N = 24): several 64 KiB row blocks,
+  // whole and as sub-ranges that start and end inside a block and on odd pixels.
+  std::mt19937 rng(142);
+  for (size_t in_c : {4608, 1024}) {
+    run_qs8_conv1x1_acc32_case(rng, 196, in_c, 24, 0, 196);
+    run_qs8_conv1x1_acc32_case(rng, 196, in_c, 24, 13, 150);
+    run_qs8_conv1x1_acc32_case(rng, 196, in_c, 24, 195, 196);
+  }
+}
+
+TEST(KernelQs8Im2col3x3, MatchesBruteForceWithZeroPointBorders) {
+  std::mt19937 rng(143);
+  for (int i = 0; i < 300; ++i) {
+    const size_t h = hm_test::random_size(rng, 1, 9), w = hm_test::random_size(rng, 1, 9);
+    const size_t c = hm_test::random_size(rng, 1, 20);
+    size_t p0 = 0, p1 = h * w;  // every fourth case the whole matrix, border rows included
+    if (i % 4 != 0) random_rows(rng, h * w, &p0, &p1);
+    const auto zp = static_cast<int8_t>(hm_test::random_size(rng, 0, 255) - 128);
+    const auto in = hm_test::random_int8(rng, h * w * c);
+    std::vector<int8_t> want(h * w * 9 * c, kSentinel);
+    for (size_t p = p0; p < p1; ++p)
+      for (size_t t = 0; t < 9; ++t)
+        for (size_t ch = 0; ch < c; ++ch) {
+          const long y = static_cast<long>(p / w) + static_cast<long>(t / 3) - 1;
+          const long x = static_cast<long>(p % w) + static_cast<long>(t % 3) - 1;
+          const bool inside = y >= 0 && x >= 0 && y < static_cast<long>(h) && x < static_cast<long>(w);
+          want[(p * 9 + t) * c + ch] = inside ? in[(static_cast<size_t>(y) * w + static_cast<size_t>(x)) * c + ch] : zp;
+        }
+    std::vector<int8_t> got(want.size(), kSentinel);
+    hm::qs8_im2col3x3(in.data(), h, w, c, zp, got.data(), p0, p1);
+    EXPECT_EQ(got, want) << "qs8_im2col3x3 h" << h << " w" << w << " c" << c << " rows[" << p0 << "," << p1
+                         << ") zp " << int{zp};
+  }
+}
+
+TEST(KernelQs8Requantize2, MatchesDirectFormulaWithClampsAndTies) {
+  // The literal formula in float (no double anywhere): two products, one sum, nearest-even, then the
+  // integer clamp; spreads that keep most outputs in range and ones that saturate most of them, and scales
+  // 1/2, 1/4 on small accumulators, where x + y lands on ties.
+  std::mt19937 rng(144);
+  std::uniform_real_distribution<float> log_scale(-3.0f, 3.0f);
+  for (int i = 0; i < 300; ++i) {
+    const size_t pixels = hm_test::random_size(rng, 1, 12), n = hm_test::random_size(rng, 1, 30);
+    size_t p0, p1;
+    random_rows(rng, pixels, &p0, &p1);
+    const QS8Output out = hm_test::random_output(rng, i);
+    const bool ties = i % 5 == 4;
+    const int32_t range = ties ? 50 : 1000000;
+    const auto a = hm_test::random_int32(rng, pixels * n, -range, range);
+    const auto b = hm_test::random_int32(rng, pixels * n, -range, range);
+    std::vector<float> a_scale(n, 0.5f), b_scale(n, 0.25f);
+    if (!ties)
+      for (size_t j = 0; j < n; ++j) {
+        const float spread = i % 3 == 0 ? 1000.0f : 40.0f;  // saturates most outputs / a few
+        a_scale[j] = spread / static_cast<float>(range) * std::exp2(log_scale(rng));
+        b_scale[j] = spread / static_cast<float>(range) * std::exp2(log_scale(rng));
+      }
+    std::vector<int8_t> want(pixels * n, kSentinel);
+    for (size_t p = p0; p < p1; ++p)
+      for (size_t j = 0; j < n; ++j) {
+        const size_t e = p * n + j;
+        const float x = static_cast<float>(a[e]) * a_scale[j];
+        const float y = static_cast<float>(b[e]) * b_scale[j];
+        const float v = x + y;
+        const long q = std::lrint(v) + out.zero_point;  // |v| < 2^31 for these ranges
+        want[e] = static_cast<int8_t>(std::min<long>(std::max<long>(q, out.min), out.max));
+      }
+    std::vector<int8_t> got(want.size(), kSentinel);
+    hm::qs8_requantize2_fp32(a.data(), a_scale.data(), b.data(), b_scale.data(), n, got.data(), out, p0, p1);
+    EXPECT_EQ(got, want) << "qs8_requantize2_fp32 pixels" << pixels << " n" << n << " rows[" << p0 << "," << p1
+                         << ") " << out_name(out);
+  }
 }
 
 // ---------------------------------------------------------------------------------------------------
@@ -474,6 +600,8 @@ TEST(KernelTable, Qs8HoldsTheVariantsOfTheBuildsIsa) {
   expect_variant(table.dwconv3x3, hm::qs8_dwconv3x3_minmax_fp32__scalar, hm::qs8_dwconv3x3_minmax_fp32__wasmsimd,
                  "dwconv3x3");
   expect_variant(table.conv1x1, hm::qs8_conv1x1_minmax_fp32__scalar, hm::qs8_conv1x1_minmax_fp32__wasmsimd, "conv1x1");
+  expect_variant(table.conv1x1_acc32, hm::qs8_conv1x1_acc32__scalar, hm::qs8_conv1x1_acc32__wasmsimd,
+                 "conv1x1_acc32");
   expect_variant(table.upsample2x_dwconv3x3, hm::qs8_upsample2x_dwconv3x3_minmax_fp32__scalar,
                  hm::qs8_upsample2x_dwconv3x3_minmax_fp32__wasmsimd, "upsample2x_dwconv3x3");
   expect_variant(table.upsample2x_add, hm::qs8_upsample2x_add_minmax__scalar, hm::qs8_upsample2x_add_minmax__wasmsimd,

@@ -38,11 +38,13 @@ hm::QS8Output output(int kind) {
           static_cast<int8_t>(zp < 97 ? zp + 30 : 127)};
 }
 
-void expect_equal(const char* what, const std::vector<int8_t>& got, const std::vector<int8_t>& want) {
+// T: int8_t (requantised outputs) or int32_t (accumulators).
+template <typename T>
+void expect_equal(const char* what, const std::vector<T>& got, const std::vector<T>& want) {
   ++cases;
   for (size_t i = 0; i < got.size(); ++i)
     if (got[i] != want[i]) {
-      std::printf("FAIL %s: element %zu optimised %d scalar %d\n", what, i, got[i], want[i]);
+      std::printf("FAIL %s: element %zu optimised %d scalar %d\n", what, i, int{got[i]}, int{want[i]});
       ++failures;
       return;
     }
@@ -61,6 +63,21 @@ void check_conv1x1(size_t h, size_t w, size_t k, size_t n, int kind) {
   hm::qs8_conv1x1_minmax_fp32__wasmsimd(in.data(), w, k, packed.data(), n, a.data(), out, y0, y1);
   hm::qs8_conv1x1_minmax_fp32__scalar(in.data(), w, k, packed.data(), n, b.data(), out, y0, y1);
   expect_equal("qs8_conv1x1", a, b);
+}
+
+// Pixels [p0, p1) of a random 1x1 layer to int32 accumulators (K >= 65, the optimised variant's domain);
+// pixels outside keep the sentinel in both.
+void check_conv1x1_acc32(size_t pixels, size_t k, size_t n, size_t p0, size_t p1) {
+  const auto in = int8s(pixels * k), weight = int8s(n * k, -127, 127);
+  const auto bias = int32s(n, -40000, 40000);
+  const std::vector<float> scale(n, 1.0f);  // not read
+  std::vector<uint8_t> packed(hm::packed_qs8_conv1x1_size(k, n));
+  hm::pack_qs8_conv1x1(k, n, weight.data(), bias.data(), scale.data(), static_cast<int8_t>(pick_int(-128, 127)),
+                       packed.data());
+  std::vector<int32_t> a(pixels * n, 0x5a5a5a5a), b = a;
+  hm::qs8_conv1x1_acc32__wasmsimd(in.data(), k, packed.data(), n, a.data(), p0, p1);
+  hm::qs8_conv1x1_acc32__scalar(in.data(), k, packed.data(), n, b.data(), p0, p1);
+  expect_equal("qs8_conv1x1_acc32", a, b);
 }
 
 // Random depthwise weights, biases and scales for c channels, packed for in_zp.
@@ -140,6 +157,16 @@ int main() {
   for (size_t n : {240, 241}) check_conv1x1(2, 3, 64, n, 0);
   // K > 64: the 2x4c8 micro-kernel (K % 8 tails, odd pixel counts against its 2-row tile).
   for (int i = 0; i < 60; ++i) check_conv1x1(pick(1, 7), pick(1, 9), pick(60, 300), pick(1, 21), i);
+  // The int32 1x1: K % 8 tails, odd and even pixel ranges against the 2-row tile, N % 4 remainders.
+  for (int i = 0; i < 100; ++i) {
+    const size_t pixels = pick(1, 40), p0 = pick(0, pixels - 1);
+    check_conv1x1_acc32(pixels, pick(65, 300), pick(1, 21), p0, pick(p0 + 1, pixels));
+  }
+  // The folded dec1's two halves (14 x 14 pixels, K = 9 * 512 and 1024, N = 24), whole and a sub-range.
+  for (size_t k : {4608, 1024}) {
+    check_conv1x1_acc32(196, k, 24, 0, 196);
+    check_conv1x1_acc32(196, k, 24, 13, 150);
+  }
   // The network's shapes: a wide K with a block boundary, the folded decoder K.
   check_conv1x1(14, 14, 512, 72, 0);
   check_conv1x1(7, 7, 1024, 40, 1);

@@ -315,6 +315,17 @@ class QuantizedModel:
     convs: Dict[str, QConv] = field(default_factory=dict)
     adds: Dict[str, Dict[str, int]] = field(default_factory=dict)
     add_out: Dict[str, QOut] = field(default_factory=dict)
+    _fold: Optional[object] = field(default=None, repr=False, compare=False)
+
+    def dec1_fold(self):
+        """The engine's folded dec1 (int8_fold.py) where it folds one, else None; computed once, after
+        the weights are final (int8_forward calls it)."""
+        from . import int8_fold as FOLD  # noqa: PLC0415
+        if not FOLD.dec1_foldable(self.arch, self.width_milli, self.depth):
+            return None
+        if self._fold is None:
+            self._fold = FOLD.dec1_fold(self)
+        return self._fold
 
     def dequantized_conv(self, name: str) -> Tuple[torch.Tensor, torch.Tensor]:
         """Float weights and bias that the int8 ones represent (for fake quantisation)."""
@@ -402,16 +413,30 @@ def qconv(q: torch.Tensor, in_zp: int, c: QConv, spec: A.ConvSpec) -> torch.Tens
     return acc
 
 
-def int8_forward(qm: QuantizedModel, q_in: torch.Tensor, keep: Optional[Dict] = None) -> torch.Tensor:
+def int8_forward(qm: QuantizedModel, q_in: torch.Tensor, keep: Optional[Dict] = None,
+                 fold_dec1: bool = True) -> torch.Tensor:
     """The simulated int8 network: q_in [N, 3, H, W] int8 values (input_to_q) -> fp32 logits [N, 2, H, W]
     (the head's dequantised accumulators). Every intermediate is int8 (float64-held integers); `keep`
-    (a dict) receives them by node name for bit-exact comparisons."""
+    (a dict) receives them by node name for bit-exact comparisons. The first decoder stage is folded as
+    the engine folds it (int8_fold.py) unless fold_dec1 is False (the graph as quantised)."""
+    from . import int8_fold as FOLD  # noqa: PLC0415
+    fold = qm.dec1_fold() if fold_dec1 else None
     vals = {"input": q_in.double()}
     for node in qm.graph:
         x = vals[node.inputs[0]]
         if node.up:
             x = up2(x)
-        if node.kind == "add":
+        if fold is not None and node.name == "dec1.skip":
+            continue  # folded into dec1.pw (int8_fold.py)
+        if fold is not None and node.name == "dec1.add":  # up(y) + the skip's bias, quantised
+            b = torch.from_numpy(fold.skip_constant).reshape(1, -1, 1, 1).expand(x.shape)
+            y = qadd(x, b, qm.adds[node.name], qm.add_out[node.name])
+        elif fold is not None and node.name == "dec1.pw":
+            c = qm.convs[node.name]
+            acc_pw = qconv(x, qm.act[node.inputs[0]].zero_point, c, node.spec)
+            acc_fold = FOLD.fold_accumulators(fold, vals[fold.source], qm.act[fold.source].zero_point)
+            y = FOLD.requantize2(acc_fold, fold.fold_scale, acc_pw, torch.from_numpy(c.requant), c.out)
+        elif node.kind == "add":
             y = qadd(x, vals[node.inputs[1]], qm.adds[node.name], qm.add_out[node.name])
         else:
             c = qm.convs[node.name]
