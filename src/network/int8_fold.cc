@@ -51,13 +51,22 @@ Int8Dec1Fold int8_dec1_fold(const ArchSpec& spec, const std::vector<QNode>& grap
   const size_t n_in = f.source_c, c_n = f.stage_c, d_n = f.depth;
   f.source_zero_point = skip.input_zero_point;
 
-  // The skip's bias in real units (bias * input_scale * weight_scale), requantised as the skip's output.
-  f.skip_constant.resize(c_n);
+  // dw on y: bias * sum_scale * w_scale = bias' * y_scale * w_scale, requantisation as derive_int8_params.
+  f.y = graph[f.add].input;
+  const QNodeParams& add = params[f.add];
+  f.y_zero_point = add.input_zero_point;
+  f.dw_bias.resize(c_n);
+  f.dw_scale.resize(c_n);
   for (size_t c = 0; c < c_n; ++c) {
-    const double b = skip.bias->ints[c] * static_cast<double>(skip.input_scale) * skip.weight_scale->values[c];
-    const double q = std::nearbyint(b / skip.output_scale) + skip.output.zero_point;
-    f.skip_constant[c] = static_cast<int8_t>(std::clamp(q, -128.0, 127.0));
+    f.dw_bias[c] = static_cast<int32_t>(
+        std::nearbyint(dw.bias->ints[c] * static_cast<double>(dw.input_scale) / static_cast<double>(add.input_scale)));
+    f.dw_scale[c] = static_cast<float>(static_cast<double>(add.input_scale) * static_cast<double>(dw.weight_scale->values[c]) /
+                                       static_cast<double>(dw.output_scale));
   }
+  // b_s enters the fold's accumulators below, exactly.
+  std::vector<double> b_s(c_n);  // the skip's bias in real units (bias * input_scale * weight_scale)
+  for (size_t c = 0; c < c_n; ++c)
+    b_s[c] = skip.bias->ints[c] * static_cast<double>(skip.input_scale) * skip.weight_scale->values[c];
 
   // Wf[o][k][i] = sum over c (ascending) of (pw[o][c] * dw[c][k]) * Ws[c][i], in float64.
   const std::vector<double> ws = real_weights(skip, f.stage_c, n_in);
@@ -81,6 +90,7 @@ Int8Dec1Fold int8_dec1_fold(const ArchSpec& spec, const std::vector<QNode>& grap
   const double source_scale = skip.input_scale;
   f.weight.resize(d_n * row);
   f.fold_scale.resize(d_n);
+  std::vector<double> steps(d_n);
   for (size_t o = 0; o < d_n; ++o) {
     double top = 0.0;
     for (size_t j = 0; j < row; ++j) top = std::max(top, std::fabs(wf[o * row + j] * source_scale));
@@ -90,6 +100,21 @@ Int8Dec1Fold int8_dec1_fold(const ArchSpec& spec, const std::vector<QNode>& grap
       f.weight[o * row + j] = static_cast<int8_t>(std::clamp(q, -127.0, 127.0));
     }
     f.fold_scale[o] = static_cast<float>(step / static_cast<double>(pw.output_scale));
+    steps[o] = step;
+  }
+  // [pw o dw](b_s zero-padded) per pixel class, in the fold's accumulator units: sum over c (ascending) of
+  // (pw[o][c] * t[c]) * b_s[c], t[c] the sum of dw[c]'s taps inside the image (ky, then kx, ascending).
+  f.bias_by_class.assign(16 * d_n, 0);
+  for (uint32_t cls = 0; cls < 16; ++cls) {
+    const bool top = cls & kFoldTop, bottom = cls & kFoldBottom, left = cls & kFoldLeft, right = cls & kFoldRight;
+    std::vector<double> v(d_n, 0.0);
+    for (size_t c = 0; c < c_n; ++c) {
+      double t = 0.0;
+      for (int ky = top ? 1 : 0; ky <= (bottom ? 1 : 2); ++ky)
+        for (int kx = left ? 1 : 0; kx <= (right ? 1 : 2); ++kx) t += wd[c * 9 + ky * 3 + kx];
+      for (size_t o = 0; o < d_n; ++o) v[o] += wp[o * c_n + c] * t * b_s[c];
+    }
+    for (size_t o = 0; o < d_n; ++o) f.bias_by_class[cls * d_n + o] = static_cast<int32_t>(std::nearbyint(v[o] / steps[o]));
   }
   f.pw_scale = pw.requant;
   return f;

@@ -1,7 +1,6 @@
 #include "network/int8_network.h"
 
 #include <algorithm>
-#include <cstring>
 
 #include "kernels/qs8_kernel_table.h"
 
@@ -73,7 +72,14 @@ Int8Weights Int8Weights::pack(const ModelFileContents& contents, bool fold_dec1)
     pack_qs8_conv1x1(k, w.fold.depth, w.fold.weight.data(), nullptr, w.fold.fold_scale.data(),
                      w.fold.source_zero_point, w.packed_fold.data());
     w.fold.weight = {};
-    w.nodes[w.fold.skip].packed = {};  // never run
+    w.nodes[w.fold.skip].packed = {};  // never run (nor the add)
+    // dw reads y through the fused upsampling instead of the sum.
+    Int8PackedNode& dw = w.nodes[w.fold.dw];
+    dw.node.input = w.fold.y;
+    dw.node.upsampled = true;
+    dw.input_zero_point = w.fold.y_zero_point;
+    pack_qs8_dwconv3x3(dw.node.out_c, as_int8(params[w.fold.dw].weight->ints).data(), w.fold.dw_bias.data(),
+                       w.fold.dw_scale.data(), w.fold.y_zero_point, dw.packed.data());
   }
   return w;
 }
@@ -104,7 +110,7 @@ Int8Plan::Int8Plan(const Int8Weights& weights, uint32_t input_size, uint32_t thr
       const uint32_t up = n.upsampled ? 2 : 1;
       a.h = (in.h * up + n.stride - 1) / n.stride;
       a.w = (in.w * up + n.stride - 1) / n.stride;
-      if (in.buffer != kNoBuffer && !is_folded_skip(i)) planner_.use(in.buffer, step);
+      if (in.buffer != kNoBuffer && !is_folded_away(i)) planner_.use(in.buffer, step);
       if (n.kind == QNodeKind::kAdd && activations_[n.skip].buffer != kNoBuffer)
         planner_.use(activations_[n.skip].buffer, step);
     }
@@ -114,7 +120,7 @@ Int8Plan::Int8Plan(const Int8Weights& weights, uint32_t input_size, uint32_t thr
       case QNodeKind::kConv0: multiply_adds_ += pixels * n.out_c * 27; break;
       case QNodeKind::kDepthwise: multiply_adds_ += pixels * n.out_c * 9; break;
       case QNodeKind::kPointwise:
-        if (!is_folded_skip(i)) multiply_adds_ += pixels * n.in_c * n.out_c;
+        if (!is_folded_away(i)) multiply_adds_ += pixels * n.in_c * n.out_c;
         break;
       case QNodeKind::kHead: multiply_adds_ += pixels * n.in_c * 2; break;
       case QNodeKind::kAdd: break;
@@ -122,7 +128,7 @@ Int8Plan::Int8Plan(const Int8Weights& weights, uint32_t input_size, uint32_t thr
     // No whole tensor for the head (it writes the caller's map) nor for what only lives in a band, nor
     // for a folded skip.
     const bool in_band_only = band >= 0 && (i == bands_[band].first || (bands_[band].head && i == bands_[band].first + 1));
-    if (n.kind != QNodeKind::kHead && !in_band_only && !is_folded_skip(i))
+    if (n.kind != QNodeKind::kHead && !in_band_only && !is_folded_away(i))
       a.buffer = planner_.add(uint64_t{a.h} * a.w * a.c, first_step, step);
     activations_[i] = a;
     if (weights.folded()) plan_fold(i, step);
@@ -147,22 +153,14 @@ Int8Plan::Int8Plan(const Int8Weights& weights, uint32_t input_size, uint32_t thr
   arena_bytes_ = planner_.plan();
 }
 
-bool Int8Plan::is_folded_skip(size_t i) const {
-  return weights_->folded() && static_cast<int>(i) == weights_->fold.skip;
-}
-
-bool Int8Plan::is_folded_add(size_t i) const {
-  return weights_->folded() && static_cast<int>(i) == weights_->fold.add;
+bool Int8Plan::is_folded_away(size_t i) const {
+  return weights_->folded() && (static_cast<int>(i) == weights_->fold.skip || static_cast<int>(i) == weights_->fold.add);
 }
 
 void Int8Plan::plan_fold(size_t i, int step) {
   const Int8Dec1Fold& f = weights_->fold;
   const Int8Activation& a = activations_[i];
   const uint64_t pixels = uint64_t{a.h} * a.w;
-  if (static_cast<int>(i) == f.add) {  // the add's constant skip input
-    fold_constant_ = scratch_.size();
-    scratch_.push_back(planner_.add(pixels * a.c, step, step));
-  }
   if (static_cast<int>(i) == f.pw) {
     planner_.use(activations_[f.source].buffer, step);  // the 3x3 fold reads it now
     multiply_adds_ += double(pixels) * 9 * f.source_c * f.depth;
@@ -186,7 +184,7 @@ void Int8Plan::find_bands() {
     const QNode& dw = nodes[i].node;
     const QNode& pw = nodes[i + 1].node;
     if (dw.kind != QNodeKind::kDepthwise || !dw.upsampled || readers[i] != 1 || pw.kind != QNodeKind::kPointwise ||
-        pw.input != static_cast<int>(i)) {
+        pw.input != static_cast<int>(i) || (weights_->folded() && static_cast<int>(i + 1) == weights_->fold.pw)) {
       continue;
     }
     Band b;
@@ -221,7 +219,7 @@ std::string Int8Plan::op_label(size_t i) const {
 
 std::string Int8Plan::node_label(size_t i) const {
   const QNode& n = weights_->nodes.at(i).node;
-  if (is_folded_skip(i)) return "int8 " + n.name + ": folded into dec1.pw, not run";
+  if (is_folded_away(i)) return "int8 " + n.name + ": folded into dec1.dw and dec1.pw, not run";
   if (weights_->folded() && static_cast<int>(i) == weights_->fold.pw) {
     const Int8Activation& src = activations_[weights_->fold.source];
     return "int8 pw " + shape(activations_[n.input]) + " -> " + std::to_string(n.out_c) + " + folded 3x3 " +
@@ -283,6 +281,10 @@ void Int8Plan::run_folded_pw(ThreadPool& pool) {
   pool.parallel_for_dynamic(pixels, grain, [&](size_t p0, size_t p1) {
     qs8_im2col3x3(data_[f.source], src.h, src.w, src.c, f.source_zero_point, rows, p0, p1);
     kQS8Kernels.conv1x1_acc32(rows, k, weights_->packed_fold.data(), f.depth, fold_acc, p0, p1);
+    for (size_t p = p0; p < p1; ++p) {  // + [pw o dw](pad(b_s)), by the pixel's border class
+      const int32_t* bias = &f.bias_by_class[int8_fold_class(p / out.w, p % out.w, out.h, out.w) * f.depth];
+      for (size_t o = 0; o < f.depth; ++o) fold_acc[p * f.depth + o] += bias[o];
+    }
     kQS8Kernels.conv1x1_acc32(data_[f.dw], mid.c, pw.packed.data(), f.depth, pw_acc, p0, p1);
     qs8_requantize2_fp32(fold_acc, f.fold_scale.data(), pw_acc, f.pw_scale.data(), f.depth, data_[f.pw], pw.output,
                          p0, p1);
@@ -297,14 +299,8 @@ void Int8Plan::run_op(size_t i, ThreadPool& pool, const uint8_t* rgba, size_t ro
   }
   if (weights_->folded()) {
     const Int8Dec1Fold& f = weights_->fold;
-    if (static_cast<int>(i) == f.skip) return;
+    if (is_folded_away(i)) return;
     if (static_cast<int>(i) == f.pw) return run_folded_pw(pool);
-    if (static_cast<int>(i) == f.add) {  // up(y) + the skip's bias: the constant tensor, then the add
-      const Int8Activation& a = activations_[i];
-      int8_t* constant = scratch_data_[fold_constant_];
-      for (size_t p = 0; p < size_t{a.h} * a.w; ++p)
-        std::memcpy(constant + p * a.c, f.skip_constant.data(), a.c);
-    }
   }
   const Int8PackedNode& node = weights_->nodes[i];
   const QNode& n = node.node;
@@ -343,8 +339,7 @@ void Int8Plan::run_op(size_t i, ThreadPool& pool, const uint8_t* rgba, size_t ro
     }
     case QNodeKind::kAdd:
       pool.parallel_for_dynamic(out.h, row_grain(out.h, threads), [&](size_t y0, size_t y1) {
-        const int8_t* skip = is_folded_add(i) ? scratch_data_[fold_constant_] : data_[n.skip];
-        kQS8Kernels.upsample2x_add(in_data, in->h, in->w, in->c, skip, out_data, node.add, y0, y1);
+        kQS8Kernels.upsample2x_add(in_data, in->h, in->w, in->c, data_[n.skip], out_data, node.add, y0, y1);
       });
       break;
     case QNodeKind::kHead:

@@ -87,13 +87,12 @@ class Int8Plan {
   std::string node_label(size_t i) const;
   void run_band(const Band& band, ThreadPool& pool, float* probability);
   void run_folded_pw(ThreadPool& pool);
-  bool is_folded_skip(size_t i) const;
-  bool is_folded_add(size_t i) const;
+  bool is_folded_away(size_t i) const;  // the folded skip and skip add: not run
   void plan_fold(size_t i, int step);
 
-  // The folded dec1 (weights_->folded()): scratch ids of the constant skip tensor, the im2col rows and
-  // the two int32 accumulator tensors.
-  size_t fold_constant_ = 0, fold_rows_ = 0, fold_acc_ = 0, pw_acc_ = 0;
+  // The folded dec1 (weights_->folded()): scratch ids of the im2col rows and the two int32 accumulator
+  // tensors.
+  size_t fold_rows_ = 0, fold_acc_ = 0, pw_acc_ = 0;
 
   std::vector<Int8Activation> activations_;  // one per node (the head's unused)
   std::vector<int> band_of_;                 // per node: the Band it belongs to, or -1

@@ -423,15 +423,18 @@ def int8_forward(qm: QuantizedModel, q_in: torch.Tensor, keep: Optional[Dict] = 
     fold = qm.dec1_fold() if fold_dec1 else None
     vals = {"input": q_in.double()}
     for node in qm.graph:
+        if fold is not None and node.name in ("dec1.skip", "dec1.add"):
+            continue  # folded into dec1.dw and dec1.pw (int8_fold.py)
+        if fold is not None and node.name == "dec1.dw":  # on up(y), not on the sum
+            acc = qconv(up2(vals[fold.y]), qm.act[fold.y].zero_point, fold.dw, node.spec)
+            vals[node.name] = y = requantize(acc, torch.from_numpy(fold.dw.requant), fold.dw.out)
+            if keep is not None:
+                keep[node.name] = y
+            continue
         x = vals[node.inputs[0]]
         if node.up:
             x = up2(x)
-        if fold is not None and node.name == "dec1.skip":
-            continue  # folded into dec1.pw (int8_fold.py)
-        if fold is not None and node.name == "dec1.add":  # up(y) + the skip's bias, quantised
-            b = torch.from_numpy(fold.skip_constant).reshape(1, -1, 1, 1).expand(x.shape)
-            y = qadd(x, b, qm.adds[node.name], qm.add_out[node.name])
-        elif fold is not None and node.name == "dec1.pw":
+        if fold is not None and node.name == "dec1.pw":
             c = qm.convs[node.name]
             acc_pw = qconv(x, qm.act[node.inputs[0]].zero_point, c, node.spec)
             acc_fold = FOLD.fold_accumulators(fold, vals[fold.source], qm.act[fold.source].zero_point)

@@ -52,7 +52,13 @@ class Dec1FoldTest(unittest.TestCase):
         err = np.abs(got - expected).reshape(len(expected), -1).max(1) / step
         self.assertLessEqual(err.max(), 0.5 + 1e-3)  # each within half a quantisation step (fp32 scales)
         self.assertEqual(np.abs(fold.weight.numpy()).reshape(len(expected), -1).max(1).tolist(), [127] * len(step))
-        self.assertTrue(np.all(fold.skip_constant == np.round(fold.skip_constant)))
+        # the skip's bias through dw (zero-padded) and pw, per border class: interior = all 9 taps, a corner 4
+        b_s = b["dec1.skip"]
+        for cls, taps in ((0, (slice(0, 3), slice(0, 3))), (FOLD.TOP | FOLD.LEFT, (slice(1, 3), slice(1, 3))),
+                          (FOLD.BOTTOM | FOLD.RIGHT, (slice(0, 2), slice(0, 2)))):
+            want = wp @ (wd[:, taps[0], taps[1]].sum((1, 2)) * b_s) / step
+            self.assertLessEqual(np.abs(fold.bias_by_class[cls] - want).max(), 0.5 + 1e-3, cls)
+        self.assertGreater(np.abs(fold.bias_by_class[0] - fold.bias_by_class[FOLD.TOP]).max(), 1)
 
     def test_folded_network_agrees_with_the_unfolded_one_and_the_float_one(self):
         qm, graph, tensors, test = quantized(250, 16)
