@@ -119,9 +119,7 @@ Int8Plan::Int8Plan(const Int8Weights& weights, uint32_t input_size, uint32_t thr
     switch (n.kind) {
       case QNodeKind::kConv0: multiply_adds_ += pixels * n.out_c * 27; break;
       case QNodeKind::kDepthwise: multiply_adds_ += pixels * n.out_c * 9; break;
-      case QNodeKind::kPointwise:
-        if (!is_folded_away(i)) multiply_adds_ += pixels * n.in_c * n.out_c;
-        break;
+      case QNodeKind::kPointwise: multiply_adds_ += pixels * n.in_c * n.out_c; break;
       case QNodeKind::kHead: multiply_adds_ += pixels * n.in_c * 2; break;
       case QNodeKind::kAdd: break;
     }
@@ -163,7 +161,6 @@ void Int8Plan::plan_fold(size_t i, int step) {
   const uint64_t pixels = uint64_t{a.h} * a.w;
   if (static_cast<int>(i) == f.pw) {
     planner_.use(activations_[f.source].buffer, step);  // the 3x3 fold reads it now
-    multiply_adds_ += double(pixels) * 9 * f.source_c * f.depth;
     fold_rows_ = scratch_.size();
     scratch_.push_back(planner_.add(pixels * 9 * f.source_c, step, step));
     fold_acc_ = scratch_.size();

@@ -1,9 +1,10 @@
 // The int8 (QS8) network: a quantised model's weights packed for the QS8 kernels (src/kernels/qs8_*), and
 // its plan for one input size, run node by node exactly as int8_graph() lists them (the quantiser's
-// simulated int8 forward, training/hairmatte_train/quantize.py, has the same nodes). Unlike the fp32 plan
-// (network_plan.h) nothing is folded or fused across a quantisation point: the nearest 2x upsampling is
-// fused into the depthwise convolution or the skip add that reads it, which is exact in int8 (upsampling
-// copies values), and the head writes the caller's probability map.
+// simulated int8 forward, training/hairmatte_train/quantize.py, has the same nodes). Nothing is folded
+// or fused across a quantisation point but the first decoder stage (int8_fold.h: its skip becomes a 3x3
+// convolution summed with pw in int32, as the quantiser's simulation does it too): the nearest 2x
+// upsampling is fused into the depthwise convolution or the skip add that reads it, which is exact in
+// int8 (upsampling copies values), and the head writes the caller's probability map.
 //
 // Cache locality (like the fp32 plan's decoder bands, decoder_stage_bands.h): an upsampling depthwise node
 // whose only reader is the next 1x1 node (and that 1x1's only reader the head, in the last stage) runs
@@ -61,6 +62,7 @@ class Int8Plan {
   // schedule the tests compare the bands with).
   Int8Plan(const Int8Weights& weights, uint32_t input_size, uint32_t threads, bool fuse_bands = true);
   uint64_t arena_bytes() const { return arena_bytes_; }
+  // The architecture's multiply-adds (the fp32 plan's convention): with dec1 folded the plan runs fewer.
   double multiply_adds() const { return multiply_adds_; }
   size_t op_count() const { return weights_->nodes.size(); }
   // Nodes run inside the band of an earlier node do nothing in run_op and are labelled so.

@@ -260,10 +260,8 @@ TEST(Int8Network, FoldedFirstDecoderStageIsCloseToTheGraphAsQuantised) {
   EXPECT_GT(differ, 0.0) << "the fold changed nothing: is it in use?";
   EXPECT_LT(clamped, n) << "every value clamped: the comparison would be vacuous";
   EXPECT_LT(sum / n, 0.25) << "mean |difference| in quanta";
-  // The work: the skip (source -> C at the stage's resolution) replaced by the 3x3 fold (9 * source -> D).
-  const double pixels = double(size / 16) * (size / 16);
-  EXPECT_DOUBLE_EQ(plain_plan.multiply_adds() - folded_plan.multiply_adds(),
-                   pixels * f.source_c * (f.stage_c - 9.0 * f.depth));
+  // The architecture's multiply-adds either way (as the fp32 plan, which folds dec1 in float).
+  EXPECT_DOUBLE_EQ(plain_plan.multiply_adds(), folded_plan.multiply_adds());
   EXPECT_NE(folded_plan.op_label(f.skip).find("folded"), std::string::npos);
   EXPECT_LT(folded.bytes(), plain.bytes());
 }

@@ -8,12 +8,17 @@ int8 weights in float64, summed over c in ascending order (the engine's order), 
 output channel; the third an int32 bias per border class of the pixel (which taps lie outside the image).
 """
 from dataclasses import dataclass
+from typing import Optional
 
 import numpy as np
 import torch
 import torch.nn.functional as F
 
 from . import architecture as A
+from . import quantize as Q
+
+# The nodes the fold changes; int8_forward runs them through run_folded_node.
+FOLDED_NODES = ("dec1.skip", "dec1.add", "dec1.dw", "dec1.pw")
 
 
 @dataclass
@@ -100,3 +105,17 @@ def requantize2(a: torch.Tensor, a_scale: torch.Tensor, b: torch.Tensor, b_scale
     y = b.to(torch.float32) * b_scale.reshape(1, -1, 1, 1)
     v = torch.clamp(x + y, float(out.min - out.zero_point), float(out.max - out.zero_point))
     return (torch.round(v) + out.zero_point).double()  # torch.round rounds half to even
+
+
+def run_folded_node(fold: Dec1Fold, qm, node, vals) -> Optional[torch.Tensor]:
+    """The folded graph's value of one of FOLDED_NODES (int8 values, float64-held; `vals` by node name),
+    or None for the skip and the add, which do not run."""
+    if node.name == "dec1.dw":  # on up(y), not on the sum
+        acc = Q.qconv(Q.up2(vals[fold.y]), qm.act[fold.y].zero_point, fold.dw, node.spec)
+        return Q.requantize(acc, torch.from_numpy(fold.dw.requant), fold.dw.out)
+    if node.name == "dec1.pw":
+        c = qm.convs[node.name]
+        acc_pw = Q.qconv(vals[node.inputs[0]], qm.act[node.inputs[0]].zero_point, c, node.spec)
+        acc_fold = fold_accumulators(fold, vals[fold.source], qm.act[fold.source].zero_point)
+        return requantize2(acc_fold, fold.fold_scale, acc_pw, torch.from_numpy(c.requant), c.out)
+    return None

@@ -413,6 +413,11 @@ def qconv(q: torch.Tensor, in_zp: int, c: QConv, spec: A.ConvSpec) -> torch.Tens
     return acc
 
 
+def _input(node: Node, vals: Dict[str, torch.Tensor]) -> torch.Tensor:
+    x = vals[node.inputs[0]]
+    return up2(x) if node.up else x
+
+
 def int8_forward(qm: QuantizedModel, q_in: torch.Tensor, keep: Optional[Dict] = None,
                  fold_dec1: bool = True) -> torch.Tensor:
     """The simulated int8 network: q_in [N, 3, H, W] int8 values (input_to_q) -> fp32 logits [N, 2, H, W]
@@ -423,27 +428,15 @@ def int8_forward(qm: QuantizedModel, q_in: torch.Tensor, keep: Optional[Dict] = 
     fold = qm.dec1_fold() if fold_dec1 else None
     vals = {"input": q_in.double()}
     for node in qm.graph:
-        if fold is not None and node.name in ("dec1.skip", "dec1.add"):
-            continue  # folded into dec1.dw and dec1.pw (int8_fold.py)
-        if fold is not None and node.name == "dec1.dw":  # on up(y), not on the sum
-            acc = qconv(up2(vals[fold.y]), qm.act[fold.y].zero_point, fold.dw, node.spec)
-            vals[node.name] = y = requantize(acc, torch.from_numpy(fold.dw.requant), fold.dw.out)
-            if keep is not None:
-                keep[node.name] = y
-            continue
-        x = vals[node.inputs[0]]
-        if node.up:
-            x = up2(x)
-        if fold is not None and node.name == "dec1.pw":
-            c = qm.convs[node.name]
-            acc_pw = qconv(x, qm.act[node.inputs[0]].zero_point, c, node.spec)
-            acc_fold = FOLD.fold_accumulators(fold, vals[fold.source], qm.act[fold.source].zero_point)
-            y = FOLD.requantize2(acc_fold, fold.fold_scale, acc_pw, torch.from_numpy(c.requant), c.out)
+        if fold is not None and node.name in FOLD.FOLDED_NODES:
+            y = FOLD.run_folded_node(fold, qm, node, vals)
+            if y is None:
+                continue  # folded away
         elif node.kind == "add":
-            y = qadd(x, vals[node.inputs[1]], qm.adds[node.name], qm.add_out[node.name])
+            y = qadd(_input(node, vals), vals[node.inputs[1]], qm.adds[node.name], qm.add_out[node.name])
         else:
             c = qm.convs[node.name]
-            acc = qconv(x, qm.act[node.inputs[0]].zero_point, c, node.spec)
+            acc = qconv(_input(node, vals), qm.act[node.inputs[0]].zero_point, c, node.spec)
             if node.name == "head":
                 y = acc.to(torch.float32) * torch.from_numpy(c.requant).reshape(1, -1, 1, 1)
             else:
