@@ -16,11 +16,12 @@
 // im2col of f plus the class bias, summed in fp32 with one scale each and requantised with pw's output
 // parameters (qs8_requantize2_fp32). Why dw reads y and not up(y) requantised in the sum's scale: that
 // scale was calibrated for the sum, and up(y) alone (0..6, ReLU6) used 38 of its 256 levels, which cost
-// 0.0016 IoU on LFW Parts; b_s goes to the int32 class bias for the same reason. Wf and the class bias
+// 0.0011 IoU on LFW Parts; b_s goes to the int32 class bias, not an int8 constant in the skip's scale (the
+// same rounding error at every pixel: 0.0002 more). Wf and the class bias
 // are computed here from the file's dequantised int8 weights, in float64 in a fixed order, and Wf is
 // quantised per output channel (symmetric, [-127, 127]);
-// training/hairmatte_train/quantize.py (dec1_fold) computes the same numbers in the same order, so that its
-// simulated int8 network stays the engine's bit-exact reference.
+// training/hairmatte_train/int8_fold.py (dec1_fold) computes the same numbers in the same order, so that the
+// quantiser's simulated int8 network stays the engine's bit-exact reference.
 #pragma once
 #include <cstddef>
 #include <cstdint>

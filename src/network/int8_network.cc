@@ -13,6 +13,12 @@ std::vector<int8_t> as_int8(const std::vector<int32_t>& ints) { return std::vect
 // (and a band's worth of input rows with them).
 constexpr size_t kBandBytes = 64 * 1024;
 
+// Pixels per chunk of a 1x1 layer split by pixels (so that 7x7 layers still split): about 8 chunks per
+// thread, a multiple of 4, at least 8.
+size_t pixel_grain(size_t pixels, uint32_t threads) {
+  return threads <= 1 ? pixels : std::max<size_t>(8, (pixels / (size_t{8} * threads) + 3) / 4 * 4);
+}
+
 // Rows per chunk: about 8 chunks per thread (as the fp32 plan's row_grain).
 size_t row_grain(size_t rows, uint32_t threads) {
   return threads <= 1 ? rows : std::max<size_t>(1, rows / (size_t{8} * threads));
@@ -273,9 +279,7 @@ void Int8Plan::run_folded_pw(ThreadPool& pool) {
   int32_t* pw_acc = reinterpret_cast<int32_t*>(scratch_data_[pw_acc_]);
   const size_t pixels = size_t{out.h} * out.w;
   const size_t k = size_t{9} * f.source_c;
-  const uint32_t threads = pool.threads();
-  const size_t grain = threads <= 1 ? pixels : std::max<size_t>(8, (pixels / (size_t{8} * threads) + 3) / 4 * 4);
-  pool.parallel_for_dynamic(pixels, grain, [&](size_t p0, size_t p1) {
+  pool.parallel_for_dynamic(pixels, pixel_grain(pixels, pool.threads()), [&](size_t p0, size_t p1) {
     qs8_im2col3x3(data_[f.source], src.h, src.w, src.c, f.source_zero_point, rows, p0, p1);
     kQS8Kernels.conv1x1_acc32(rows, k, weights_->packed_fold.data(), f.depth, fold_acc, p0, p1);
     for (size_t p = p0; p < p1; ++p) {  // + [pw o dw](pad(b_s)), by the pixel's border class
@@ -328,8 +332,7 @@ void Int8Plan::run_op(size_t i, ThreadPool& pool, const uint8_t* rgba, size_t ro
     case QNodeKind::kPointwise: {
       // Split by pixels (the tensor read as h * w rows of one pixel) so that 7x7 layers still split.
       const size_t pixels = size_t{out.h} * out.w;
-      const size_t grain = threads <= 1 ? pixels : std::max<size_t>(8, (pixels / (size_t{8} * threads) + 3) / 4 * 4);
-      pool.parallel_for_dynamic(pixels, grain, [&](size_t p0, size_t p1) {
+      pool.parallel_for_dynamic(pixels, pixel_grain(pixels, threads), [&](size_t p0, size_t p1) {
         kQS8Kernels.conv1x1(in_data, 1, in->c, packed, out.c, out_data, node.output, p0, p1);
       });
       break;

@@ -71,7 +71,7 @@ class Int8Plan {
   void bind(Arena* arena);
   void run_op(size_t i, ThreadPool& pool, const uint8_t* rgba, size_t row_stride, float* probability);
   // Node i's int8 output (h x w x c) once run_op(i) ran, until a later node reuses its buffer; null for
-  // the head, a node that only lives in a band and a folded skip (the tests' window into the plan).
+  // the head, a node that only lives in a band and the folded skip and add (the tests' window into the plan).
   const int8_t* output(size_t i) const { return data_.at(i); }
   const Int8Activation& activation(size_t i) const { return activations_.at(i); }
 

@@ -103,8 +103,7 @@ def requantize2(a: torch.Tensor, a_scale: torch.Tensor, b: torch.Tensor, b_scale
     clamped in float, rounded half to even, + zero point; scales broadcast along dim 1."""
     x = a.to(torch.float32) * a_scale.reshape(1, -1, 1, 1)
     y = b.to(torch.float32) * b_scale.reshape(1, -1, 1, 1)
-    v = torch.clamp(x + y, float(out.min - out.zero_point), float(out.max - out.zero_point))
-    return (torch.round(v) + out.zero_point).double()  # torch.round rounds half to even
+    return Q.requantize_float(x + y, out)
 
 
 def run_folded_node(fold: Dec1Fold, qm, node, vals) -> Optional[torch.Tensor]:

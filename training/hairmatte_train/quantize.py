@@ -128,7 +128,12 @@ def output_clamp(aq: ActQuant, act: str) -> QOut:
 def requantize(acc: torch.Tensor, scale: torch.Tensor, out: QOut) -> torch.Tensor:
     """qs8_requantize_fp32 on int32 accumulators (int64/float64 tensor holding integers) with per-channel
     fp32 scales broadcast along dim 1: one fp32 multiply, clamp in float, round half to even, + zp."""
-    x = acc.to(torch.float32) * scale.to(torch.float32).reshape(1, -1, 1, 1)
+    return requantize_float(acc.to(torch.float32) * scale.to(torch.float32).reshape(1, -1, 1, 1), out)
+
+
+def requantize_float(x: torch.Tensor, out: QOut) -> torch.Tensor:
+    """The int8 output of an fp32 value already scaled to output steps: clamp in float (the clamp bounds
+    relative to the zero point are integers), round half to even, + zp."""
     x = torch.clamp(x, float(out.min - out.zero_point), float(out.max - out.zero_point))
     return (round_half_even(x) + out.zero_point).double()
 
